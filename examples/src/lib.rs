@@ -1,0 +1,1 @@
+//! Runnable examples of callback-async live in `examples/`.

@@ -1,0 +1,285 @@
+//! `#[callback_async]` on each kind of item it accepts.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::{
+    Attribute, ImplItem, Item, ItemImpl, ItemTrait, TraitItem, TraitItemFn, Type, Visibility,
+};
+
+use crate::args::{Options, push};
+use crate::callback;
+use crate::function::{self, Function, Place};
+
+/// Expands `#[callback_async(args)]` on `input`. Never fails: on errors the input is kept as it
+/// is (so the rest of the crate still compiles) and the errors follow it as `compile_error!`s.
+pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
+    let (options, mut errors) = Options::parse(args);
+    let output = match parse_target(input.clone()) {
+        Ok(Target::Fn(item)) => {
+            let place = if function::looks_associated(&item.sig) {
+                Place::Associated {
+                    owner: None,
+                    in_trait: false,
+                }
+            } else {
+                Place::Free
+            };
+            let function = Function {
+                attrs: &item.attrs,
+                vis: &item.vis,
+                sig: &item.sig,
+            };
+            let generated = collect(&mut errors, function::generate(&function, &options, &place));
+            quote!(#item #generated)
+        }
+        Ok(Target::TraitFn(item)) => {
+            let place = Place::Associated {
+                owner: None,
+                in_trait: true,
+            };
+            let function = Function {
+                attrs: &item.attrs,
+                vis: &Visibility::Inherited,
+                sig: &item.sig,
+            };
+            let generated = collect(&mut errors, function::generate(&function, &options, &place));
+            quote!(#item #generated)
+        }
+        Ok(Target::Impl(item)) => expand_impl(item, &options, &mut errors),
+        Ok(Target::Trait(item)) => expand_trait(item, &options, &mut errors),
+        Err(error) => {
+            push(&mut errors, error);
+            input
+        }
+    };
+    match errors {
+        Some(errors) => {
+            let errors = errors.to_compile_error();
+            quote!(#output #errors)
+        }
+        None => output,
+    }
+}
+
+enum Target {
+    Fn(syn::ItemFn),
+    /// A trait method declaration without a body.
+    TraitFn(TraitItemFn),
+    Impl(ItemImpl),
+    Trait(ItemTrait),
+}
+
+const WHERE: &str = "`#[callback_async]` goes on a function, a method, an `impl` block or a trait";
+
+fn parse_target(input: TokenStream) -> syn::Result<Target> {
+    match syn::parse2::<Item>(input.clone()) {
+        Ok(Item::Fn(item)) => Ok(Target::Fn(item)),
+        Ok(Item::Impl(item)) => Ok(Target::Impl(item)),
+        Ok(Item::Trait(item)) => Ok(Target::Trait(item)),
+        Ok(Item::Verbatim(_)) | Err(_) if syn::parse2::<TraitItemFn>(input.clone()).is_ok() => {
+            syn::parse2::<TraitItemFn>(input).map(Target::TraitFn)
+        }
+        Ok(other) => Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            format!("{WHERE}, not on {}", item_kind(&other)),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+fn item_kind(item: &Item) -> &'static str {
+    match item {
+        Item::Struct(_) => "a struct",
+        Item::Enum(_) => "an enum",
+        Item::Union(_) => "a union",
+        Item::Const(_) => "a constant",
+        Item::Static(_) => "a static",
+        Item::Mod(_) => "a module",
+        Item::Type(_) => "a type alias",
+        Item::Use(_) => "a `use` declaration",
+        Item::ForeignMod(_) => "an `extern` block",
+        Item::Macro(_) => "a macro invocation",
+        _ => "this item",
+    }
+}
+
+fn collect(errors: &mut Option<syn::Error>, result: syn::Result<TokenStream>) -> TokenStream {
+    result.unwrap_or_else(|error| {
+        push(errors, error);
+        TokenStream::new()
+    })
+}
+
+/// Options that choose parameters of one function make no sense on a whole block.
+fn reject_per_function_options(options: &Options, errors: &mut Option<syn::Error>) {
+    let keys = [
+        options.callback.as_ref().map(|o| (o.key, "callback")),
+        options.ok.as_ref().map(|o| (o.key, "ok")),
+        options.err.as_ref().map(|o| (o.key, "err")),
+        options.name.as_ref().map(|o| (o.key, "name")),
+    ];
+    for (span, key) in keys.into_iter().flatten() {
+        push(
+            errors,
+            syn::Error::new(
+                span,
+                format!(
+                    "`{key}` applies to one function: on an `impl` block or a trait, put \
+                     `#[callback_async({key} = ..)]` on the method it is for"
+                ),
+            ),
+        );
+    }
+}
+
+/// Removes a method's own `#[callback_async(..)]` and returns its options.
+fn take_own_options(
+    attrs: &mut Vec<Attribute>,
+    errors: &mut Option<syn::Error>,
+) -> Option<Options> {
+    let position = attrs.iter().position(|attr| {
+        attr.path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "callback_async")
+    })?;
+    let attr = attrs.remove(position);
+    let args = match &attr.meta {
+        syn::Meta::Path(_) => TokenStream::new(),
+        syn::Meta::List(list) => list.tokens.clone(),
+        syn::Meta::NameValue(pair) => {
+            push(
+                errors,
+                syn::Error::new_spanned(pair, "expected `#[callback_async(..)]`"),
+            );
+            TokenStream::new()
+        }
+    };
+    let (options, error) = Options::parse(args);
+    if let Some(error) = error {
+        push(errors, error);
+    }
+    Some(options)
+}
+
+/// Whether a method takes part: it has its own attribute, or exactly one callback parameter.
+fn method_options(
+    attrs: &mut Vec<Attribute>,
+    sig: &syn::Signature,
+    block: &Options,
+    errors: &mut Option<syn::Error>,
+) -> Option<Options> {
+    match take_own_options(attrs, errors) {
+        Some(own) => Some(block.overridden_by(own)),
+        None => {
+            (callback::candidates(sig).len() == 1 && sig.asyncness.is_none()).then(|| block.clone())
+        }
+    }
+}
+
+// Input:  #[callback_async] impl Client { fn get(&self, done: impl FnOnce(u8)) {..} fn other(&self) {..} }
+// Output: impl Client { fn get(&self, ..) {..} fn get_async(&self) -> Promise<u8> {..} fn other(&self) {..} }
+fn expand_impl(
+    mut item: ItemImpl,
+    options: &Options,
+    errors: &mut Option<syn::Error>,
+) -> TokenStream {
+    if let Some((path, _)) = &item.trait_ {
+        push(
+            errors,
+            syn::Error::new_spanned(
+                path,
+                "`#[callback_async]` cannot add methods to a trait implementation (the trait does \
+                 not declare them): put it on the trait's definition instead",
+            ),
+        );
+        return item.into_token_stream();
+    }
+    reject_per_function_options(options, errors);
+    let owner = owner_name(&item.self_ty);
+    let place = Place::Associated {
+        owner,
+        in_trait: false,
+    };
+    let mut items = Vec::with_capacity(item.items.len());
+    for mut impl_item in std::mem::take(&mut item.items) {
+        let generated = match &mut impl_item {
+            ImplItem::Fn(method) => method_options(&mut method.attrs, &method.sig, options, errors)
+                .map(|method_options| {
+                    let function = Function {
+                        attrs: &method.attrs,
+                        vis: &method.vis,
+                        sig: &method.sig,
+                    };
+                    collect(
+                        errors,
+                        function::generate(&function, &method_options, &place),
+                    )
+                }),
+            _ => None,
+        };
+        items.push(impl_item);
+        if let Some(generated) = generated.filter(|tokens| !tokens.is_empty()) {
+            match syn::parse2::<ImplItem>(generated) {
+                Ok(generated) => items.push(generated),
+                Err(error) => push(errors, error),
+            }
+        }
+    }
+    item.items = items;
+    item.into_token_stream()
+}
+
+fn expand_trait(
+    mut item: ItemTrait,
+    options: &Options,
+    errors: &mut Option<syn::Error>,
+) -> TokenStream {
+    reject_per_function_options(options, errors);
+    let place = Place::Associated {
+        owner: Some(item.ident.to_string()),
+        in_trait: true,
+    };
+    let mut items = Vec::with_capacity(item.items.len());
+    for mut trait_item in std::mem::take(&mut item.items) {
+        let generated = match &mut trait_item {
+            TraitItem::Fn(method) => {
+                method_options(&mut method.attrs, &method.sig, options, errors).map(
+                    |method_options| {
+                        let function = Function {
+                            attrs: &method.attrs,
+                            vis: &Visibility::Inherited,
+                            sig: &method.sig,
+                        };
+                        collect(
+                            errors,
+                            function::generate(&function, &method_options, &place),
+                        )
+                    },
+                )
+            }
+            _ => None,
+        };
+        items.push(trait_item);
+        if let Some(generated) = generated.filter(|tokens| !tokens.is_empty()) {
+            match syn::parse2::<TraitItem>(generated) {
+                Ok(generated) => items.push(generated),
+                Err(error) => push(errors, error),
+            }
+        }
+    }
+    item.items = items;
+    item.into_token_stream()
+}
+
+/// `Client` for `impl Client` or `impl<T> Client<T>`, for messages.
+fn owner_name(self_ty: &Type) -> Option<String> {
+    match self_ty {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,21 @@
+//! Procedural macros of [`callback-async`](https://docs.rs/callback-async). Depend on that crate,
+//! which re-exports them and holds the runtime their expansions use.
+#![deny(missing_docs)]
+
+mod args;
+mod callback;
+mod expand;
+mod function;
+mod generics;
+
+use proc_macro::TokenStream;
+
+/// Generates the `Future`-returning version of a callback-taking function. See the documentation
+/// of `callback_async::callback_async`.
+#[proc_macro_attribute]
+pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::callback_async(args.into(), input.into()).into()
+}
+
+#[cfg(test)]
+mod snapshots;

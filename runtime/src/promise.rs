@@ -1,0 +1,219 @@
+use core::fmt;
+use core::future::{Future, IntoFuture};
+use core::panic::Location;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use crate::Resolver;
+
+/// A value that a callback will deliver later: the awaiting half of a callback call.
+///
+/// A `Promise<T>` is a [`Future`] with `Output = T`. It is settled exactly once, by its
+/// [`Resolver`], from any thread. It never borrows anything, so it is `'static` when `T` is, and it
+/// is `Send` when `T` is: it can be handed to `tokio::spawn` or any other executor.
+///
+/// # When the callback is dropped
+///
+/// Legacy code sometimes drops a callback without calling it. The promise never hangs: awaiting it
+/// then panics with a message that contains `dropped` and names the callback (the function's name
+/// for generated code, the place where the promise was created for hand-made ones). To handle that
+/// case without a panic, await [`Promise::or_dropped`] instead, which yields
+/// `Result<T, Dropped>`.
+///
+/// ```
+/// use callback_async::{Dropped, Promise};
+///
+/// # futures::executor::block_on(async {
+/// let promise = Promise::new(|resolver: callback_async::Resolver<u8>| drop(resolver));
+/// assert_eq!(promise.or_dropped().await, Err(Dropped));
+/// # });
+/// ```
+///
+/// Dropping the promise is always fine: a later resolve is a silent no-op.
+#[must_use = "a promise does nothing unless awaited; dropping it ignores the callback's value"]
+pub struct Promise<T> {
+    state: Option<State<T>>,
+    origin: Origin,
+}
+
+enum State<T> {
+    Waiting(oneshot::AsyncReceiver<T>),
+    Ready(T),
+}
+
+/// Which callback a promise waits for, for the message of a dropped callback.
+#[derive(Clone, Copy)]
+pub(crate) enum Origin {
+    /// The callback passed to this function (or written in this `promisify!` call).
+    Callback(&'static str),
+    /// A promise made by hand at this place.
+    Caller(&'static Location<'static>),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Callback(name) => write!(f, "the callback of `{name}`"),
+            Origin::Caller(location) => {
+                write!(f, "the resolver of the promise created at {location}")
+            }
+        }
+    }
+}
+
+/// The error of [`Promise::or_dropped`]: the resolver (the callback) was dropped without settling
+/// the promise, so its value will never arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Dropped;
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the callback was dropped without being called")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+impl<T> Promise<T> {
+    /// Creates a promise and runs `executor` at once with its [`Resolver`], as JavaScript's
+    /// `new Promise(resolve => …)` does.
+    ///
+    /// The executor typically starts a callback-based operation and moves the resolver into its
+    /// callback.
+    ///
+    /// ```
+    /// use callback_async::Promise;
+    ///
+    /// fn legacy_add(a: u32, b: u32, done: impl FnOnce(u32) + Send + 'static) {
+    ///     std::thread::spawn(move || done(a + b));
+    /// }
+    ///
+    /// # futures::executor::block_on(async {
+    /// let sum = Promise::new(|resolver| legacy_add(2, 3, move |n| resolver.resolve(n))).await;
+    /// assert_eq!(sum, 5);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn new(executor: impl FnOnce(Resolver<T>)) -> Self {
+        let (resolver, promise) = crate::channel();
+        executor(resolver);
+        promise
+    }
+
+    /// A promise that is already settled with `value`, like JavaScript's `Promise.resolve(v)`.
+    /// It allocates nothing.
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// assert_eq!(callback_async::Promise::resolved(7).await, 7);
+    /// # });
+    /// ```
+    pub fn resolved(value: T) -> Self {
+        Promise {
+            state: Some(State::Ready(value)),
+            origin: Origin::Callback("Promise::resolved"),
+        }
+    }
+
+    pub(crate) fn with_origin(origin: Origin) -> (Resolver<T>, Self) {
+        let (sender, receiver) = oneshot::channel();
+        let promise = Promise {
+            state: Some(State::Waiting(receiver.into_future())),
+            origin,
+        };
+        (Resolver::new(sender), promise)
+    }
+
+    /// Awaits the value, or [`Dropped`] if the resolver is dropped without settling, instead of
+    /// panicking in that case.
+    ///
+    /// ```
+    /// use callback_async::{channel, Dropped};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let (resolver, promise) = channel::<String>();
+    /// std::thread::spawn(move || drop(resolver));
+    /// assert_eq!(promise.or_dropped().await, Err(Dropped));
+    /// # });
+    /// ```
+    pub fn or_dropped(self) -> OrDropped<T> {
+        OrDropped { promise: self }
+    }
+
+    fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Dropped>> {
+        match self.state.take() {
+            Some(State::Waiting(mut receiver)) => match Pin::new(&mut receiver).poll(cx) {
+                Poll::Ready(result) => Poll::Ready(result.map_err(|_| Dropped)),
+                Poll::Pending => {
+                    self.state = Some(State::Waiting(receiver));
+                    Poll::Pending
+                }
+            },
+            Some(State::Ready(value)) => Poll::Ready(Ok(value)),
+            None => panic!("callback-async: `Promise` polled after completion"),
+        }
+    }
+}
+
+// The promise never pins its value in place: it only moves it out.
+impl<T> Unpin for Promise<T> {}
+
+impl<T> Future for Promise<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let this = self.get_mut();
+        match this.poll_settled(cx) {
+            Poll::Ready(Ok(value)) => Poll::Ready(value),
+            Poll::Ready(Err(Dropped)) => panic!(
+                "callback-async: {} was dropped without being called, so this promise can never \
+                 settle (await `.or_dropped()` to handle this without a panic)",
+                this.origin
+            ),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Promise<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            Some(State::Waiting(_)) => "waiting",
+            Some(State::Ready(_)) => "ready",
+            None => "completed",
+        };
+        f.debug_struct("Promise")
+            .field("state", &state)
+            .field("origin", &format_args!("{}", self.origin))
+            .finish()
+    }
+}
+
+/// The future returned by [`Promise::or_dropped`]: the promise's value, or [`Dropped`].
+#[must_use = "futures do nothing unless awaited"]
+#[derive(Debug)]
+pub struct OrDropped<T> {
+    promise: Promise<T>,
+}
+
+impl<T> Future for OrDropped<T> {
+    type Output = Result<T, Dropped>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().promise.poll_settled(cx)
+    }
+}
+
+/// Creates a promise and its resolver as a pair, for code that does not fit [`Promise::new`].
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (resolver, promise) = callback_async::channel();
+/// std::thread::spawn(move || resolver.resolve("done"));
+/// assert_eq!(promise.await, "done");
+/// # });
+/// ```
+#[track_caller]
+pub fn channel<T>() -> (Resolver<T>, Promise<T>) {
+    Promise::with_origin(Origin::Caller(Location::caller()))
+}

@@ -1,0 +1,1 @@
+//! Integration tests of callback-async live in `tests/`.
