@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote};
 use syn::spanned::Spanned as _;
 use syn::{
     Attribute, FnArg, Ident, Pat, ReceiverKind, ReturnType, Safety, Signature, Type, Visibility,
@@ -258,7 +258,10 @@ fn expand(
         let send = needs_send.then(|| quote!(::core::marker::Send));
         let plus = (needs_send && needs_static).then(|| quote!(+));
         let statik = needs_static.then(|| quote!('static));
-        predicates.push(quote!(#value_type: #send #plus #statik));
+        // Spanned at the attribute: the bound is ours, and lints about where bounds are written
+        // (`clippy::multiple_bound_locations`) must not fire at the user's tokens.
+        let predicate = respan(quote!(#value_type: #send #plus #statik), Span::call_site());
+        predicates.push(predicate);
     }
     if let Place::Associated { in_trait: true, .. } = place {
         if receiver.is_some_and(|r| matches!(r.kind, ReceiverKind::Value)) {
@@ -319,7 +322,9 @@ fn expand(
     };
     if let Some(dropped) = &options.dropped {
         let expr = &dropped.value;
-        let fallback = quote_spanned!(expr.span()=> || #expr);
+        // The closure's own tokens are ours, so that lints such as `clippy::redundant_closure`
+        // do not report it at the user's expression.
+        let fallback = quote!(|| #expr);
         setup.extend(quote! {
             let #resolver = #private::Fallback::new(#resolver, #fallback);
         });
@@ -364,6 +369,23 @@ fn expand(
             #finish
         }
     }
+}
+
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 /// Whether the value type names a generic parameter that stays, or `Self`: then its `Send` or

@@ -1,0 +1,118 @@
+//! Expansions compile warning-free under the strictest lints a user may set.
+#![deny(
+    warnings,
+    missing_docs,
+    clippy::pedantic,
+    rust_2018_idioms,
+    unused_qualifications
+)]
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+
+use callback_async::callback_async;
+
+/// Errors of the legacy API.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LegacyError {
+    /// Gone.
+    Gone,
+}
+
+/// Free function, `impl FnOnce`.
+#[callback_async]
+pub fn fetch(url: &str, done: impl FnOnce(Result<Vec<u8>, LegacyError>) + Send + 'static) {
+    done(Ok(url.as_bytes().to_vec()));
+}
+
+/// Type parameter in a where-clause, tuple value, returns a value.
+#[callback_async]
+pub fn subscribe<F>(topic: &str, on_event: F) -> usize
+where
+    F: FnMut(&str, u32) + Send + 'static,
+{
+    let mut on_event = on_event;
+    on_event(topic, 1);
+    topic.len()
+}
+
+/// `ok`/`err`, `dropped`, `name`.
+#[callback_async(ok = on_ok, err = on_err, dropped = Err(LegacyError::Gone), name = "connect_later")]
+pub fn connect(
+    port: u16,
+    on_ok: Box<dyn FnOnce(u16) + Send>,
+    on_err: impl Fn(LegacyError) + Send + Sync + 'static,
+) {
+    if port == 0 {
+        on_err(LegacyError::Gone);
+    } else {
+        on_ok(port);
+    }
+}
+
+/// Patterns and generics.
+#[callback_async]
+pub fn generic<T: Clone + Send + 'static>(
+    (a, _): (&T, u8),
+    done: impl Fn(T) + Send + Sync + 'static,
+) {
+    done(a.clone());
+}
+
+/// A legacy client.
+#[derive(Debug, Default)]
+pub struct Client {
+    calls: u32,
+}
+
+#[callback_async]
+impl Client {
+    /// Gets a value.
+    pub fn get(&self, key: u32, done: impl FnOnce(u32) + Send + 'static) {
+        done(key + self.calls);
+    }
+
+    /// Counts calls.
+    pub fn count(&mut self, done: impl FnOnce(u32)) {
+        self.calls += 1;
+        done(self.calls);
+    }
+
+    /// Consumes the client.
+    pub fn close(self: Arc<Self>, done: Box<dyn FnOnce() + Send>) {
+        drop(self);
+        done();
+    }
+
+    /// Makes a client.
+    pub fn open(done: impl FnOnce(Self)) {
+        done(Client::default());
+    }
+}
+
+/// A legacy trait.
+#[callback_async]
+pub trait Store {
+    /// Loads.
+    fn load(&self, key: &str, done: Box<dyn FnOnce(Option<String>) + Send>);
+
+    /// Consumes.
+    fn finish(self, done: impl FnOnce(bool));
+}
+
+#[test]
+fn lint_clean_expansions_still_work() {
+    futures::executor::block_on(async {
+        assert_eq!(fetch_async("u").await, Ok(b"u".to_vec()));
+        let (len, event) = subscribe_async("topic");
+        assert_eq!((len, event.await), (5, ("topic".to_owned(), 1)));
+        assert_eq!(connect_later(1).await, Ok(1));
+        assert_eq!(connect_later(0).await, Err(LegacyError::Gone));
+        assert_eq!(generic_async((&7_u64, 0)).await, 7);
+        let mut client = Client::default();
+        assert_eq!(client.count_async().await, 1);
+        assert_eq!(client.get_async(1).await, 2);
+        Arc::new(client).close_async().await;
+        assert_eq!(Client::open_async().await.calls, 0);
+    });
+}
