@@ -38,6 +38,107 @@
 //! executor) and is built on the [`oneshot`](https://docs.rs/oneshot) channel: one allocation per
 //! call. A callback that is dropped without being called never leaves a task hanging: see
 //! [`Promise`](Promise#when-the-callback-is-dropped).
+//!
+//! # Three models of asynchronous code
+//!
+//! Slow work (I/O, a computation, a timer) can be waited for in three ways; this crate bridges the
+//! second to the third.
+//!
+//! 1. **Synchronous code, made concurrent with threads.** The slow function blocks its thread;
+//!    other threads go on. From async code, hand such a call to a thread pool with
+//!    [`tokio::task::spawn_blocking`](https://docs.rs/tokio/latest/tokio/task/fn.spawn_blocking.html)
+//!    or [`blocking::unblock`](https://docs.rs/blocking/latest/blocking/fn.unblock.html); this
+//!    crate does not rewrite them.
+//!
+//!    ```
+//!    fn slow_sum(n: u64) -> u64 { (1..=n).sum() }
+//!
+//!    # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//!    let sum = tokio::task::spawn_blocking(|| slow_sum(100)).await.unwrap();
+//!    assert_eq!(sum, 5050);
+//!    # });
+//!    ```
+//!
+//! 2. **Callbacks.** The slow function takes a function to run when it finishes. Make it awaitable
+//!    with [`#[callback_async]`](macro@callback_async) where you own the code:
+//!
+//!    ```
+//!    #[callback_async::callback_async]
+//!    fn slow_sum(n: u64, done: impl FnOnce(u64) + Send + 'static) {
+//!        std::thread::spawn(move || done((1..=n).sum()));
+//!    }
+//!
+//!    # futures::executor::block_on(async {
+//!    assert_eq!(slow_sum_async(100).await, 5050);
+//!    # });
+//!    ```
+//!
+//! 3. **Promises.** A value that stands for the work and is concluded by a call to either a
+//!    resolving or a rejecting function, both handed to the function passed to the promise:
+//!    [`Promise::new`] (one resolver) and [`Promise::new_fallible`] (resolve and reject).
+//!
+//!    ```
+//!    use callback_async::Promise;
+//!
+//!    # futures::executor::block_on(async {
+//!    let checked = Promise::new_fallible(|resolve, reject| {
+//!        std::thread::spawn(move || {
+//!            let n: u64 = (1..=100).sum();
+//!            if n % 2 == 0 { resolve(n) } else { reject("odd") }
+//!        });
+//!    });
+//!    assert_eq!(checked.await, Ok(5050));
+//!    # });
+//!    ```
+//!
+//! # JavaScript's promise methods, the Rust way
+//!
+//! A [`Promise`] is a plain [`Future`](core::future::Future), so the combinators of the
+//! [`futures`](https://docs.rs/futures) crate apply and this crate does not reimplement them:
+//!
+//! | JavaScript | Rust |
+//! |---|---|
+//! | `p.then(f)` | `p.map(f)` ([`FutureExt::map`](https://docs.rs/futures/latest/futures/future/trait.FutureExt.html#method.map)), or `p.and_then(f)` on a `Result` ([`TryFutureExt::and_then`](https://docs.rs/futures/latest/futures/future/trait.TryFutureExt.html#method.and_then)) |
+//! | `p.catch(f)` | [`TryFutureExt::or_else`](https://docs.rs/futures/latest/futures/future/trait.TryFutureExt.html#method.or_else) |
+//! | `p.finally(f)` | `p.map(\|v\| { f(); v })`, or code after the `.await` |
+//! | `Promise.all(ps)` | [`join_all`](https://docs.rs/futures/latest/futures/future/fn.join_all.html), or [`try_join_all`](https://docs.rs/futures/latest/futures/future/fn.try_join_all.html) to stop at the first rejection |
+//! | `Promise.race(ps)` | [`select`](https://docs.rs/futures/latest/futures/future/fn.select.html) / [`select_all`](https://docs.rs/futures/latest/futures/future/fn.select_all.html) |
+//! | `Promise.allSettled(ps)` | `join_all` of promises of `Result` |
+//! | `Promise.any(ps)` | [`select_ok`](https://docs.rs/futures/latest/futures/future/fn.select_ok.html) |
+//! | `Promise.resolve(v)` / `Promise.reject(e)` | [`Promise::resolved`] / [`Promise::rejected`] |
+//!
+//! ```
+//! use callback_async::Promise;
+//! use futures::future::{self, FutureExt, TryFutureExt};
+//!
+//! fn work(n: u32) -> Promise<Result<u32, String>> {
+//!     Promise::new_fallible(move |resolve, reject| {
+//!         std::thread::spawn(move || if n > 0 { resolve(n) } else { reject(format!("{n}")) });
+//!     })
+//! }
+//!
+//! # futures::executor::block_on(async {
+//! // then / catch / finally
+//! let doubled = work(2).map_ok(|n| n * 2).await;
+//! assert_eq!(doubled, Ok(4));
+//! let recovered = work(0).or_else(|e| async move { Ok::<u32, String>(e.len() as u32) }).await;
+//! assert_eq!(recovered, Ok(1));
+//! let mut cleaned = false;
+//! let value = work(3).map(|v| { cleaned = true; v }).await;
+//! assert!(cleaned && value == Ok(3));
+//! // all / allSettled
+//! assert_eq!(future::try_join_all([work(1), work(2)]).await, Ok(vec![1, 2]));
+//! assert_eq!(
+//!     future::join_all([work(1), work(0)]).await,
+//!     vec![Ok(1), Err("0".to_owned())],
+//! );
+//! // race / any
+//! let (first, _index, _others) = future::select_all([work(5), Promise::resolved(Ok(6))]).await;
+//! assert!(matches!(first, Ok(5 | 6)));
+//! let (any, _) = future::select_ok([work(0), work(7)]).await.unwrap();
+//! assert_eq!(any, 7);
+//! # });
+//! ```
 #![deny(missing_docs)]
 
 mod promise;
@@ -46,8 +147,13 @@ mod resolver;
 #[doc(hidden)]
 pub mod __private;
 
-pub use promise::{Dropped, OrDropped, Promise, channel};
+pub use promise::{Dropped, OrDropped, Promise, Reject, Resolve, channel};
 pub use resolver::Resolver;
 
 #[doc(inline)]
 pub use callback_async_macros::callback_async;
+
+/// The README's examples, run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

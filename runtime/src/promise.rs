@@ -189,6 +189,72 @@ impl<T> fmt::Debug for Promise<T> {
     }
 }
 
+impl<V, E> Promise<Result<V, E>> {
+    /// Creates a promise of a `Result` and runs `executor` at once with a **resolve** and a
+    /// **reject** function, as JavaScript's `new Promise((resolve, reject) => …)` does.
+    ///
+    /// `resolve(v)` settles the promise with `Ok(v)`, `reject(e)` with `Err(e)`. Both may be
+    /// called from any thread; the first call of either wins and later calls of either are
+    /// ignored. Dropping both uncalled is the usual [dropped outcome](Promise#when-the-callback-is-dropped).
+    /// Each is a `Box<dyn Fn(..) + Send + Sync>`, so it can be passed where an `FnOnce`, `FnMut`
+    /// or `Fn` callback with `Send + Sync + 'static` is asked for. (This convenience costs three
+    /// small allocations besides the channel's; the generated code does not use it.)
+    ///
+    /// ```
+    /// use callback_async::Promise;
+    ///
+    /// fn legacy(n: i32, done: impl FnOnce(Result<i32, String>) + Send + 'static) {
+    ///     std::thread::spawn(move || done(if n >= 0 { Ok(n) } else { Err(format!("{n} < 0")) }));
+    /// }
+    ///
+    /// # futures::executor::block_on(async {
+    /// let promise = Promise::new_fallible(|resolve, reject| {
+    ///     legacy(-1, move |result| match result {
+    ///         Ok(v) => resolve(v),
+    ///         Err(e) => reject(e),
+    ///     })
+    /// });
+    /// assert_eq!(promise.await, Err("-1 < 0".to_owned()));
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn new_fallible(executor: impl FnOnce(Resolve<V>, Reject<E>)) -> Self
+    where
+        V: Send + 'static,
+        E: Send + 'static,
+    {
+        let (resolver, promise) = crate::channel();
+        let resolver = std::sync::Arc::new(resolver);
+        let for_reject = std::sync::Arc::clone(&resolver);
+        executor(
+            Box::new(move |value| resolver.resolve(Ok(value))),
+            Box::new(move |error| for_reject.resolve(Err(error))),
+        );
+        promise
+    }
+
+    /// A promise that is already settled with `Err(error)`, like JavaScript's
+    /// `Promise.reject(e)`. It allocates nothing.
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let promise = callback_async::Promise::<Result<u8, &str>>::rejected("no");
+    /// assert_eq!(promise.await, Err("no"));
+    /// # });
+    /// ```
+    pub fn rejected(error: E) -> Self {
+        Promise::resolved(Err(error))
+    }
+}
+
+/// The **resolve** function that [`Promise::new_fallible`] hands to its executor: settles the
+/// promise with `Ok(value)`.
+pub type Resolve<V> = Box<dyn Fn(V) + Send + Sync>;
+
+/// The **reject** function that [`Promise::new_fallible`] hands to its executor: settles the
+/// promise with `Err(error)`.
+pub type Reject<E> = Box<dyn Fn(E) + Send + Sync>;
+
 /// The future returned by [`Promise::or_dropped`]: the promise's value, or [`Dropped`].
 #[must_use = "futures do nothing unless awaited"]
 #[derive(Debug)]

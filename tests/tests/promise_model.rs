@@ -1,0 +1,130 @@
+//! The promise model: resolve and reject, ready promises.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Barrier};
+use std::task::{Context, Poll};
+use std::thread;
+
+use callback_async::{Dropped, Promise};
+use futures::executor::block_on;
+
+/// Counts allocations made by the current thread, so that parallel tests do not interfere.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Polls once with a no-op waker: `block_on` itself may allocate its thread's notifier.
+fn poll_now<F: Future + Unpin>(mut future: F) -> Poll<F::Output> {
+    Pin::new(&mut future).poll(&mut Context::from_waker(futures::task::noop_waker_ref()))
+}
+
+fn allocations_during<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let value = f();
+    (ALLOCATIONS.with(Cell::get) - before, value)
+}
+
+#[test]
+fn resolve_or_reject_first_call_wins_across_threads() {
+    for round in 0..100 {
+        let barrier = Arc::new(Barrier::new(4));
+        let promise: Promise<Result<usize, usize>> = Promise::new_fallible(|resolve, reject| {
+            let resolve = Arc::new(resolve);
+            let reject = Arc::new(reject);
+            for i in 0..4 {
+                let (resolve, reject, barrier) = (resolve.clone(), reject.clone(), barrier.clone());
+                thread::spawn(move || {
+                    barrier.wait();
+                    if (i + round) % 2 == 0 {
+                        resolve(i)
+                    } else {
+                        reject(i)
+                    }
+                    // Later calls of either are ignored.
+                    resolve(100);
+                    reject(100);
+                });
+            }
+        });
+        let settled = block_on(promise);
+        let i = match settled {
+            Ok(i) | Err(i) => i,
+        };
+        assert!(i < 4, "{settled:?}");
+        assert_eq!(
+            settled.is_ok(),
+            (i + round) % 2 == 0,
+            "resolve gives Ok, reject gives Err"
+        );
+    }
+}
+
+#[test]
+fn resolve_and_reject_fit_every_callback_bound() {
+    fn fn_once(f: impl FnOnce(u8) + Send + Sync + 'static) {
+        f(1);
+    }
+    fn fn_mut(mut f: impl FnMut(&'static str) + Send + Sync + 'static) {
+        f("no");
+    }
+    fn fn_shared(f: impl Fn(u8) + Send + Sync + 'static) {
+        f(2);
+    }
+    let p = Promise::<Result<u8, &str>>::new_fallible(|resolve, _reject| fn_once(resolve));
+    assert_eq!(block_on(p), Ok(1));
+    let p = Promise::<Result<u8, &str>>::new_fallible(|_resolve, reject| fn_mut(reject));
+    assert_eq!(block_on(p), Err("no"));
+    let p = Promise::<Result<u8, &str>>::new_fallible(|resolve, _reject| fn_shared(resolve));
+    assert_eq!(block_on(p), Ok(2));
+}
+
+#[test]
+fn dropping_both_is_the_dropped_outcome() {
+    let promise = Promise::<Result<u8, String>>::new_fallible(|resolve, reject| {
+        thread::spawn(move || drop((resolve, reject)));
+    });
+    assert_eq!(block_on(promise.or_dropped()), Err(Dropped));
+    // One of the two still alive keeps the promise pending until it settles.
+    let promise = Promise::<Result<u8, String>>::new_fallible(|resolve, reject| {
+        drop(resolve);
+        thread::spawn(move || reject("late".to_owned()));
+    });
+    assert_eq!(block_on(promise), Err("late".to_owned()));
+}
+
+#[test]
+fn ready_promises_allocate_nothing() {
+    let (count, value) = allocations_during(|| poll_now(Promise::resolved(41_u64)));
+    assert_eq!((count, value), (0, Poll::Ready(41)));
+    let (count, value) = allocations_during(|| poll_now(Promise::<Result<u8, u16>>::rejected(7)));
+    assert_eq!((count, value), (0, Poll::Ready(Err(7))));
+    // The counter is live: a channel-backed promise does allocate.
+    let (count, value) = allocations_during(|| {
+        let (resolver, promise) = callback_async::channel::<u8>();
+        resolver.resolve(1);
+        poll_now(promise)
+    });
+    assert_eq!((count, value), (1, Poll::Ready(1)));
+}
