@@ -10,6 +10,8 @@ mod kw {
     syn::custom_keyword!(err);
     syn::custom_keyword!(name);
     syn::custom_keyword!(dropped);
+    syn::custom_keyword!(stream);
+    syn::custom_keyword!(cancel);
 }
 
 /// An option as written, with the span of its key for error messages.
@@ -28,6 +30,8 @@ pub struct Options {
     pub name: Option<Spanned<Ident>>,
     pub krate: Option<Spanned<Path>>,
     pub dropped: Option<Spanned<Expr>>,
+    pub stream: Option<Spanned<()>>,
+    pub cancel: Option<Spanned<Expr>>,
 }
 
 impl Options {
@@ -62,27 +66,20 @@ impl Options {
         let lookahead = input.lookahead1();
         if lookahead.peek(kw::callback) {
             let key = input.parse::<kw::callback>()?.span;
-            set(
-                &mut self.callback,
-                key,
-                "callback",
-                parse_value(input, |i| i.parse())?,
-            )
+            let value = value(input, key, "callback", parameter)?;
+            set(&mut self.callback, key, "callback", value)
         } else if lookahead.peek(kw::ok) {
             let key = input.parse::<kw::ok>()?.span;
-            set(&mut self.ok, key, "ok", parse_value(input, |i| i.parse())?)
+            let value = value(input, key, "ok", parameter)?;
+            set(&mut self.ok, key, "ok", value)
         } else if lookahead.peek(kw::err) {
             let key = input.parse::<kw::err>()?.span;
-            set(
-                &mut self.err,
-                key,
-                "err",
-                parse_value(input, |i| i.parse())?,
-            )
+            let value = value(input, key, "err", parameter)?;
+            set(&mut self.err, key, "err", value)
         } else if lookahead.peek(kw::name) {
             let key = input.parse::<kw::name>()?.span;
-            let name = parse_value(input, |i| {
-                let lit: LitStr = i.parse()?;
+            let value = value(input, key, "name", |input| {
+                let lit: LitStr = input.parse()?;
                 lit.parse::<Ident>().map_err(|_| {
                     syn::Error::new(
                         lit.span(),
@@ -90,11 +87,11 @@ impl Options {
                     )
                 })
             })?;
-            set(&mut self.name, key, "name", name)
+            set(&mut self.name, key, "name", value)
         } else if lookahead.peek(Token![crate]) {
             let key = input.parse::<Token![crate]>()?.span;
-            let path = parse_value(input, |i| {
-                let lit: LitStr = i.parse()?;
+            let value = value(input, key, "crate", |input| {
+                let lit: LitStr = input.parse()?;
                 lit.parse_with(Path::parse_mod_style).map_err(|_| {
                     syn::Error::new(
                         lit.span(),
@@ -102,15 +99,24 @@ impl Options {
                     )
                 })
             })?;
-            set(&mut self.krate, key, "crate", path)
+            set(&mut self.krate, key, "crate", value)
         } else if lookahead.peek(kw::dropped) {
             let key = input.parse::<kw::dropped>()?.span;
-            set(
-                &mut self.dropped,
-                key,
-                "dropped",
-                parse_value(input, |i| i.parse())?,
-            )
+            let value = value(input, key, "dropped", |input| input.parse())?;
+            set(&mut self.dropped, key, "dropped", value)
+        } else if lookahead.peek(kw::stream) {
+            let key = input.parse::<kw::stream>()?.span;
+            if input.peek(Token![=]) {
+                return Err(syn::Error::new(
+                    key,
+                    "`stream` takes no value: write `stream`",
+                ));
+            }
+            set(&mut self.stream, key, "stream", ())
+        } else if lookahead.peek(kw::cancel) {
+            let key = input.parse::<kw::cancel>()?.span;
+            let value = value(input, key, "cancel", |input| input.parse())?;
+            set(&mut self.cancel, key, "cancel", value)
         } else {
             Err(lookahead.error())
         }
@@ -125,16 +131,48 @@ impl Options {
             name: inner.name,
             krate: inner.krate.or_else(|| self.krate.clone()),
             dropped: inner.dropped.or_else(|| self.dropped.clone()),
+            stream: inner.stream.or_else(|| self.stream.clone()),
+            cancel: inner.cancel.or_else(|| self.cancel.clone()),
         }
     }
 }
 
-fn parse_value<T>(
+/// Parses `= VALUE` after the key `name`, or explains what value it takes.
+fn value<T>(
     input: ParseStream,
+    key: Span,
+    name: &str,
     value: impl FnOnce(ParseStream) -> syn::Result<T>,
 ) -> syn::Result<T> {
+    if !input.peek(Token![=]) {
+        let example = match name {
+            "callback" | "ok" | "err" => "a parameter's name, as in `callback = done`",
+            "name" => "a string, as in `name = \"fetch_later\"`",
+            "crate" => "a string, as in `crate = \"::my_runtime\"`",
+            "cancel" => "a path or a closure, as in `cancel = |handle| handle.abort()`",
+            _ => "an expression, as in `dropped = Err(Error::Cancelled)`",
+        };
+        return Err(syn::Error::new(
+            key,
+            format!("`{name}` needs a value: {example}"),
+        ));
+    }
     input.parse::<Token![=]>()?;
     value(input)
+}
+
+fn parameter(input: ParseStream) -> syn::Result<Ident> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        return Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "expected a parameter's name without quotes: `{}`",
+                lit.value()
+            ),
+        ));
+    }
+    input.parse()
 }
 
 fn set<T>(slot: &mut Option<Spanned<T>>, key: Span, name: &str, value: T) -> syn::Result<()> {

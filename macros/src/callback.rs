@@ -110,15 +110,17 @@ fn classify(ty: &Type, generics: &Generics) -> Classified {
                 None => Classified::Ordinary,
             }
         }
-        Type::FnPtr(ptr) if returns_unit(&ptr.output) => Classified::Rejected(syn::Error::new(
-            ty.span(),
-            "a `fn` pointer cannot be the callback: it cannot carry the state that settles the \
+        Type::FnPtr(ptr) if returns_unit(&ptr.output) => {
+            Classified::Rejected(syn::Error::new_spanned(
+                ty,
+                "a `fn` pointer cannot be the callback: it cannot carry the state that settles the \
              promise; make the legacy function take `impl FnOnce(..)`, a type parameter bounded by \
              one, or `Box<dyn FnOnce(..)>` instead",
-        )),
+            ))
+        }
         Type::Reference(reference) if is_closure(&reference.elem, generics) => {
-            Classified::Rejected(syn::Error::new(
-                ty.span(),
+            Classified::Rejected(syn::Error::new_spanned(
+                ty,
                 "a borrowed callback (`&dyn Fn`, `&mut dyn FnMut`, `&impl Fn`) cannot be the \
                  callback: it must not outlive the call, but the promise outlives it; take it by \
                  value (`impl FnOnce(..)`, `Box<dyn FnOnce(..)>`) instead",
@@ -398,8 +400,8 @@ fn by_name(sig: &Signature, name: &Ident) -> syn::Result<Chosen> {
     match classify(&typed.ty, &sig.generics) {
         Classified::Callback(shape) => match &shape.output {
             None => Ok(Chosen { index, shape }),
-            Some(output) => Err(syn::Error::new(
-                output.span(),
+            Some(output) => Err(syn::Error::new_spanned(
+                output,
                 format!(
                     "`{name}` returns a value, so it cannot be the callback: the legacy function \
                      expects an answer that a promise cannot give; only callbacks returning `()` \
@@ -408,8 +410,8 @@ fn by_name(sig: &Signature, name: &Ident) -> syn::Result<Chosen> {
             )),
         },
         Classified::Rejected(error) => Err(error),
-        Classified::Ordinary => Err(syn::Error::new(
-            typed.ty.span(),
+        Classified::Ordinary => Err(syn::Error::new_spanned(
+            &typed.ty,
             format!(
                 "`{name}` is not a callback: expected `impl FnOnce(..)`, `impl FnMut(..)`, \
                  `impl Fn(..)`, a type parameter bounded by one of them, or `Box<dyn FnOnce(..)>`"
@@ -532,8 +534,8 @@ fn reject_nested(ty: &Type, whole: &Type) -> syn::Result<()> {
     let mut finder = Finder { found: false };
     finder.visit_type(ty);
     if finder.found {
-        return Err(syn::Error::new(
-            whole.span(),
+        return Err(syn::Error::new_spanned(
+            whole,
             "a reference nested inside a callback argument's type cannot be turned into an owned \
              value: only a top-level `&T` argument is converted (to `T::Owned`); make the \
              callback's argument an owned type or a top-level reference",

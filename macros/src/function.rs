@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
-use syn::spanned::Spanned as _;
 use syn::{
     Attribute, FnArg, Ident, Pat, ReceiverKind, ReturnType, Safety, Signature, Type, Visibility,
 };
@@ -72,15 +71,34 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
             ),
         );
     }
+    if let Some(name) = options.name.as_ref().filter(|name| name.value == sig.ident) {
+        push(
+            &mut errors,
+            syn::Error::new(
+                name.value.span(),
+                "`name` must differ from the function's own name: the original is kept beside \
+                 the generated function",
+            ),
+        );
+    }
+    if let Some(cancel) = &options.cancel {
+        if returned_type(sig).is_none() {
+            push(
+                &mut errors,
+                syn::Error::new(
+                    cancel.key,
+                    "`cancel` needs the function to return a handle to the operation, which \
+                     `cancel` receives when the promise is dropped early; this one returns `()`",
+                ),
+            );
+        }
+    }
     let selection = match callback::select(sig, options) {
-        Ok(selection) => Some(selection),
+        Ok(selection) => selection,
         Err(error) => {
             push(&mut errors, error);
-            None
+            return Err(errors.unwrap_or_else(|| unreachable_error(sig)));
         }
-    };
-    let Some(selection) = selection else {
-        return Err(errors.unwrap_or_else(|| syn::Error::new(sig.ident.span(), "no callback")));
     };
     let chosen: Vec<&Chosen> = match &selection {
         Selection::One(one) => vec![one],
@@ -88,6 +106,9 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
     };
     for one in &chosen {
         check_shape(sig, one, &mut errors);
+    }
+    if let Some(stream) = &options.stream {
+        check_stream(sig, options, stream.key, &selection, &mut errors);
     }
     let private = private_path(options);
     let deliveries: Vec<Delivery> = chosen
@@ -113,6 +134,67 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
     ))
 }
 
+/// Only reached if `push` lost an error, which it cannot: kept so that no path panics.
+fn unreachable_error(sig: &Signature) -> syn::Error {
+    syn::Error::new(
+        sig.ident.span(),
+        "`#[callback_async]` could not expand this function",
+    )
+}
+
+fn returned_type(sig: &Signature) -> Option<&Type> {
+    match &sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Tuple(tuple) if tuple.elems.is_empty() => None,
+            ty => Some(ty),
+        },
+    }
+}
+
+fn check_stream(
+    sig: &Signature,
+    options: &Options,
+    key: Span,
+    selection: &Selection,
+    errors: &mut Option<syn::Error>,
+) {
+    match selection {
+        Selection::OkErr(..) => push(
+            errors,
+            syn::Error::new(
+                key,
+                "`stream` takes one callback, whose calls become the items; it does not combine \
+                 with `ok`/`err`",
+            ),
+        ),
+        Selection::One(one) if one.shape.kind == Kind::Once => {
+            let FnArg::Typed(typed) = &sig.inputs[one.index] else {
+                return;
+            };
+            push(
+                errors,
+                syn::Error::new_spanned(
+                    &typed.ty,
+                    "`stream` needs a callback that can be called many times (`FnMut` or `Fn`): \
+                     an `FnOnce` callback fires at most once, so await a promise instead (remove \
+                     `stream`)",
+                ),
+            );
+        }
+        Selection::One(_) => {}
+    }
+    if let Some(dropped) = &options.dropped {
+        push(
+            errors,
+            syn::Error::new(
+                dropped.key,
+                "`dropped` does not apply to a stream: a dropped callback ends the stream",
+            ),
+        );
+    }
+}
+
 /// `::callback_async::__private`, or the `crate = ".."` override's.
 fn private_path(options: &Options) -> TokenStream {
     match &options.krate {
@@ -128,8 +210,8 @@ fn check_shape(sig: &Signature, chosen: &Chosen, errors: &mut Option<syn::Error>
     for bound in &chosen.shape.unsupported {
         push(
             errors,
-            syn::Error::new(
-                bound.span(),
+            syn::Error::new_spanned(
+                &bound.path,
                 format!(
                     "the callback must implement `{}`, which the generated callback cannot: it \
                      implements the closure trait, `Send`, `Sync` and `Unpin` only",
@@ -139,18 +221,11 @@ fn check_shape(sig: &Signature, chosen: &Chosen, errors: &mut Option<syn::Error>
         );
     }
     if let Form::TypeParam(param) = &chosen.shape.form {
-        let elsewhere = sig.inputs.iter().enumerate().find_map(|(index, arg)| {
-            (index != chosen.index && mentions(arg, param)).then(|| arg.span())
-        });
-        let elsewhere = elsewhere.or_else(|| match &sig.output {
-            ReturnType::Type(_, ty) if mentions(ty, param) => Some(ty.span()),
-            _ => None,
-        });
-        if let Some(span) = elsewhere {
+        if let Some(place) = other_use(sig, chosen.index, param) {
             push(
                 errors,
-                syn::Error::new(
-                    span,
+                syn::Error::new_spanned(
+                    place,
                     format!(
                         "the callback's type parameter `{param}` is also used here, so the async \
                          version cannot choose it; give the callback a type parameter of its own"
@@ -159,6 +234,44 @@ fn check_shape(sig: &Signature, chosen: &Chosen, errors: &mut Option<syn::Error>
             );
         }
     }
+}
+
+/// Where, besides its own parameter and bounds, the callback's type parameter is named.
+fn other_use(sig: &Signature, index: usize, param: &Ident) -> Option<TokenStream> {
+    let inputs = sig
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, arg)| arg.to_token_stream());
+    let output = match &sig.output {
+        ReturnType::Type(_, ty) => Some(ty.to_token_stream()),
+        ReturnType::Default => None,
+    };
+    let other_params = sig
+        .generics
+        .params
+        .iter()
+        .filter_map(|generic| match generic {
+            syn::GenericParam::Type(ty) if ty.ident == *param => None,
+            other => Some(other.to_token_stream()),
+        });
+    let predicates = sig
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|clause| &clause.predicates)
+        .filter_map(|predicate| match predicate {
+            syn::WherePredicate::Type(pred) if callback::bounds_param(&pred.bounded_ty, param) => {
+                None
+            }
+            other => Some(other.to_token_stream()),
+        });
+    inputs
+        .chain(output)
+        .chain(other_params)
+        .chain(predicates)
+        .find(|tokens| mentions(tokens, param))
 }
 
 fn mentions(item: &impl ToTokens, name: &Ident) -> bool {
@@ -199,6 +312,7 @@ fn expand(
     for (index, arg) in sig.inputs.iter().enumerate() {
         if let Some((slot, one)) = chosen.iter().find(|(_, one)| one.index == index) {
             call_args.push(callback_closure(
+                options.stream.is_some(),
                 *slot,
                 one,
                 &deliveries[*slot],
@@ -228,17 +342,16 @@ fn expand(
         }
     }
 
-    let promise_type = quote!(#private::Promise<#value_type>);
-    let returns_value = match &sig.output {
-        ReturnType::Default => None,
-        ReturnType::Type(_, ty) => match &**ty {
-            Type::Tuple(tuple) if tuple.elems.is_empty() => None,
-            ty => Some(ty),
-        },
+    let streams = options.stream.is_some();
+    let promise_type = if streams {
+        quote!(#private::CallbackStream<#value_type>)
+    } else {
+        quote!(#private::Promise<#value_type>)
     };
+    let returns_value = returned_type(sig);
     let output = match returns_value {
-        Some(ty) => quote!((#ty, #promise_type)),
-        None => promise_type,
+        Some(ty) if options.cancel.is_none() => quote!((#ty, #promise_type)),
+        _ => promise_type,
     };
 
     let callback_params: Vec<Ident> = chosen
@@ -283,6 +396,7 @@ fn expand(
 
     let name = match &options.name {
         Some(name) => name.value.clone(),
+        None if streams => format_ident!("{}_stream", sig.ident, span = sig.ident.span()),
         None => format_ident!("{}_async", sig.ident, span = sig.ident.span()),
     };
     let original = &sig.ident;
@@ -308,18 +422,35 @@ fn expand(
         .iter()
         .any(|attr| attr.path().is_ident("doc"));
     let separator = has_docs.then(|| quote!(#[doc = ""]));
-    let note = format!(
-        " The async version of [`{link}`], generated by `#[callback_async]`: it calls `{original}` \
-         at once with a callback that settles the returned promise."
-    );
+    let note = if streams {
+        format!(
+            " The stream version of [`{link}`], generated by `#[callback_async(stream)]`: it \
+             calls `{original}` at once with a callback whose every call is an item of the \
+             returned stream, which ends when the callback is dropped."
+        )
+    } else {
+        format!(
+            " The async version of [`{link}`], generated by `#[callback_async]`: it calls \
+             `{original}` at once with a callback that settles the returned promise."
+        )
+    };
     let vis = function.vis;
     let unsafety = matches!(sig.safety, Safety::Unsafe(_)).then(|| quote!(unsafe));
 
-    let mut setup = quote! {
-        let (#resolver, #promise) = #private::promise::<#value_type>(
-            ::core::concat!(::core::module_path!(), "::", #label),
-        );
+    let mut setup = if streams {
+        quote!(let (#resolver, #promise) = #private::stream::<#value_type>();)
+    } else {
+        quote! {
+            let (#resolver, #promise) = #private::promise::<#value_type>(
+                ::core::concat!(::core::module_path!(), "::", #label),
+            );
+        }
     };
+    if needs_send && !value_is_generic(&value_type, &generics) {
+        // Checked first and at the value's type, so that a value that is not `Send` is reported
+        // there rather than deep inside the generated callback.
+        setup.extend(quote!(#private::require_send::<#value_type>();));
+    }
     if let Some(dropped) = &options.dropped {
         let expr = &dropped.value;
         // The closure's own tokens are ours, so that lints such as `clippy::redundant_closure`
@@ -337,7 +468,7 @@ fn expand(
                 let #err = #private::Arc::clone(&#ok);
             });
         }
-        Selection::One(one) if one.shape.kind == Kind::Mut => {
+        Selection::One(one) if one.shape.kind == Kind::Mut && !streams => {
             setup.extend(quote!(let mut #resolver = #resolver;));
         }
         Selection::One(_) => {}
@@ -347,13 +478,26 @@ fn expand(
         Some(_) => quote!(unsafe { #call }),
         None => call,
     };
-    let finish = match returns_value {
-        Some(_) => quote! {
+    let finish = match (returns_value, &options.cancel) {
+        (Some(_), Some(cancel)) => {
+            let cancel = &cancel.value;
+            let keep = if streams {
+                quote!(#private::cancel_stream)
+            } else {
+                quote!(#private::cancel_promise)
+            };
+            quote! {
+                #[allow(deprecated)]
+                let #ret = #call;
+                #keep(#promise, #ret, #cancel)
+            }
+        }
+        (Some(_), None) => quote! {
             #[allow(deprecated)]
             let #ret = #call;
             (#ret, #promise)
         },
-        None => quote! {
+        (None, _) => quote! {
             #[allow(deprecated)]
             #call;
             #promise
@@ -407,6 +551,7 @@ fn value_is_generic(value_type: &TokenStream, generics: &syn::Generics) -> bool 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
 // Output: move |arg0: &str, arg1: u8| Settle::settle_once(resolver, (ToOwned::to_owned(arg0), arg1))
 fn callback_closure(
+    streams: bool,
     slot: usize,
     chosen: &Chosen,
     delivery: &Delivery,
@@ -427,6 +572,10 @@ fn callback_closure(
                 )
             };
             quote!(#private::Settle::settle(&*#holder, #variant(#value)))
+        }
+        Selection::One(_) if streams => {
+            let resolver = Ident::new("resolver", mixed);
+            quote!(#private::Settle::settle(&#resolver, #value))
         }
         Selection::One(_) => {
             let resolver = Ident::new("resolver", mixed);

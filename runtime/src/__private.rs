@@ -8,12 +8,80 @@ pub use std::vec::Vec;
 
 use crate::promise::Origin;
 use crate::resolver::send;
-pub use crate::{Promise, Resolver};
+pub use crate::{CallbackStream, Promise, Resolver, StreamSender};
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call).
 #[inline]
 pub fn promise<T>(callback: &'static str) -> (Resolver<T>, Promise<T>) {
     Promise::with_origin(Origin::Callback(callback))
+}
+
+/// Fails to compile, at the value's type, when a `Send` callback would carry a value that is not.
+#[inline]
+pub fn require_send<T: Send>() {}
+
+/// The stream behind a generated callback that fires many times.
+#[inline]
+pub fn stream<T>() -> (StreamSender<T>, CallbackStream<T>) {
+    crate::stream_channel()
+}
+
+/// `#[callback_async(cancel = ..)]`: keeps the legacy call's `handle` and, if the promise is
+/// dropped before it settles, calls `cancel(handle)` once.
+pub fn cancel_promise<T, R>(
+    mut promise: Promise<T>,
+    handle: R,
+    cancel: impl FnOnce(R) + Send + 'static,
+) -> Promise<T>
+where
+    R: Send + 'static,
+{
+    promise.set_on_cancel(Box::new(move || cancel(handle)));
+    promise
+}
+
+/// `#[callback_async(stream, cancel = ..)]`: calls `cancel(handle)` once when the stream is
+/// dropped.
+pub fn cancel_stream<T, R>(
+    mut stream: CallbackStream<T>,
+    handle: R,
+    cancel: impl FnOnce(R) + Send + 'static,
+) -> CallbackStream<T>
+where
+    R: Send + 'static,
+{
+    stream.set_on_drop(Box::new(move || cancel(handle)));
+    stream
+}
+
+/// `promisify!`'s result, which cannot see the call's return type: [`Finish::finish`] (an
+/// inherent method, preferred by method resolution) gives just the promise when the call
+/// returned `()`, and [`FinishWithValue::finish`] gives `(value, promise)` otherwise.
+pub struct Finish<R, P> {
+    pub ret: R,
+    pub promise: P,
+}
+
+impl<P> Finish<(), P> {
+    #[inline]
+    pub fn finish(self) -> P {
+        self.promise
+    }
+}
+
+/// See [`Finish`].
+pub trait FinishWithValue {
+    type Output;
+    fn finish(self) -> Self::Output;
+}
+
+impl<R, P> FinishWithValue for Finish<R, P> {
+    type Output = (R, P);
+
+    #[inline]
+    fn finish(self) -> (R, P) {
+        (self.ret, self.promise)
+    }
 }
 
 /// How a generated callback settles its promise, one method per closure kind, so that an
@@ -82,5 +150,22 @@ impl<T> Settle<T> for Fallback<T> {
     #[inline]
     fn settle(&self, value: T) {
         self.resolver.settle(value);
+    }
+}
+
+impl<T> Settle<T> for StreamSender<T> {
+    #[inline]
+    fn settle_once(self, value: T) {
+        self.send(value);
+    }
+
+    #[inline]
+    fn settle_mut(&mut self, value: T) {
+        self.send(value);
+    }
+
+    #[inline]
+    fn settle(&self, value: T) {
+        self.send(value);
     }
 }

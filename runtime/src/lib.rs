@@ -143,12 +143,14 @@
 
 mod promise;
 mod resolver;
+mod stream;
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use promise::{Dropped, OrDropped, Promise, Reject, Resolve, channel};
 pub use resolver::Resolver;
+pub use stream::{CallbackStream, StreamSender, stream_channel, stream_channel_bounded};
 
 #[doc(inline)]
 pub use callback_async_macros::callback_async;

@@ -34,6 +34,9 @@ use crate::Resolver;
 pub struct Promise<T> {
     state: Option<State<T>>,
     origin: Origin,
+    /// Called if the promise is dropped while its callback is still pending
+    /// (`#[callback_async(cancel = ..)]`).
+    on_cancel: Option<Box<dyn FnOnce() + Send>>,
 }
 
 enum State<T> {
@@ -112,6 +115,7 @@ impl<T> Promise<T> {
         Promise {
             state: Some(State::Ready(value)),
             origin: Origin::Callback("Promise::resolved"),
+            on_cancel: None,
         }
     }
 
@@ -120,6 +124,7 @@ impl<T> Promise<T> {
         let promise = Promise {
             state: Some(State::Waiting(receiver.into_future())),
             origin,
+            on_cancel: None,
         };
         (Resolver::new(sender), promise)
     }
@@ -140,10 +145,18 @@ impl<T> Promise<T> {
         OrDropped { promise: self }
     }
 
+    pub(crate) fn set_on_cancel(&mut self, hook: Box<dyn FnOnce() + Send>) {
+        self.on_cancel = Some(hook);
+    }
+
     fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Dropped>> {
         match self.state.take() {
             Some(State::Waiting(mut receiver)) => match Pin::new(&mut receiver).poll(cx) {
-                Poll::Ready(result) => Poll::Ready(result.map_err(|_| Dropped)),
+                Poll::Ready(result) => {
+                    // Settled: the operation is over, so its handle goes without a cancel.
+                    self.on_cancel = None;
+                    Poll::Ready(result.map_err(|_| Dropped))
+                }
                 Poll::Pending => {
                     self.state = Some(State::Waiting(receiver));
                     Poll::Pending
@@ -151,6 +164,20 @@ impl<T> Promise<T> {
             },
             Some(State::Ready(value)) => Poll::Ready(Ok(value)),
             None => panic!("callback-async: `Promise` polled after completion"),
+        }
+    }
+}
+
+impl<T> Drop for Promise<T> {
+    fn drop(&mut self) {
+        let Some(hook) = self.on_cancel.take() else {
+            return;
+        };
+        // Cancel only an operation still running: no value delivered, callback not dropped.
+        if let Some(State::Waiting(receiver)) = &self.state {
+            if !receiver.has_message() && !receiver.is_closed() {
+                hook();
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ pub fn fetch_async(
     let (resolver, promise) = ::callback_async::__private::promise::<
         std::io::Result<Vec<u8>>,
     >(::core::concat!(::core::module_path!(), "::", "fetch"));
+    ::callback_async::__private::require_send::<std::io::Result<Vec<u8>>>();
     #[allow(deprecated)]
     fetch(
         url,
@@ -40,6 +41,9 @@ fn lookup_async(
     let (resolver, promise) = ::callback_async::__private::promise::<
         (::callback_async::__private::String, u32),
     >(::core::concat!(::core::module_path!(), "::", "lookup"));
+    ::callback_async::__private::require_send::<
+        (::callback_async::__private::String, u32),
+    >();
     let mut resolver = resolver;
     #[allow(deprecated)]
     let ret = lookup(
@@ -66,6 +70,9 @@ fn connect_later(
     let (resolver, promise) = ::callback_async::__private::promise::<
         ::core::result::Result<Connection, Error>,
     >(::core::concat!(::core::module_path!(), "::", "connect"));
+    ::callback_async::__private::require_send::<
+        ::core::result::Result<Connection, Error>,
+    >();
     let resolver = ::callback_async::__private::Fallback::new(
         resolver,
         || Err(Error::Cancelled),
