@@ -465,7 +465,7 @@ pub fn delivery(shape: &Shape, private: &TokenStream) -> syn::Result<Delivery> {
 }
 
 /// `(value type, closure parameter type, value expression)` for one callback argument.
-fn owned(
+pub fn owned(
     ty: &Type,
     arg: &Ident,
     private: &TokenStream,

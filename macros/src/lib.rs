@@ -7,6 +7,7 @@ mod callback;
 mod expand;
 mod function;
 mod generics;
+mod promisify;
 
 use proc_macro::TokenStream;
 
@@ -15,6 +16,13 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::callback_async(args.into(), input.into()).into()
+}
+
+/// Wraps one call of a callback API, with `_` where the callback goes, in a promise (or a stream).
+/// See the documentation of `callback_async::promisify`.
+#[proc_macro]
+pub fn promisify(input: TokenStream) -> TokenStream {
+    promisify::promisify(input.into()).into()
 }
 
 #[cfg(test)]

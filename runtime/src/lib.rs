@@ -153,7 +153,7 @@ pub use resolver::Resolver;
 pub use stream::{CallbackStream, StreamSender, stream_channel, stream_channel_bounded};
 
 #[doc(inline)]
-pub use callback_async_macros::callback_async;
+pub use callback_async_macros::{callback_async, promisify};
 
 /// The README's examples, run as doctests so that they stay true.
 #[cfg(doctest)]

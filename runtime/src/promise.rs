@@ -202,6 +202,13 @@ impl<T> Future for Promise<T> {
     }
 }
 
+/// A completed promise reports itself terminated, so `futures::select!` can poll it in a loop.
+impl<T> futures_core::FusedFuture for Promise<T> {
+    fn is_terminated(&self) -> bool {
+        self.state.is_none()
+    }
+}
+
 impl<T> fmt::Debug for Promise<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
@@ -287,6 +294,12 @@ pub type Reject<E> = Box<dyn Fn(E) + Send + Sync>;
 #[derive(Debug)]
 pub struct OrDropped<T> {
     promise: Promise<T>,
+}
+
+impl<T> futures_core::FusedFuture for OrDropped<T> {
+    fn is_terminated(&self) -> bool {
+        self.promise.is_terminated()
+    }
 }
 
 impl<T> Future for OrDropped<T> {

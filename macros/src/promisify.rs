@@ -1,0 +1,514 @@
+//! `promisify!(CALL)`: one call of a callback API that cannot be annotated, with `_` where the
+//! callback goes.
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote};
+use syn::parse::{Parse, ParseStream};
+use syn::visit::{self, Visit};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ExprClosure, Ident, Pat, ReturnType, Token};
+
+use crate::args::push;
+
+mod kw {
+    syn::custom_keyword!(stream);
+}
+
+/// The macro's input: `[stream] CALL`.
+pub struct Input {
+    stream: Option<kw::stream>,
+    call: Expr,
+}
+
+impl Parse for Input {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        // `stream` is the mode only when an expression follows it; `stream.subscribe(_)` is a
+        // call on a variable named `stream`.
+        let is_mode = input.peek(kw::stream)
+            && !(input.peek2(Token![.])
+                || input.peek2(Token![::])
+                || input.peek2(syn::token::Paren)
+                || input.peek2(Token![?])
+                || input.peek2(syn::token::Bracket));
+        let stream = if is_mode { Some(input.parse()?) } else { None };
+        let call = input.parse()?;
+        Ok(Input { stream, call })
+    }
+}
+
+/// One callback placeholder found in the call's arguments.
+struct Placeholder {
+    /// `Ok(..)` or `Err(..)` around it, with the wrapper's span.
+    wrapper: Option<(Wrapper, Span)>,
+    /// `None` for `_` (one argument), or the closure's parameters.
+    params: Option<Vec<Param>>,
+    span: Span,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wrapper {
+    Ok,
+    Err,
+}
+
+struct Param {
+    ty: Option<syn::Type>,
+}
+
+/// Expands `promisify!(input)`. Never fails: errors become `compile_error!` at the offending
+/// tokens.
+pub fn promisify(input: TokenStream) -> TokenStream {
+    let text = display(input.clone());
+    let input: Input = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(error) => return error.to_compile_error(),
+    };
+    match expand(input, &text) {
+        Ok(tokens) => tokens,
+        Err(error) => error.to_compile_error(),
+    }
+}
+
+const USAGE: &str = "`promisify!` takes one function or method call with `_` where the callback \
+                     goes, like `promisify!(pool.execute(|| _))` or `promisify!(stream \
+                     watcher.watch(path, |event: Event| _))`";
+
+// Input:  promisify!(pool.execute(|| _))
+// Output: {
+//             let (resolver, promise) = __private::promise("pool.execute(|| _)");
+//             __private::Finish { ret: pool.execute(move || Settle::settle(&resolver, ())), promise }.finish()
+//         }
+fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
+    let mut call = input.call;
+    let (receiver_or_callee, args) = match &mut call {
+        Expr::Call(call) => (call.func.to_token_stream(), &mut call.args),
+        Expr::MethodCall(call) => (call.receiver.to_token_stream(), &mut call.args),
+        other => return Err(syn::Error::new_spanned(other, USAGE)),
+    };
+    let mut errors = None;
+    if let Ok(outside) = syn::parse2::<Expr>(receiver_or_callee) {
+        let mut finder = Finder::default();
+        finder.visit_expr(&outside);
+        for found in finder.found {
+            push(
+                &mut errors,
+                syn::Error::new(
+                    found.span,
+                    "the callback placeholder must be an argument of the call",
+                ),
+            );
+        }
+    }
+    let mut finder = Finder::default();
+    for arg in args.iter() {
+        finder.visit_expr(arg);
+    }
+    if let Some(error) = finder.errors.take() {
+        push(&mut errors, error);
+    }
+    let found = finder.found;
+    let shape = check_shape(&found, &call, &mut errors);
+    if let Some(errors) = errors {
+        return Err(errors);
+    }
+
+    let private = quote!(::callback_async::__private);
+    let mixed = Span::mixed_site();
+    let resolver = Ident::new("resolver", mixed);
+    let promise = Ident::new("promise", mixed);
+    let mut closures = Vec::new();
+    for placeholder in &found {
+        closures.push(closure(placeholder, shape, &private)?);
+    }
+    let mut replacer = Replacer {
+        closures: closures.into_iter(),
+    };
+    match &mut call {
+        Expr::Call(call) => call
+            .args
+            .iter_mut()
+            .for_each(|arg| replacer.visit_expr_mut(arg)),
+        Expr::MethodCall(call) => call
+            .args
+            .iter_mut()
+            .for_each(|arg| replacer.visit_expr_mut(arg)),
+        _ => {}
+    }
+
+    let create = if input.stream.is_some() {
+        quote!(#private::stream())
+    } else {
+        quote!(#private::promise(#text))
+    };
+    let shared = (shape == Shape::OkErr).then(|| {
+        let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));
+        quote! {
+            let #ok = #private::Arc::new(#resolver);
+            let #err = #private::Arc::clone(&#ok);
+        }
+    });
+    Ok(quote! {
+        {
+            let (#resolver, #promise) = #create;
+            #shared
+            #[allow(unused_imports)]
+            use #private::FinishWithValue as _;
+            #private::Finish { ret: #call, promise: #promise }.finish()
+        }
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    One,
+    OkErr,
+}
+
+fn check_shape(found: &[Placeholder], call: &Expr, errors: &mut Option<syn::Error>) -> Shape {
+    let plain: Vec<&Placeholder> = found.iter().filter(|p| p.wrapper.is_none()).collect();
+    let oks: Vec<&Placeholder> = found
+        .iter()
+        .filter(|p| matches!(p.wrapper, Some((Wrapper::Ok, _))))
+        .collect();
+    let errs: Vec<&Placeholder> = found
+        .iter()
+        .filter(|p| matches!(p.wrapper, Some((Wrapper::Err, _))))
+        .collect();
+    if found.is_empty() {
+        push(
+            errors,
+            syn::Error::new_spanned(
+                call,
+                "this call has no callback placeholder: write `_` where the callback goes (or \
+                 `|a, b| _` for a callback of several arguments, `Ok(_)` and `Err(_)` for \
+                 success and failure callbacks)",
+            ),
+        );
+        return Shape::One;
+    }
+    if !oks.is_empty() || !errs.is_empty() {
+        for extra in plain
+            .iter()
+            .chain(oks.iter().skip(1))
+            .chain(errs.iter().skip(1))
+        {
+            push(
+                errors,
+                syn::Error::new(
+                    extra.wrapper.map_or(extra.span, |(_, span)| span),
+                    "a second callback placeholder: `promisify!` settles one promise, from one \
+                     callback or from one `Ok(_)`/`Err(_)` pair",
+                ),
+            );
+        }
+        match (oks.first(), errs.first()) {
+            (Some(ok), None) => push(
+                errors,
+                syn::Error::new(
+                    ok.wrapper.map_or(ok.span, |(_, span)| span),
+                    "`Ok(_)` needs an `Err(_)` placeholder for the failure callback",
+                ),
+            ),
+            (None, Some(err)) => push(
+                errors,
+                syn::Error::new(
+                    err.wrapper.map_or(err.span, |(_, span)| span),
+                    "`Err(_)` needs an `Ok(_)` placeholder for the success callback",
+                ),
+            ),
+            _ => {}
+        }
+        return Shape::OkErr;
+    }
+    for extra in plain.iter().skip(1) {
+        push(
+            errors,
+            syn::Error::new(
+                extra.span,
+                "a second callback placeholder: `promisify!` settles one promise from one \
+                 callback; for success and failure callbacks write `Ok(_)` and `Err(_)`",
+            ),
+        );
+    }
+    Shape::One
+}
+
+// Input:  `|s: &str, n| _` inside `Err(..)`
+// Output: move |arg0: &str, arg1| Settle::settle(&*err, Err((ToOwned::to_owned(arg0), arg1)))
+fn closure(
+    placeholder: &Placeholder,
+    shape: Shape,
+    private: &TokenStream,
+) -> syn::Result<TokenStream> {
+    let mixed = Span::mixed_site();
+    let mut params = Vec::new();
+    let mut values = Vec::new();
+    let declared = placeholder.params.as_ref();
+    let count = declared.map_or(1, Vec::len);
+    for position in 0..count {
+        let arg = format_ident!("arg{}", position, span = mixed);
+        match declared.and_then(|params| params[position].ty.as_ref()) {
+            Some(ty) => {
+                let (_, param, value) = crate::callback::owned(ty, &arg, private)?;
+                params.push(quote!(#arg: #param));
+                values.push(value);
+            }
+            None => {
+                params.push(arg.to_token_stream());
+                values.push(arg.to_token_stream());
+            }
+        }
+    }
+    let value = match (declared, values.len()) {
+        (None, _) | (Some(_), 1) => values.remove(0),
+        _ => quote!((#(#values,)*)),
+    };
+    let settle = match (shape, placeholder.wrapper) {
+        (Shape::OkErr, Some((Wrapper::Ok, _))) => {
+            let ok = Ident::new("ok", mixed);
+            quote!(#private::Settle::settle(&*#ok, ::core::result::Result::Ok(#value)))
+        }
+        (Shape::OkErr, _) => {
+            let err = Ident::new("err", mixed);
+            quote!(#private::Settle::settle(&*#err, ::core::result::Result::Err(#value)))
+        }
+        (Shape::One, _) => {
+            let resolver = Ident::new("resolver", mixed);
+            quote!(#private::Settle::settle(&#resolver, #value))
+        }
+    };
+    Ok(quote!(move |#(#params),*| #settle))
+}
+
+/// Collects placeholders in visiting order, and errors for placeholders where none may be.
+#[derive(Default)]
+struct Finder {
+    found: Vec<Placeholder>,
+    errors: Option<syn::Error>,
+}
+
+impl<'ast> Visit<'ast> for Finder {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match classify(expr) {
+            Classified::Placeholder(placeholder) => self.found.push(placeholder),
+            Classified::Invalid(error) => push(&mut self.errors, error),
+            Classified::Closure(closure) => {
+                let mut inner = Finder::default();
+                inner.visit_expr(&closure.body);
+                for found in inner.found {
+                    push(
+                        &mut self.errors,
+                        syn::Error::new(
+                            found.span,
+                            "a callback placeholder cannot be inside a closure's body: it must be \
+                             an argument of the call (or nested in one, like `Box::new(_)`)",
+                        ),
+                    );
+                }
+            }
+            Classified::Other => visit::visit_expr(self, expr),
+        }
+    }
+
+    // Tokens of a macro call are not expressions: leave them alone.
+    fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+}
+
+/// Replaces placeholders, in the order `Finder` found them, by the generated closures.
+struct Replacer {
+    closures: std::vec::IntoIter<TokenStream>,
+}
+
+impl VisitMut for Replacer {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match classify(expr) {
+            Classified::Placeholder(_) => {
+                if let Some(closure) = self.closures.next() {
+                    *expr = Expr::Verbatim(closure);
+                }
+            }
+            Classified::Invalid(_) | Classified::Closure(_) => {}
+            Classified::Other => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+
+enum Classified<'a> {
+    Placeholder(Placeholder),
+    Invalid(syn::Error),
+    /// A closure that is not a placeholder: its body must hold none.
+    Closure(&'a ExprClosure),
+    Other,
+}
+
+fn classify(expr: &Expr) -> Classified<'_> {
+    match expr {
+        Expr::Infer(infer) => Classified::Placeholder(Placeholder {
+            wrapper: None,
+            params: None,
+            span: infer.underscore_token.span,
+        }),
+        Expr::Closure(closure) if matches!(&*closure.body, Expr::Infer(_)) => {
+            closure_placeholder(closure)
+        }
+        Expr::Closure(closure) => Classified::Closure(closure),
+        Expr::Call(call) if call.args.len() == 1 => {
+            let wrapper = match &*call.func {
+                Expr::Path(path) if path.qself.is_none() && path.path.is_ident("Ok") => Wrapper::Ok,
+                Expr::Path(path) if path.qself.is_none() && path.path.is_ident("Err") => {
+                    Wrapper::Err
+                }
+                _ => return Classified::Other,
+            };
+            match classify(&call.args[0]) {
+                Classified::Placeholder(mut placeholder) if placeholder.wrapper.is_none() => {
+                    let span = call
+                        .func
+                        .to_token_stream()
+                        .into_iter()
+                        .next()
+                        .map_or(placeholder.span, |t| t.span());
+                    placeholder.wrapper = Some((wrapper, span));
+                    Classified::Placeholder(placeholder)
+                }
+                Classified::Invalid(error) => Classified::Invalid(error),
+                _ => Classified::Other,
+            }
+        }
+        _ => Classified::Other,
+    }
+}
+
+fn closure_placeholder(closure: &ExprClosure) -> Classified<'_> {
+    if let Some(asyncness) = &closure.asyncness {
+        return Classified::Invalid(syn::Error::new(
+            asyncness.span,
+            "a callback placeholder is a plain closure: `async` has no meaning here",
+        ));
+    }
+    if let ReturnType::Type(arrow, ty) = &closure.output {
+        return Classified::Invalid(syn::Error::new_spanned(
+            quote!(#arrow #ty),
+            "a callback placeholder returns `()`: a callback that must return a value cannot \
+             settle a promise",
+        ));
+    }
+    let params = closure
+        .inputs
+        .iter()
+        .map(|pat| Param {
+            ty: match pat {
+                Pat::Type(typed) => Some((*typed.ty).clone()),
+                _ => None,
+            },
+        })
+        .collect();
+    Classified::Placeholder(Placeholder {
+        wrapper: None,
+        params: Some(params),
+        span: closure.inputs_begin.span,
+    })
+}
+
+/// The call as a user wrote it (`pool.execute(|| _)`), for the dropped-callback message: tokens
+/// printed with the spacing rustfmt would use for the common shapes.
+pub fn display(tokens: TokenStream) -> String {
+    let mut out = String::new();
+    write_tokens(tokens, &mut out);
+    out
+}
+
+fn write_tokens(tokens: TokenStream, out: &mut String) {
+    let mut previous: Option<TokenTree> = None;
+    let mut pipes_open = false;
+    let mut after_path_separator = false;
+    for tree in tokens {
+        let space = match (&previous, &tree) {
+            (None, _) => false,
+            _ if after_path_separator => false,
+            (Some(TokenTree::Punct(p)), _) if p.spacing() == proc_macro2::Spacing::Joint => false,
+            (Some(TokenTree::Punct(p)), _) if matches!(p.as_char(), '.' | '&' | '!' | '#') => false,
+            (Some(TokenTree::Punct(p)), _) if p.as_char() == '|' && pipes_open => false,
+            (Some(TokenTree::Punct(p)), _) if p.as_char() == ':' => true,
+            (_, TokenTree::Punct(p)) if matches!(p.as_char(), '.' | ',' | ';' | '?' | ':') => false,
+            (_, TokenTree::Punct(p)) if p.as_char() == '|' && pipes_open => false,
+            (Some(TokenTree::Ident(_) | TokenTree::Group(_)), TokenTree::Group(g))
+                if matches!(g.delimiter(), Delimiter::Parenthesis | Delimiter::Bracket) =>
+            {
+                false
+            }
+            (Some(TokenTree::Punct(p)), TokenTree::Group(g))
+                if p.as_char() == '>' && g.delimiter() == Delimiter::Parenthesis =>
+            {
+                false
+            }
+            (Some(TokenTree::Punct(p)), TokenTree::Punct(q))
+                if p.as_char() == '<' || q.as_char() == '>' =>
+            {
+                false
+            }
+            (Some(TokenTree::Ident(_)), TokenTree::Punct(p)) if p.as_char() == '<' => false,
+            (Some(TokenTree::Punct(p)), _) if p.as_char() == '<' => false,
+            (_, TokenTree::Punct(p)) if p.as_char() == '>' => false,
+            _ => true,
+        };
+        if space {
+            out.push(' ');
+        }
+        match &tree {
+            TokenTree::Group(group) => {
+                after_path_separator = false;
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                write_tokens(group.stream(), out);
+                out.push_str(close);
+            }
+            TokenTree::Punct(p) => {
+                out.push(p.as_char());
+                after_path_separator = p.as_char() == ':'
+                    && matches!(&previous, Some(TokenTree::Punct(q)) if q.as_char() == ':' && q.spacing() == proc_macro2::Spacing::Joint);
+                // A lone `|` opens or closes closure parameters; `||` (joint) is both at once.
+                if p.as_char() == '|' && p.spacing() == proc_macro2::Spacing::Alone {
+                    let joined = matches!(&previous, Some(TokenTree::Punct(q)) if q.as_char() == '|' && q.spacing() == proc_macro2::Spacing::Joint);
+                    if !joined {
+                        pipes_open = !pipes_open;
+                    }
+                }
+            }
+            other => {
+                after_path_separator = false;
+                out.push_str(&other.to_string());
+            }
+        }
+        previous = Some(tree);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display;
+
+    #[test]
+    fn calls_are_displayed_as_written() {
+        let cases = [
+            "pool.execute(|| _)",
+            "legacy::once(1, _)",
+            "f::<Vec<u8>>(|a, b| _)",
+            "watcher.watch(&path, |e: notify::Result<Event>| _)",
+            "rayon::spawn(Box::new(_))",
+            "api.call(Ok(_), Err(|e: &str| _))",
+            "stream timer.every(Duration::from_secs(1), _)",
+        ];
+        for case in cases {
+            let tokens: proc_macro2::TokenStream = case.parse().unwrap();
+            assert_eq!(display(tokens), case);
+        }
+    }
+}
