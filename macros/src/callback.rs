@@ -39,8 +39,12 @@ pub struct Shape {
     pub inputs: Vec<Type>,
     /// `Some` when the callback returns something other than `()`: then it is an ordinary argument.
     pub output: Option<Type>,
+    /// `Send` or `Sync` among the bounds: the value must then be `Send`.
     pub needs_send: bool,
+    pub needs_sync: bool,
     pub needs_static: bool,
+    /// Any lifetime among the bounds (`'static`, `'a`): the callback may outlive the call.
+    pub lifetime_bound: bool,
     /// Bounds besides the closure trait and `Send`, `Sync`, `Unpin` or a lifetime.
     pub unsupported: Vec<TraitBound>,
 }
@@ -225,7 +229,9 @@ fn fn_trait(bound: &TypeParamBound) -> Option<(Kind, &syn::ParenthesizedGenericA
 fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> Classified {
     let mut found = None;
     let mut needs_send = false;
+    let mut needs_sync = false;
     let mut needs_static = false;
+    let mut lifetime_bound = false;
     let mut unsupported = Vec::new();
     for bound in bounds {
         if let (None, Some((kind, args))) = (&found, fn_trait(bound)) {
@@ -233,14 +239,21 @@ fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> Cl
             continue;
         }
         match bound {
-            TypeParamBound::Lifetime(lifetime) => needs_static |= lifetime.ident == "static",
+            TypeParamBound::Lifetime(lifetime) => {
+                lifetime_bound = true;
+                needs_static |= lifetime.ident == "static";
+            }
             TypeParamBound::Trait(trait_bound) => {
                 let last = trait_bound.path.segments.last();
                 let name = last
                     .map(|segment| segment.ident.to_string())
                     .unwrap_or_default();
                 match name.as_str() {
-                    "Send" | "Sync" => needs_send = true,
+                    "Send" => needs_send = true,
+                    "Sync" => {
+                        needs_send = true;
+                        needs_sync = true;
+                    }
                     "Unpin" | "Sized" => {}
                     _ => unsupported.push(trait_bound.clone()),
                 }
@@ -262,7 +275,9 @@ fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> Cl
         inputs: args.inputs.iter().map(|arg| arg.ty.clone()).collect(),
         output,
         needs_send,
+        needs_sync,
         needs_static,
+        lifetime_bound,
         unsupported,
     })
 }

@@ -25,6 +25,18 @@ pub enum Place {
     },
 }
 
+/// Where the callback's value goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A oneshot channel: the callback may outlive the call.
+    Channel,
+    /// A slot on the caller's stack: the signature proves that the callback cannot outlive the
+    /// call, so the promise is ready (or dropped) when the call returns. See [`stays_in_call`].
+    Stack,
+    /// `stream`: every call is an item.
+    Stream,
+}
+
 /// The parts of a function item that the async version is built from.
 pub struct Function<'a> {
     pub attrs: &'a [Attribute],
@@ -132,6 +144,50 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
         &deliveries,
         &private,
     ))
+}
+
+/// Whether the callback provably cannot outlive the call, so that its value can go into a slot on
+/// the caller's stack: no allocation, no atomics, and a promise that is ready (or dropped) the
+/// moment the call returns.
+///
+/// Soundness does not rest on this check: the generated closure borrows a local, so the borrow
+/// checker rejects any expansion in which the callback could escape. The check only predicts when
+/// that borrow compiles, and falls back to the channel otherwise. A callback type with no
+/// lifetime bound (no `'static`, no `'a`), that no other parameter, no other bound and not the
+/// receiver's `Self` names (the callback is a method-level `impl Fn…` or type parameter), and that
+/// the return type neither names nor can capture (no `impl Trait` in it, which edition 2024 lets
+/// capture every generic), can only be called, dropped, leaked or forgotten before the legacy
+/// function returns. A callback that is dropped or forgotten uncalled leaves the slot empty,
+/// which reads as "dropped" (never as a hang). `Box<dyn Fn…>` is `'static` and never qualifies;
+/// nor do bounds on the value that the borrowed slot could not meet as the channel would
+/// (`Sync` on `FnOnce`/`FnMut`, `Send`/`Sync` on `Fn`), nor `stream`, `cancel`, or `ok`/`err`.
+fn stays_in_call(sig: &Signature, selection: &Selection, options: &Options) -> bool {
+    let Selection::One(one) = selection else {
+        return false;
+    };
+    let shape = &one.shape;
+    let borrowable = match shape.kind {
+        Kind::Once | Kind::Mut => !shape.needs_sync,
+        Kind::Shared => !shape.needs_send,
+    };
+    options.stream.is_none()
+        && options.cancel.is_none()
+        && !matches!(shape.form, Form::BoxDyn)
+        && !shape.lifetime_bound
+        && borrowable
+        && !returned_type(sig).is_some_and(contains_impl_trait)
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
 }
 
 /// Only reached if `push` lost an error, which it cannot: kept so that no path panics.
@@ -302,6 +358,15 @@ fn expand(
         one => one[0].value_type.clone(),
     };
 
+    let streams = options.stream.is_some();
+    let mode = if streams {
+        Mode::Stream
+    } else if stays_in_call(sig, selection, options) {
+        Mode::Stack
+    } else {
+        Mode::Channel
+    };
+
     // The async version's parameters, and the arguments that forward them (plus the callbacks).
     let chosen: Vec<(usize, &Chosen)> = match selection {
         Selection::One(one) => vec![(0, one)],
@@ -312,7 +377,7 @@ fn expand(
     for (index, arg) in sig.inputs.iter().enumerate() {
         if let Some((slot, one)) = chosen.iter().find(|(_, one)| one.index == index) {
             call_args.push(callback_closure(
-                options.stream.is_some(),
+                mode,
                 *slot,
                 one,
                 &deliveries[*slot],
@@ -342,7 +407,6 @@ fn expand(
         }
     }
 
-    let streams = options.stream.is_some();
     let promise_type = if streams {
         quote!(#private::CallbackStream<#value_type>)
     } else {
@@ -437,25 +501,34 @@ fn expand(
     let vis = function.vis;
     let unsafety = matches!(sig.safety, Safety::Unsafe(_)).then(|| quote!(unsafe));
 
-    let mut setup = if streams {
-        quote!(let (#resolver, #promise) = #private::stream::<#value_type>();)
-    } else {
-        quote! {
-            let (#resolver, #promise) = #private::promise::<#value_type>(
-                ::core::concat!(::core::module_path!(), "::", #label),
-            );
-        }
+    let origin = quote!(::core::concat!(::core::module_path!(), "::", #label));
+    let stack_slot = Ident::new("slot", mixed);
+    let shared_callback =
+        matches!(selection, Selection::One(one) if one.shape.kind == Kind::Shared);
+    let mut setup = match mode {
+        Mode::Stream => quote!(let (#resolver, #promise) = #private::stream::<#value_type>();),
+        Mode::Channel => quote! {
+            let (#resolver, #promise) = #private::promise::<#value_type>(#origin);
+        },
+        Mode::Stack if shared_callback => quote! {
+            let #stack_slot = #private::OnceCell::<#value_type>::new();
+        },
+        Mode::Stack => quote! {
+            let mut #stack_slot = ::core::option::Option::<#value_type>::None;
+        },
     };
     if needs_send && !value_is_generic(&value_type, &generics) {
         // Checked first and at the value's type, so that a value that is not `Send` is reported
         // there rather than deep inside the generated callback.
         setup.extend(quote!(#private::require_send::<#value_type>();));
     }
-    if let Some(dropped) = &options.dropped {
+    // The closure's own tokens are ours, so that lints such as `clippy::redundant_closure` do
+    // not report it at the user's expression.
+    let fallback = options.dropped.as_ref().map(|dropped| {
         let expr = &dropped.value;
-        // The closure's own tokens are ours, so that lints such as `clippy::redundant_closure`
-        // do not report it at the user's expression.
-        let fallback = quote!(|| #expr);
+        quote!(|| #expr)
+    });
+    if let (Some(fallback), Mode::Channel) = (&fallback, mode) {
         setup.extend(quote! {
             let #resolver = #private::Fallback::new(#resolver, #fallback);
         });
@@ -468,7 +541,7 @@ fn expand(
                 let #err = #private::Arc::clone(&#ok);
             });
         }
-        Selection::One(one) if one.shape.kind == Kind::Mut && !streams => {
+        Selection::One(one) if one.shape.kind == Kind::Mut && mode == Mode::Channel => {
             setup.extend(quote!(let mut #resolver = #resolver;));
         }
         Selection::One(_) => {}
@@ -478,6 +551,39 @@ fn expand(
         Some(_) => quote!(unsafe { #call }),
         None => call,
     };
+    if mode == Mode::Stack {
+        let filled = if shared_callback {
+            quote!(#stack_slot.into_inner())
+        } else {
+            quote!(#stack_slot)
+        };
+        let settled = match &fallback {
+            Some(fallback) => quote!(#private::settled_or(#filled, #fallback)),
+            None => quote!(#private::settled(#filled, #origin)),
+        };
+        let body = match returns_value {
+            Some(_) => quote! {
+                #[allow(deprecated)]
+                let #ret = #call;
+                (#ret, #settled)
+            },
+            None => quote! {
+                #[allow(deprecated)]
+                #call;
+                #settled
+            },
+        };
+        return quote! {
+            #(#kept_attrs)*
+            #separator
+            #[doc = #note]
+            #[inline]
+            #vis #unsafety fn #name #generic_params (#(#inputs),*) -> #output #where_clause {
+                #setup
+                #body
+            }
+        };
+    }
     let finish = match (returns_value, &options.cancel) {
         (Some(_), Some(cancel)) => {
             let cancel = &cancel.value;
@@ -551,7 +657,7 @@ fn value_is_generic(value_type: &TokenStream, generics: &syn::Generics) -> bool 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
 // Output: move |arg0: &str, arg1: u8| Settle::settle_once(resolver, (ToOwned::to_owned(arg0), arg1))
 fn callback_closure(
-    streams: bool,
+    mode: Mode,
     slot: usize,
     chosen: &Chosen,
     delivery: &Delivery,
@@ -573,9 +679,20 @@ fn callback_closure(
             };
             quote!(#private::Settle::settle(&*#holder, #variant(#value)))
         }
-        Selection::One(_) if streams => {
+        Selection::One(_) if mode == Mode::Stream => {
             let resolver = Ident::new("resolver", mixed);
             quote!(#private::Settle::settle(&#resolver, #value))
+        }
+        Selection::One(_) if mode == Mode::Stack => {
+            // Borrows the caller's slot: the closure is not `move`.
+            let slot = Ident::new("slot", mixed);
+            let closure = match chosen.shape.kind {
+                Kind::Shared => quote!(|#(#params),*| #private::fill_cell(&#slot, || #value)),
+                Kind::Once | Kind::Mut => {
+                    quote!(|#(#params),*| #private::fill(&mut #slot, || #value))
+                }
+            };
+            return closure;
         }
         Selection::One(_) => {
             let resolver = Ident::new("resolver", mixed);

@@ -1,5 +1,6 @@
 //! What expansions of `#[callback_async]` and `promisify!` name; not a public API.
 
+pub use core::cell::OnceCell;
 pub use std::borrow::ToOwned;
 pub use std::boxed::Box;
 pub use std::string::String;
@@ -14,6 +15,34 @@ pub use crate::{CallbackStream, Promise, Resolver, StreamSender};
 #[inline]
 pub fn promise<T>(callback: &'static str) -> (Resolver<T>, Promise<T>) {
     Promise::with_origin(Origin::Callback(callback))
+}
+
+/// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call
+/// wins, and later calls do not even build their value (no owned copies of borrowed arguments).
+#[inline]
+pub fn fill<T>(slot: &mut Option<T>, value: impl FnOnce() -> T) {
+    if slot.is_none() {
+        *slot = Some(value());
+    }
+}
+
+/// The stack slot of an `Fn` callback that cannot outlive its call: first call wins.
+#[inline]
+pub fn fill_cell<T>(slot: &OnceCell<T>, value: impl FnOnce() -> T) {
+    slot.get_or_init(value);
+}
+
+/// The promise of a call whose callback could not outlive it: ready with the slot's value, or
+/// dropped if the callback was dropped (or forgotten) uncalled.
+#[inline]
+pub fn settled<T>(slot: Option<T>, callback: &'static str) -> Promise<T> {
+    Promise::settled(slot, Origin::Callback(callback))
+}
+
+/// [`settled`] with `#[callback_async(dropped = EXPR)]`'s fallback for an empty slot.
+#[inline]
+pub fn settled_or<T>(slot: Option<T>, fallback: fn() -> T) -> Promise<T> {
+    Promise::resolved(slot.unwrap_or_else(fallback))
 }
 
 /// Fails to compile, at the value's type, when a `Send` callback would carry a value that is not.

@@ -42,6 +42,9 @@ pub struct Promise<T> {
 enum State<T> {
     Waiting(oneshot::AsyncReceiver<T>),
     Ready(T),
+    /// The callback was dropped before the promise was made (a callback that could not outlive
+    /// its call, dropped or forgotten uncalled).
+    Abandoned,
 }
 
 /// Which callback a promise waits for, for the message of a dropped callback.
@@ -119,6 +122,14 @@ impl<T> Promise<T> {
         }
     }
 
+    pub(crate) fn settled(value: Option<T>, origin: Origin) -> Self {
+        Promise {
+            state: Some(value.map_or(State::Abandoned, State::Ready)),
+            origin,
+            on_cancel: None,
+        }
+    }
+
     pub(crate) fn with_origin(origin: Origin) -> (Resolver<T>, Self) {
         let (sender, receiver) = oneshot::channel();
         let promise = Promise {
@@ -163,6 +174,7 @@ impl<T> Promise<T> {
                 }
             },
             Some(State::Ready(value)) => Poll::Ready(Ok(value)),
+            Some(State::Abandoned) => Poll::Ready(Err(Dropped)),
             None => panic!("callback-async: `Promise` polled after completion"),
         }
     }
@@ -214,6 +226,7 @@ impl<T> fmt::Debug for Promise<T> {
         let state = match &self.state {
             Some(State::Waiting(_)) => "waiting",
             Some(State::Ready(_)) => "ready",
+            Some(State::Abandoned) => "dropped",
             None => "completed",
         };
         f.debug_struct("Promise")
