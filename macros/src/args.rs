@@ -12,6 +12,7 @@ mod kw {
     syn::custom_keyword!(dropped);
     syn::custom_keyword!(stream);
     syn::custom_keyword!(cancel);
+    syn::custom_keyword!(deprecate);
 }
 
 /// An option as written, with the span of its key for error messages.
@@ -32,6 +33,7 @@ pub struct Options {
     pub dropped: Option<Spanned<Expr>>,
     pub stream: Option<Spanned<()>>,
     pub cancel: Option<Spanned<Expr>>,
+    pub deprecate: Option<Spanned<()>>,
 }
 
 impl Options {
@@ -113,6 +115,15 @@ impl Options {
                 ));
             }
             set(&mut self.stream, key, "stream", ())
+        } else if lookahead.peek(kw::deprecate) {
+            let key = input.parse::<kw::deprecate>()?.span;
+            if input.peek(Token![=]) {
+                return Err(syn::Error::new(
+                    key,
+                    "`deprecate` takes no value: write `deprecate`",
+                ));
+            }
+            set(&mut self.deprecate, key, "deprecate", ())
         } else if lookahead.peek(kw::cancel) {
             let key = input.parse::<kw::cancel>()?.span;
             let value = value(input, key, "cancel", |input| input.parse())?;
@@ -133,6 +144,7 @@ impl Options {
             dropped: inner.dropped.or_else(|| self.dropped.clone()),
             stream: inner.stream.or_else(|| self.stream.clone()),
             cancel: inner.cancel.or_else(|| self.cancel.clone()),
+            deprecate: inner.deprecate.or_else(|| self.deprecate.clone()),
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::function::{self, Function, Place};
 pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
     let (options, mut errors) = Options::parse(args);
     let output = match parse_target(input.clone()) {
-        Ok(Target::Fn(item)) => {
+        Ok(Target::Fn(mut item)) => {
             let place = if function::looks_associated(&item.sig) {
                 Place::Associated {
                     owner: None,
@@ -30,9 +30,11 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
                 sig: &item.sig,
             };
             let generated = collect(&mut errors, function::generate(&function, &options, &place));
+            item.attrs
+                .extend(function::deprecation(&item.sig, &options));
             quote!(#item #generated)
         }
-        Ok(Target::TraitFn(item)) => {
+        Ok(Target::TraitFn(mut item)) => {
             let place = Place::Associated {
                 owner: None,
                 in_trait: true,
@@ -43,6 +45,8 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
                 sig: &item.sig,
             };
             let generated = collect(&mut errors, function::generate(&function, &options, &place));
+            item.attrs
+                .extend(function::deprecation(&item.sig, &options));
             quote!(#item #generated)
         }
         Ok(Target::Impl(item)) => expand_impl(item, &options, &mut errors),
@@ -211,10 +215,13 @@ fn expand_impl(
                         vis: &method.vis,
                         sig: &method.sig,
                     };
-                    collect(
+                    let generated = collect(
                         errors,
                         function::generate(&function, &method_options, &place),
-                    )
+                    );
+                    let deprecated = function::deprecation(&method.sig, &method_options);
+                    method.attrs.extend(deprecated);
+                    generated
                 }),
             _ => None,
         };
@@ -251,10 +258,13 @@ fn expand_trait(
                             vis: &Visibility::Inherited,
                             sig: &method.sig,
                         };
-                        collect(
+                        let generated = collect(
                             errors,
                             function::generate(&function, &method_options, &place),
-                        )
+                        );
+                        let deprecated = function::deprecation(&method.sig, &method_options);
+                        method.attrs.extend(deprecated);
+                        generated
                     },
                 )
             }

@@ -25,6 +25,30 @@ pub enum Place {
     },
 }
 
+/// `NAME_async`, `NAME_stream`, or the `name = ".."` override.
+pub fn generated_name(sig: &Signature, options: &Options) -> Ident {
+    match &options.name {
+        Some(name) => name.value.clone(),
+        None if options.stream.is_some() => {
+            format_ident!("{}_stream", sig.ident, span = sig.ident.span())
+        }
+        None => format_ident!("{}_async", sig.ident, span = sig.ident.span()),
+    }
+}
+
+/// `#[deprecated]` for the original function under `#[callback_async(deprecate)]`, pointing
+/// remaining callers at the generated function.
+pub fn deprecation(sig: &Signature, options: &Options) -> Option<syn::Attribute> {
+    options.deprecate.as_ref()?;
+    let name = generated_name(sig, options);
+    let note = if options.stream.is_some() {
+        format!("use `{name}(…)`, a stream of the callback's calls")
+    } else {
+        format!("use `{name}(…).await`")
+    };
+    Some(syn::parse_quote!(#[deprecated(note = #note)]))
+}
+
 /// Where the callback's value goes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -458,11 +482,7 @@ fn expand(
         .then(TokenStream::new)
         .unwrap_or_else(|| impl_generics.to_token_stream());
 
-    let name = match &options.name {
-        Some(name) => name.value.clone(),
-        None if streams => format_ident!("{}_stream", sig.ident, span = sig.ident.span()),
-        None => format_ident!("{}_async", sig.ident, span = sig.ident.span()),
-    };
+    let name = generated_name(sig, options);
     let original = &sig.ident;
     let (callee, label, link) = match place {
         Place::Free => (

@@ -4,6 +4,7 @@
 
 mod args;
 mod callback;
+mod callbackify;
 mod expand;
 mod function;
 mod generics;
@@ -23,6 +24,13 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn promisify(input: TokenStream) -> TokenStream {
     promisify::promisify(input.into()).into()
+}
+
+/// Generates the callback version of an `async fn`, for legacy callers. See the documentation of
+/// `callback_async::callbackify`.
+#[proc_macro_attribute]
+pub fn callbackify(args: TokenStream, input: TokenStream) -> TokenStream {
+    callbackify::callbackify(args.into(), input.into()).into()
 }
 
 #[cfg(test)]

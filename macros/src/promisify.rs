@@ -1,8 +1,8 @@
 //! `promisify!(CALL)`: one call of a callback API that cannot be annotated, with `_` where the
 //! callback goes.
 
-use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
@@ -22,6 +22,9 @@ pub struct Input {
 
 impl Parse for Input {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.is_empty() {
+            return Err(syn::Error::new(Span::call_site(), USAGE));
+        }
         // `stream` is the mode only when an expression follows it; `stream.subscribe(_)` is a
         // call on a variable named `stream`.
         let is_mode = input.peek(kw::stream)
@@ -30,7 +33,10 @@ impl Parse for Input {
                 || input.peek2(syn::token::Paren)
                 || input.peek2(Token![?])
                 || input.peek2(syn::token::Bracket));
-        let stream = if is_mode { Some(input.parse()?) } else { None };
+        let stream: Option<kw::stream> = if is_mode { Some(input.parse()?) } else { None };
+        if let Some(stream) = stream.filter(|_| input.is_empty()) {
+            return Err(syn::Error::new(stream.span, USAGE));
+        }
         let call = input.parse()?;
         Ok(Input { stream, call })
     }
@@ -59,14 +65,13 @@ struct Param {
 /// tokens.
 pub fn promisify(input: TokenStream) -> TokenStream {
     let text = display(input.clone());
-    let input: Input = match syn::parse2(input) {
-        Ok(input) => input,
-        Err(error) => return error.to_compile_error(),
-    };
-    match expand(input, &text) {
-        Ok(tokens) => tokens,
-        Err(error) => error.to_compile_error(),
-    }
+    let result = syn::parse2(input).and_then(|input| expand(input, &text));
+    result.unwrap_or_else(|error| {
+        // In a block: the macro is an expression, and several `compile_error!`s side by side are
+        // not one.
+        let errors = error.to_compile_error();
+        quote!({ #errors })
+    })
 }
 
 const USAGE: &str = "`promisify!` takes one function or method call with `_` where the callback \
@@ -107,7 +112,8 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
         push(&mut errors, error);
     }
     let found = finder.found;
-    let shape = check_shape(&found, &call, &mut errors);
+    // A misplaced or malformed placeholder is already reported: "no placeholder" would mislead.
+    let shape = check_shape(&found, &call, errors.is_some(), &mut errors);
     if let Some(errors) = errors {
         return Err(errors);
     }
@@ -164,7 +170,12 @@ enum Shape {
     OkErr,
 }
 
-fn check_shape(found: &[Placeholder], call: &Expr, errors: &mut Option<syn::Error>) -> Shape {
+fn check_shape(
+    found: &[Placeholder],
+    call: &Expr,
+    misplaced: bool,
+    errors: &mut Option<syn::Error>,
+) -> Shape {
     let plain: Vec<&Placeholder> = found.iter().filter(|p| p.wrapper.is_none()).collect();
     let oks: Vec<&Placeholder> = found
         .iter()
@@ -175,6 +186,9 @@ fn check_shape(found: &[Placeholder], call: &Expr, errors: &mut Option<syn::Erro
         .filter(|p| matches!(p.wrapper, Some((Wrapper::Err, _))))
         .collect();
     if found.is_empty() {
+        if misplaced {
+            return Shape::One;
+        }
         push(
             errors,
             syn::Error::new_spanned(
@@ -235,12 +249,19 @@ fn check_shape(found: &[Placeholder], call: &Expr, errors: &mut Option<syn::Erro
 
 // Input:  `|s: &str, n| _` inside `Err(..)`
 // Output: move |arg0: &str, arg1| Settle::settle(&*err, Err((ToOwned::to_owned(arg0), arg1)))
+//
+// The generated tokens resolve as before but are located at the placeholder, so that errors about
+// the callback (a value that is not `Send`, a borrowed argument) point there rather than at the
+// whole `promisify!(..)`.
 fn closure(
     placeholder: &Placeholder,
     shape: Shape,
     private: &TokenStream,
 ) -> syn::Result<TokenStream> {
-    let mixed = Span::mixed_site();
+    let at = placeholder.span;
+    let call = Span::call_site().located_at(at);
+    let mixed = Span::mixed_site().located_at(at);
+    let private = &located_at(private.clone(), at);
     let mut params = Vec::new();
     let mut values = Vec::new();
     let declared = placeholder.params.as_ref();
@@ -250,7 +271,7 @@ fn closure(
         match declared.and_then(|params| params[position].ty.as_ref()) {
             Some(ty) => {
                 let (_, param, value) = crate::callback::owned(ty, &arg, private)?;
-                params.push(quote!(#arg: #param));
+                params.push(quote_spanned!(call=> #arg: #param));
                 values.push(value);
             }
             None => {
@@ -261,23 +282,40 @@ fn closure(
     }
     let value = match (declared, values.len()) {
         (None, _) | (Some(_), 1) => values.remove(0),
-        _ => quote!((#(#values,)*)),
+        _ => quote_spanned!(call=> (#(#values,)*)),
     };
     let settle = match (shape, placeholder.wrapper) {
         (Shape::OkErr, Some((Wrapper::Ok, _))) => {
             let ok = Ident::new("ok", mixed);
-            quote!(#private::Settle::settle(&*#ok, ::core::result::Result::Ok(#value)))
+            quote_spanned!(call=> #private::Settle::settle(&*#ok, ::core::result::Result::Ok(#value)))
         }
         (Shape::OkErr, _) => {
             let err = Ident::new("err", mixed);
-            quote!(#private::Settle::settle(&*#err, ::core::result::Result::Err(#value)))
+            quote_spanned!(call=> #private::Settle::settle(&*#err, ::core::result::Result::Err(#value)))
         }
         (Shape::One, _) => {
             let resolver = Ident::new("resolver", mixed);
-            quote!(#private::Settle::settle(&#resolver, #value))
+            quote_spanned!(call=> #private::Settle::settle(&#resolver, #value))
         }
     };
-    Ok(quote!(move |#(#params),*| #settle))
+    Ok(quote_spanned!(call=> move |#(#params),*| #settle))
+}
+
+/// `tokens`, resolved as they are but located at `span`.
+fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut inner = Group::new(group.delimiter(), located_at(group.stream(), span));
+                inner.set_span(group.span().located_at(span));
+                tree = TokenTree::Group(inner);
+            } else {
+                tree.set_span(tree.span().located_at(span));
+            }
+            tree
+        })
+        .collect()
 }
 
 /// Collects placeholders in visiting order, and errors for placeholders where none may be.
@@ -350,9 +388,7 @@ fn classify(expr: &Expr) -> Classified<'_> {
             params: None,
             span: infer.underscore_token.span,
         }),
-        Expr::Closure(closure) if matches!(&*closure.body, Expr::Infer(_)) => {
-            closure_placeholder(closure)
-        }
+        Expr::Closure(closure) if is_placeholder_body(closure) => closure_placeholder(closure),
         Expr::Closure(closure) => Classified::Closure(closure),
         Expr::Call(call) if call.args.len() == 1 => {
             let wrapper = match &*call.func {
@@ -378,6 +414,22 @@ fn classify(expr: &Expr) -> Classified<'_> {
             }
         }
         _ => Classified::Other,
+    }
+}
+
+/// `|..| _`, or `|..| -> T { _ }`: a closure with a return type needs a block, and is reported as a
+/// placeholder that returns a value rather than as a placeholder inside a closure's body.
+fn is_placeholder_body(closure: &ExprClosure) -> bool {
+    match &*closure.body {
+        Expr::Infer(_) => true,
+        Expr::Block(block) if !matches!(closure.output, ReturnType::Default) => {
+            block.label.is_none()
+                && matches!(
+                    block.block.stmts.as_slice(),
+                    [syn::Stmt::Expr(Expr::Infer(_), None)]
+                )
+        }
+        _ => false,
     }
 }
 

@@ -1,12 +1,14 @@
-//! Expansion snapshots: `tests/expand/NAME.rs` holds items under `#[callback_async(..)]`;
-//! `NAME.expanded.rs` is what they expand to, rendered with prettyplease so that a reviewer can
-//! read each form's output. `CALLBACK_ASYNC_SNAPSHOTS=overwrite` rewrites the snapshots.
+//! Expansion snapshots: `tests/expand/NAME.rs` holds items under `#[callback_async(..)]` and
+//! functions that call `promisify!(..)`; `NAME.expanded.rs` is what they expand to, rendered with
+//! prettyplease so that a reviewer can read each form's output.
+//! `CALLBACK_ASYNC_SNAPSHOTS=overwrite` rewrites the snapshots.
 
 use std::fs;
 use std::path::Path;
 
 use quote::ToTokens;
-use syn::{File, Item};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, File, Item, Macro, Stmt};
 
 fn expand_file(source: &str) -> String {
     let mut file: File = syn::parse_str(source).expect("snapshot input parses");
@@ -38,7 +40,42 @@ fn expand_file(source: &str) -> String {
         items.extend(expanded.items);
     }
     file.items = items;
+    Promisify.visit_file_mut(&mut file);
     prettyplease::unparse(&file)
+}
+
+/// Expands every `promisify!(..)` in expression or statement position.
+struct Promisify;
+
+impl Promisify {
+    fn expand(mac: &Macro) -> Option<Expr> {
+        let name = mac.path.segments.last()?;
+        if name.ident != "promisify" {
+            return None;
+        }
+        let expanded = crate::promisify::promisify(mac.tokens.clone());
+        Some(syn::parse2(expanded).expect("`promisify!` expands to an expression"))
+    }
+}
+
+impl VisitMut for Promisify {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Macro(mac) = expr {
+            if let Some(expanded) = Self::expand(&mac.mac) {
+                *expr = expanded;
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Stmt::Macro(mac) = stmt {
+            if let Some(expanded) = Self::expand(&mac.mac) {
+                *stmt = Stmt::Expr(expanded, mac.semi_token);
+            }
+        }
+        visit_mut::visit_stmt_mut(self, stmt);
+    }
 }
 
 #[test]

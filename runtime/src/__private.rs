@@ -9,7 +9,7 @@ pub use std::vec::Vec;
 
 use crate::promise::Origin;
 use crate::resolver::send;
-pub use crate::{CallbackStream, Promise, Resolver, StreamSender};
+pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call).
 #[inline]

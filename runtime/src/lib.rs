@@ -141,19 +141,22 @@
 //! ```
 #![deny(missing_docs)]
 
+mod callbackify;
 mod promise;
 mod resolver;
 mod stream;
+mod wait;
 
 #[doc(hidden)]
 pub mod __private;
 
+pub use callbackify::{BoxFuture, callbackify};
 pub use promise::{Dropped, OrDropped, Promise, Reject, Resolve, channel};
 pub use resolver::Resolver;
 pub use stream::{CallbackStream, StreamSender, stream_channel, stream_channel_bounded};
 
 #[doc(inline)]
-pub use callback_async_macros::{callback_async, promisify};
+pub use callback_async_macros::{callback_async, callbackify, promisify};
 
 /// The README's examples, run as doctests so that they stay true.
 #[cfg(doctest)]

@@ -1,0 +1,219 @@
+//! `#[callbackify]`: the callback version of an `async fn`, for legacy callers.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+use syn::parse::{ParseStream, Parser};
+use syn::{FnArg, Ident, ImplItemFn, Pat, ReceiverKind, ReturnType, Token, Type};
+
+use crate::args::push;
+
+mod kw {
+    syn::custom_keyword!(spawn);
+}
+
+struct Options {
+    spawn: Option<syn::Expr>,
+    krate: Option<syn::Path>,
+}
+
+fn parse_options(args: TokenStream) -> syn::Result<Options> {
+    let mut options = Options {
+        spawn: None,
+        krate: None,
+    };
+    let parser = |input: ParseStream| {
+        while !input.is_empty() {
+            let lookahead = input.lookahead1();
+            if lookahead.peek(kw::spawn) {
+                let key = input.parse::<kw::spawn>()?;
+                input.parse::<Token![=]>()?;
+                if options.spawn.replace(input.parse()?).is_some() {
+                    return Err(syn::Error::new(key.span, "duplicate option `spawn`"));
+                }
+            } else if lookahead.peek(Token![crate]) {
+                let key = input.parse::<Token![crate]>()?;
+                input.parse::<Token![=]>()?;
+                let lit: syn::LitStr = input.parse()?;
+                if options
+                    .krate
+                    .replace(lit.parse_with(syn::Path::parse_mod_style)?)
+                    .is_some()
+                {
+                    return Err(syn::Error::new(key.span, "duplicate option `crate`"));
+                }
+            } else {
+                return Err(lookahead.error());
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(())
+    };
+    parser.parse2(args)?;
+    Ok(options)
+}
+
+/// Expands `#[callbackify(args)]` on `input`; on errors the input is kept beside them.
+pub fn callbackify(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = None;
+    let options = match parse_options(args) {
+        Ok(options) => Some(options),
+        Err(error) => {
+            push(&mut errors, error);
+            None
+        }
+    };
+    let generated = match (syn::parse2::<ImplItemFn>(input.clone()), options) {
+        (Ok(function), Some(options)) => match expand(&function, &options) {
+            Ok(tokens) => tokens,
+            Err(error) => {
+                push(&mut errors, error);
+                TokenStream::new()
+            }
+        },
+        (Err(_), _) => {
+            push(
+                &mut errors,
+                syn::Error::new(Span::call_site(), "`#[callbackify]` goes on an `async fn`"),
+            );
+            TokenStream::new()
+        }
+        (Ok(_), None) => TokenStream::new(),
+    };
+    let errors = errors.map(|errors| errors.to_compile_error());
+    quote!(#input #generated #errors)
+}
+
+// Input:  async fn fetch(url: String) -> Vec<u8>
+// Output: fn fetch_callback(url: String, spawn: impl FnOnce(BoxFuture) -> R, callback: impl FnOnce(Vec<u8>) + Send + 'static) {
+//             callbackify(fetch(url), spawn, callback)
+//         }
+fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> {
+    let sig = &function.sig;
+    if sig.asyncness.is_none() {
+        return Err(syn::Error::new(
+            sig.fn_token.span,
+            "`#[callbackify]` goes on an `async fn`; for a callback-taking function use \
+             `#[callback_async]`",
+        ));
+    }
+    let mut errors = None;
+    for lifetime in sig.generics.lifetimes() {
+        push(
+            &mut errors,
+            syn::Error::new_spanned(
+                lifetime,
+                "the future is spawned, so it cannot borrow: `#[callbackify]` needs an `async fn` \
+                 without lifetimes",
+            ),
+        );
+    }
+    let mixed = Span::mixed_site();
+    let mut inputs = Vec::new();
+    let mut call_args = Vec::new();
+    for (index, arg) in sig.inputs.iter().enumerate() {
+        match arg {
+            FnArg::Receiver(receiver) => {
+                if let ReceiverKind::Reference(and, ..) = &receiver.kind {
+                    push(
+                        &mut errors,
+                        syn::Error::new(
+                            and.span,
+                            "the future is spawned, so it cannot borrow `self`: take `self`, \
+                             `self: Arc<Self>` or another owning receiver",
+                        ),
+                    );
+                }
+                let mut receiver = receiver.clone();
+                receiver.mutability = None;
+                inputs.push(receiver.to_token_stream());
+                call_args.push(quote!(self));
+            }
+            FnArg::Typed(typed) => {
+                if let Type::Reference(reference) = &*typed.ty {
+                    if reference
+                        .lifetime
+                        .as_ref()
+                        .is_none_or(|l| l.ident != "static")
+                    {
+                        push(
+                            &mut errors,
+                            syn::Error::new_spanned(
+                                &typed.ty,
+                                "the future is spawned, so it cannot borrow its arguments: take \
+                                 this argument by value",
+                            ),
+                        );
+                    }
+                }
+                let name = match &*typed.pat {
+                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                        pat.ident.clone()
+                    }
+                    _ => format_ident!("arg_{}", index, span = mixed),
+                };
+                let ty = &typed.ty;
+                inputs.push(quote!(#name: #ty));
+                call_args.push(name.to_token_stream());
+            }
+        }
+    }
+    if let Some(errors) = errors {
+        return Err(errors);
+    }
+    let krate = match &options.krate {
+        Some(path) => path.to_token_stream(),
+        None => quote!(::callback_async),
+    };
+    let output = match &sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => ty.to_token_stream(),
+    };
+    let original = &sig.ident;
+    let name = format_ident!("{}_callback", original, span = original.span());
+    let callee = if sig.receiver().is_some() || crate::function::looks_associated(sig) {
+        quote!(Self::#original)
+    } else {
+        quote!(#original)
+    };
+    let spawn = Ident::new("spawn", mixed);
+    let callback = Ident::new("callback", mixed);
+    let spawned = Ident::new("Spawned", mixed);
+    let (spawn_param, spawn_generic, spawner) = match &options.spawn {
+        Some(expr) => (None, None, quote!(#expr)),
+        None => (
+            Some(
+                quote!(#spawn: impl ::core::ops::FnOnce(#krate::__private::BoxFuture) -> #spawned,),
+            ),
+            Some(quote!(#spawned,)),
+            spawn.to_token_stream(),
+        ),
+    };
+    let generics = &sig.generics;
+    let params = &generics.params;
+    let comma = (!params.is_empty()).then(|| quote!(,));
+    let where_clause = &generics.where_clause;
+    let vis = &function.vis;
+    let docs = function
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc") || attr.path().is_ident("cfg"));
+    let note = format!(
+        " The callback version of [`{original}`], generated by `#[callbackify]`: it spawns \
+         `{original}(…)` and calls `callback` with its output. If the future panics or the \
+         executor drops it, `callback` is dropped uncalled."
+    );
+    Ok(quote! {
+        #(#docs)*
+        #[doc = ""]
+        #[doc = #note]
+        #vis fn #name<#spawn_generic #params #comma>(
+            #(#inputs,)*
+            #spawn_param
+            #callback: impl ::core::ops::FnOnce(#output) + ::core::marker::Send + 'static,
+        ) #where_clause {
+            #krate::__private::callbackify(#callee(#(#call_args),*), #spawner, #callback);
+        }
+    })
+}

@@ -1,0 +1,10 @@
+use callback_async::callbackify;
+
+#[callbackify(executor = tokio)]
+async fn double(n: u32) -> u32 {
+    n * 2
+}
+
+fn main() {
+    let _ = double(1);
+}

@@ -1,0 +1,5 @@
+use callback_async::promisify;
+
+fn main() {
+    let _ = promisify!();
+}
