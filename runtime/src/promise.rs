@@ -2,7 +2,7 @@ use core::fmt;
 use core::future::{Future, IntoFuture};
 use core::panic::Location;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, Waker};
 
 use crate::Resolver;
 
@@ -182,12 +182,18 @@ impl<T> Promise<T> {
 
 impl<T> Drop for Promise<T> {
     fn drop(&mut self) {
-        let Some(hook) = self.on_cancel.take() else {
+        let Some(State::Waiting(mut receiver)) = self.state.take() else {
             return;
         };
-        // Cancel only an operation still running: no value delivered, callback not dropped.
-        if let Some(State::Waiting(receiver)) = &self.state {
-            if !receiver.has_message() && !receiver.is_closed() {
+        if receiver.has_message() {
+            // Settled but never awaited: take the value out and free the channel before the
+            // value's `Drop` runs, so that a panicking `Drop` cannot leak the channel.
+            let polled = Pin::new(&mut receiver).poll(&mut Context::from_waker(Waker::noop()));
+            drop(receiver);
+            drop(polled);
+        } else if !receiver.is_closed() {
+            // Still running: cancel it (`cancel = ..`). A dropped callback needs no cancel.
+            if let Some(hook) = self.on_cancel.take() {
                 hook();
             }
         }

@@ -56,8 +56,12 @@ impl<T> Resolver<T> {
 /// Sends outside any lock, so a panicking `Drop` of a refused value cannot poison anything.
 pub(crate) fn send<T>(sender: Option<oneshot::Sender<T>>, value: T) {
     if let Some(sender) = sender {
-        // An error only means the promise is gone: resolving it is then a silent no-op.
-        let _ = sender.send(value);
+        // An error only means the promise is gone: resolving it is then a silent no-op. The
+        // refused value is taken out first, so that the channel is freed even if its `Drop`
+        // panics.
+        if let Err(refused) = sender.send(value) {
+            drop(refused.into_inner());
+        }
     }
 }
 

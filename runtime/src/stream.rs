@@ -232,11 +232,12 @@ impl<T> Drop for CallbackStream<T> {
         let items = std::mem::take(&mut queue.items);
         let waker = queue.waker.take();
         drop(queue);
-        // User code (items' `Drop`, the cancel hook) runs outside the lock.
-        drop((items, waker));
+        // User code (the cancel hook, the items' `Drop`) runs outside the lock; the hook first,
+        // so that a panicking item cannot skip the cancellation.
         if let Some(hook) = self.on_drop.take() {
             hook();
         }
+        drop((waker, items));
     }
 }
 

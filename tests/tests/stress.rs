@@ -1,0 +1,213 @@
+//! Bounded stress: 1,000,000 promisified calls (set `CALLBACK_ASYNC_STRESS_CALLS` for more) whose
+//! callbacks are called synchronously, from another thread, twice, never, or race with the
+//! promise being dropped, chosen at random with a fixed seed; and 100,000 stream items from
+//! several producers. Every outcome is checked, a watchdog fails a hang, and a counting allocator
+//! shows that nothing stays allocated.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use callback_async::{Dropped, Promise, callback_async, promisify};
+use futures::StreamExt;
+use futures::executor::block_on;
+use futures::future::join_all;
+
+/// Counts live allocations across all threads.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: forwards every call to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(1, Ordering::Relaxed);
+        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// xorshift64*: deterministic, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Fate {
+    Synchronous,
+    FromWorker,
+    Twice,
+    DroppedUncalled,
+    /// The awaiting side drops the promise while a worker is about to call back.
+    RacesWithDrop,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A legacy API whose callback meets every fate; `Fn` so that it can be called twice.
+#[callback_async]
+fn legacy(
+    id: u64,
+    fate: Fate,
+    worker: &mpsc::Sender<Job>,
+    done: impl Fn(u64) + Send + Sync + 'static,
+) {
+    match fate {
+        Fate::Synchronous => done(id),
+        Fate::Twice => {
+            done(id);
+            done(id + 1); // ignored
+        }
+        Fate::DroppedUncalled => {
+            worker.send(Box::new(move || drop(done))).unwrap();
+        }
+        Fate::FromWorker | Fate::RacesWithDrop => {
+            worker.send(Box::new(move || done(id))).unwrap();
+        }
+    }
+}
+
+fn third_party(id: u64, worker: &mpsc::Sender<Job>, done: impl FnOnce(u64) + Send + 'static) {
+    worker.send(Box::new(move || done(id))).unwrap();
+}
+
+fn spawn_worker() -> (mpsc::Sender<Job>, thread::JoinHandle<()>) {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let handle = thread::spawn(move || {
+        for job in receiver {
+            job();
+        }
+    });
+    (sender, handle)
+}
+
+fn env_size(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Runs `calls` promisified calls on one driving thread, in batches awaited together.
+fn drive(seed: u64, calls: u64) -> u64 {
+    let (worker, worker_thread) = spawn_worker();
+    let mut rng = Rng(seed);
+    let mut checked = 0;
+    let mut id = 0;
+    while id < calls {
+        let batch = (calls - id).min(512);
+        let mut expected = Vec::with_capacity(batch as usize);
+        let mut promises: Vec<Promise<u64>> = Vec::with_capacity(batch as usize);
+        for _ in 0..batch {
+            let fate = match rng.next() % 10 {
+                0..=2 => Fate::Synchronous,
+                3..=5 => Fate::FromWorker,
+                6 => Fate::Twice,
+                7 => Fate::DroppedUncalled,
+                _ => Fate::RacesWithDrop,
+            };
+            let promise = if rng.next() % 4 == 0 && matches!(fate, Fate::FromWorker) {
+                promisify!(third_party(id, &worker, _))
+            } else {
+                legacy_async(id, fate, &worker)
+            };
+            if let Fate::RacesWithDrop = fate {
+                drop(promise);
+            } else {
+                expected.push((id, fate));
+                promises.push(promise);
+            }
+            id += 1;
+        }
+        let outcomes = block_on(join_all(promises.into_iter().map(Promise::or_dropped)));
+        for ((id, fate), outcome) in expected.into_iter().zip(outcomes) {
+            match fate {
+                Fate::DroppedUncalled => assert_eq!(outcome, Err(Dropped), "call {id}"),
+                _ => assert_eq!(outcome, Ok(id), "call {id} ({fate:?})"),
+            }
+            checked += 1;
+        }
+    }
+    drop(worker);
+    worker_thread.join().unwrap();
+    checked
+}
+
+fn stream_items(producers: u64, per_producer: u64) {
+    #[callback_async(stream)]
+    fn produce(
+        producers: u64,
+        per_producer: u64,
+        each: impl Fn((u64, u64)) + Send + Sync + 'static,
+    ) {
+        let each = std::sync::Arc::new(each);
+        for producer in 0..producers {
+            let each = std::sync::Arc::clone(&each);
+            thread::spawn(move || (0..per_producer).for_each(|i| each((producer, i))));
+        }
+    }
+    let items: Vec<(u64, u64)> = block_on(produce_stream(producers, per_producer).collect());
+    assert_eq!(
+        items.len() as u64,
+        producers * per_producer,
+        "none lost, none duplicated"
+    );
+    let mut next = vec![0; producers as usize];
+    for (producer, i) in items {
+        assert_eq!(i, next[producer as usize], "order kept per producer");
+        next[producer as usize] += 1;
+    }
+}
+
+#[test]
+fn stress_promises_and_streams() {
+    let calls = env_size("CALLBACK_ASYNC_STRESS_CALLS", 1_000_000);
+    let items = env_size("CALLBACK_ASYNC_STRESS_ITEMS", 100_000);
+    let (done, finished) = mpsc::channel();
+    // Warm up lazily allocated statics (thread bookkeeping, executor thread-locals) first.
+    thread::spawn(|| drive(1, 1000)).join().unwrap();
+    let live_before = LIVE.load(Ordering::SeqCst);
+    let start = Instant::now();
+    let runner = thread::spawn(move || {
+        let drivers: Vec<_> = (0..2_u64)
+            .map(|seed| thread::spawn(move || drive(0x5EED + seed, calls / 2)))
+            .collect();
+        let checked: u64 = drivers.into_iter().map(|d| d.join().unwrap()).sum();
+        stream_items(4, items / 4);
+        done.send(checked).unwrap();
+    });
+    // The watchdog: a hang fails the test instead of stalling CI.
+    let checked = finished
+        .recv_timeout(Duration::from_secs(300))
+        .expect("watchdog: the stress run hung");
+    runner.join().unwrap();
+    drop(finished);
+    assert!(checked >= calls * 8 / 10, "{checked} outcomes checked");
+    let live_after = LIVE.load(Ordering::SeqCst);
+    assert_eq!(
+        live_after, live_before,
+        "allocations still live after the run"
+    );
+    eprintln!(
+        "stress: {calls} calls ({checked} awaited) and {items} stream items in {:?}",
+        start.elapsed()
+    );
+}
