@@ -391,6 +391,14 @@ fn expand(
         Mode::Channel
     };
 
+    let label = match place {
+        Place::Free => sig.ident.to_string(),
+        Place::Associated { owner, .. } => {
+            format!("{}::{}", owner.as_deref().unwrap_or("Self"), sig.ident)
+        }
+    };
+    let origin = quote!(::core::concat!(::core::module_path!(), "::", #label));
+
     // The async version's parameters, and the arguments that forward them (plus the callbacks).
     let chosen: Vec<(usize, &Chosen)> = match selection {
         Selection::One(one) => vec![(0, one)],
@@ -401,6 +409,7 @@ fn expand(
     for (index, arg) in sig.inputs.iter().enumerate() {
         if let Some((slot, one)) = chosen.iter().find(|(_, one)| one.index == index) {
             call_args.push(callback_closure(
+                &origin,
                 mode,
                 *slot,
                 one,
@@ -484,17 +493,9 @@ fn expand(
 
     let name = generated_name(sig, options);
     let original = &sig.ident;
-    let (callee, label, link) = match place {
-        Place::Free => (
-            quote!(#original),
-            original.to_string(),
-            original.to_string(),
-        ),
-        Place::Associated { owner, .. } => (
-            quote!(Self::#original),
-            format!("{}::{original}", owner.as_deref().unwrap_or("Self")),
-            format!("Self::{original}"),
-        ),
+    let (callee, link) = match place {
+        Place::Free => (quote!(#original), original.to_string()),
+        Place::Associated { .. } => (quote!(Self::#original), format!("Self::{original}")),
     };
 
     let kept_attrs = function
@@ -521,7 +522,6 @@ fn expand(
     let vis = function.vis;
     let unsafety = matches!(sig.safety, Safety::Unsafe(_)).then(|| quote!(unsafe));
 
-    let origin = quote!(::core::concat!(::core::module_path!(), "::", #label));
     let stack_slot = Ident::new("slot", mixed);
     let shared_callback =
         matches!(selection, Selection::One(one) if one.shape.kind == Kind::Shared);
@@ -598,6 +598,7 @@ fn expand(
             #separator
             #[doc = #note]
             #[inline]
+            #[track_caller]
             #vis #unsafety fn #name #generic_params (#(#inputs),*) -> #output #where_clause {
                 #setup
                 #body
@@ -634,6 +635,7 @@ fn expand(
         #separator
         #[doc = #note]
         #[inline]
+        #[track_caller]
         #vis #unsafety fn #name #generic_params (#(#inputs),*) -> #output #where_clause {
             #setup
             #finish
@@ -677,6 +679,7 @@ fn value_is_generic(value_type: &TokenStream, generics: &syn::Generics) -> bool 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
 // Output: move |arg0: &str, arg1: u8| Settle::settle_once(resolver, (ToOwned::to_owned(arg0), arg1))
 fn callback_closure(
+    origin: &TokenStream,
     mode: Mode,
     slot: usize,
     chosen: &Chosen,
@@ -707,9 +710,11 @@ fn callback_closure(
             // Borrows the caller's slot: the closure is not `move`.
             let slot = Ident::new("slot", mixed);
             let closure = match chosen.shape.kind {
-                Kind::Shared => quote!(|#(#params),*| #private::fill_cell(&#slot, || #value)),
+                Kind::Shared => {
+                    quote!(|#(#params),*| #private::fill_cell(&#slot, #origin, || #value))
+                }
                 Kind::Once | Kind::Mut => {
-                    quote!(|#(#params),*| #private::fill(&mut #slot, || #value))
+                    quote!(|#(#params),*| #private::fill(&mut #slot, #origin, || #value))
                 }
             };
             return closure;

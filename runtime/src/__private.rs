@@ -7,36 +7,52 @@ pub use std::string::String;
 pub use std::sync::Arc;
 pub use std::vec::Vec;
 
+use core::panic::Location;
+
 use crate::promise::Origin;
 use crate::resolver::send;
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
-/// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call).
+/// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
+/// and the place that called it.
 #[inline]
+#[track_caller]
 pub fn promise<T>(callback: &'static str) -> (Resolver<T>, Promise<T>) {
-    Promise::with_origin(Origin::Callback(callback))
+    Promise::with_origin(Origin::Callback(callback, Location::caller()))
 }
 
 /// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call
 /// wins, and later calls do not even build their value (no owned copies of borrowed arguments).
 #[inline]
-pub fn fill<T>(slot: &mut Option<T>, value: impl FnOnce() -> T) {
+#[track_caller]
+pub fn fill<T>(slot: &mut Option<T>, callback: &'static str, value: impl FnOnce() -> T) {
     if slot.is_none() {
         *slot = Some(value());
+    } else {
+        crate::trace::called_again(&Origin::Callback(callback, Location::caller()));
     }
 }
 
 /// The stack slot of an `Fn` callback that cannot outlive its call: first call wins.
 #[inline]
-pub fn fill_cell<T>(slot: &OnceCell<T>, value: impl FnOnce() -> T) {
+#[track_caller]
+pub fn fill_cell<T>(slot: &OnceCell<T>, callback: &'static str, value: impl FnOnce() -> T) {
+    if slot.get().is_some() {
+        crate::trace::called_again(&Origin::Callback(callback, Location::caller()));
+    }
     slot.get_or_init(value);
 }
 
 /// The promise of a call whose callback could not outlive it: ready with the slot's value, or
 /// dropped if the callback was dropped (or forgotten) uncalled.
 #[inline]
+#[track_caller]
 pub fn settled<T>(slot: Option<T>, callback: &'static str) -> Promise<T> {
-    Promise::settled(slot, Origin::Callback(callback))
+    let origin = Origin::Callback(callback, Location::caller());
+    if slot.is_none() {
+        crate::trace::dropped_uncalled(&origin);
+    }
+    Promise::settled(slot, origin)
 }
 
 /// [`settled`] with `#[callback_async(dropped = EXPR)]`'s fallback for an empty slot.
@@ -132,12 +148,16 @@ impl<T> Settle<T> for Resolver<T> {
 
     #[inline]
     fn settle_mut(&mut self, value: T) {
-        send(self.take_owned(), value);
+        let sender = self.take_owned();
+        if sender.is_none() {
+            self.called_again();
+        }
+        send(sender, value);
     }
 
     #[inline]
     fn settle(&self, value: T) {
-        send(self.take_shared(), value);
+        self.resolve(value);
     }
 }
 
@@ -158,6 +178,7 @@ impl<T> Fallback<T> {
 impl<T> Drop for Fallback<T> {
     fn drop(&mut self) {
         if let Some(sender) = self.resolver.take_owned() {
+            self.resolver.dropped_uncalled();
             if !sender.is_closed() {
                 send(Some(sender), (self.value)());
             }

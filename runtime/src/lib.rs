@@ -145,6 +145,7 @@ mod callbackify;
 mod promise;
 mod resolver;
 mod stream;
+mod trace;
 mod wait;
 
 #[doc(hidden)]

@@ -47,22 +47,29 @@ enum State<T> {
     Abandoned,
 }
 
-/// Which callback a promise waits for, for the message of a dropped callback.
-#[derive(Clone, Copy)]
+/// Which callback a promise waits for, for the message of a dropped callback (and, with the
+/// `tracing` feature, for the warnings about misused callbacks).
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Origin {
-    /// The callback passed to this function (or written in this `promisify!` call).
-    Callback(&'static str),
+    /// The callback passed to this function (or written in this `promisify!` call), by a caller
+    /// at this place.
+    Callback(&'static str, &'static Location<'static>),
     /// A promise made by hand at this place.
     Caller(&'static Location<'static>),
+    /// A promise made already settled.
+    Ready,
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Origin::Callback(name) => write!(f, "the callback of `{name}`"),
+            Origin::Callback(name, location) => {
+                write!(f, "the callback of `{name}` (called at {location})")
+            }
             Origin::Caller(location) => {
                 write!(f, "the resolver of the promise created at {location}")
             }
+            Origin::Ready => f.write_str("a ready promise"),
         }
     }
 }
@@ -117,7 +124,7 @@ impl<T> Promise<T> {
     pub fn resolved(value: T) -> Self {
         Promise {
             state: Some(State::Ready(value)),
-            origin: Origin::Callback("Promise::resolved"),
+            origin: Origin::Ready,
             on_cancel: None,
         }
     }
@@ -137,7 +144,7 @@ impl<T> Promise<T> {
             origin,
             on_cancel: None,
         };
-        (Resolver::new(sender), promise)
+        (Resolver::new(sender, origin), promise)
     }
 
     /// Awaits the value, or [`Dropped`] if the resolver is dropped without settling, instead of

@@ -1,6 +1,8 @@
 use core::fmt;
 use std::sync::{Mutex, PoisonError};
 
+use crate::promise::Origin;
+
 /// The settling half of a [`Promise`](crate::Promise): call [`resolve`](Resolver::resolve) to
 /// deliver its value.
 ///
@@ -15,12 +17,17 @@ pub struct Resolver<T> {
     // The mutex only makes `resolve(&self)` (for `Fn` callbacks) race-free; the callbacks that own
     // the resolver take the sender out without locking.
     sender: Mutex<Option<oneshot::Sender<T>>>,
+    #[cfg(feature = "tracing")]
+    origin: Origin,
 }
 
 impl<T> Resolver<T> {
-    pub(crate) fn new(sender: oneshot::Sender<T>) -> Self {
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
         Resolver {
             sender: Mutex::new(Some(sender)),
+            #[cfg(feature = "tracing")]
+            origin,
         }
     }
 
@@ -28,7 +35,23 @@ impl<T> Resolver<T> {
     ///
     /// If the promise was dropped, `value` is dropped here.
     pub fn resolve(&self, value: T) {
-        send(self.take_shared(), value);
+        let sender = self.take_shared();
+        if sender.is_none() {
+            self.called_again();
+        }
+        send(sender, value);
+    }
+
+    /// Reports a settle that came after the first (with the `tracing` feature).
+    pub(crate) fn called_again(&self) {
+        #[cfg(feature = "tracing")]
+        crate::trace::called_again(&self.origin);
+    }
+
+    /// Reports a callback dropped uncalled (with the `tracing` feature).
+    pub(crate) fn dropped_uncalled(&self) {
+        #[cfg(feature = "tracing")]
+        crate::trace::dropped_uncalled(&self.origin);
     }
 
     /// Tells whether the promise is still awaited: `false` once it has been dropped or settled,
@@ -50,6 +73,15 @@ impl<T> Resolver<T> {
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl<T> Drop for Resolver<T> {
+    fn drop(&mut self) {
+        if self.take_owned().is_some() {
+            self.dropped_uncalled();
+        }
     }
 }
 

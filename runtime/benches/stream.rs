@@ -1,0 +1,143 @@
+//! Items per second through a callback that fires many times, turned into a stream: the generated
+//! `CallbackStream` (`#[callback_async(stream)]` and `promisify!(stream ..)`) against the same
+//! legacy function feeding `futures::channel::mpsc::unbounded` and
+//! `tokio::sync::mpsc::unbounded_channel` by hand, all in one run.
+//!
+//! The legacy function hands the callback to one or two pre-spawned producer threads (one
+//! `Box<dyn FnOnce() + Send>` each, the same for every variant), which call it `ITEMS` times in
+//! all; the consumer awaits every item under `futures::executor::block_on` until the stream
+//! ends. One iteration is one whole stream of `ITEMS` items.
+//!
+//! `cargo bench -p callback-async --bench stream`
+
+use std::hint::black_box;
+use std::sync::{Arc, LazyLock, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use callback_async::{callback_async, promisify};
+use criterion::async_executor::FuturesExecutor;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use futures::StreamExt;
+
+/// Items per stream (one benchmark iteration).
+const ITEMS: u64 = 100_000;
+
+/// A unit of work for a producer thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The legacy library's two producer threads, spawned once, before any measurement.
+static PRODUCERS: LazyLock<[mpsc::Sender<Job>; 2]> = LazyLock::new(|| {
+    [0, 1].map(|index| {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        thread::Builder::new()
+            .name(format!("legacy-producer-{index}"))
+            .spawn(move || queue.into_iter().for_each(|job| job()))
+            .expect("spawn a legacy producer");
+        jobs
+    })
+});
+
+fn dispatch(producer: usize, job: Job) {
+    PRODUCERS[producer]
+        .send(job)
+        .expect("the legacy producers are running");
+}
+
+/// Calls `on_item` `count` times from one producer thread, then drops it.
+#[callback_async(stream)]
+#[inline(never)]
+fn feed_one(count: u64, mut on_item: impl FnMut(u64) + Send + 'static) {
+    dispatch(0, Box::new(move || (0..count).for_each(&mut on_item)));
+}
+
+/// Calls `on_item` `count` times in all from two producer threads at once, then drops it.
+#[callback_async(stream)]
+#[inline(never)]
+fn feed_two(count: u64, on_item: impl Fn(u64) + Send + Sync + 'static) {
+    let on_item = Arc::new(on_item);
+    for producer in 0..2 {
+        let on_item = Arc::clone(&on_item);
+        dispatch(
+            producer,
+            Box::new(move || (producer as u64..count).step_by(2).for_each(&*on_item)),
+        );
+    }
+}
+
+macro_rules! stream_variants {
+    ($group:expr, $legacy:ident, $generated:ident) => {{
+        let group: &mut BenchmarkGroup<'_, WallTime> = $group;
+        group.bench_function("callback_async", |b| {
+            b.to_async(FuturesExecutor).iter(|| async {
+                let mut stream = $generated(black_box(ITEMS));
+                let mut sum = 0;
+                while let Some(item) = stream.next().await {
+                    sum += item;
+                }
+                sum
+            })
+        });
+        group.bench_function("promisify", |b| {
+            b.to_async(FuturesExecutor).iter(|| async {
+                let mut stream = promisify!(stream $legacy(black_box(ITEMS), _));
+                let mut sum = 0;
+                while let Some(item) = stream.next().await {
+                    sum += item;
+                }
+                sum
+            })
+        });
+        group.bench_function("futures_unbounded", |b| {
+            b.to_async(FuturesExecutor).iter(|| async {
+                let (sender, mut receiver) = futures::channel::mpsc::unbounded();
+                $legacy(black_box(ITEMS), move |item| {
+                    let _ = sender.unbounded_send(item);
+                });
+                let mut sum = 0;
+                while let Some(item) = receiver.next().await {
+                    sum += item;
+                }
+                sum
+            })
+        });
+        group.bench_function("tokio_unbounded", |b| {
+            b.to_async(FuturesExecutor).iter(|| async {
+                let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+                $legacy(black_box(ITEMS), move |item| {
+                    let _ = sender.send(item);
+                });
+                let mut sum = 0;
+                while let Some(item) = receiver.recv().await {
+                    sum += item;
+                }
+                sum
+            })
+        });
+    }};
+}
+
+fn streams(c: &mut Criterion) {
+    LazyLock::force(&PRODUCERS);
+
+    let mut group = c.benchmark_group("stream-1-producer");
+    group.throughput(Throughput::Elements(ITEMS));
+    stream_variants!(&mut group, feed_one, feed_one_stream);
+    group.finish();
+
+    let mut group = c.benchmark_group("stream-2-producers");
+    group.throughput(Throughput::Elements(ITEMS));
+    stream_variants!(&mut group, feed_two, feed_two_stream);
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    targets = streams
+}
+criterion_main!(benches);

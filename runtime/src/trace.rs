@@ -1,0 +1,33 @@
+//! Warnings about misused callbacks, with the `tracing` feature: a callback dropped without being
+//! called (a leak in a legacy API, as Swift's checked continuations report), or called again
+//! after its promise settled. Behaviour is the same with and without the feature.
+
+use crate::promise::Origin;
+
+/// The callback behind `origin` was dropped (or forgotten) without being called.
+#[cfg(feature = "tracing")]
+pub(crate) fn dropped_uncalled(origin: &Origin) {
+    tracing::warn!(
+        target: "callback_async",
+        callback = %origin,
+        "callback dropped without being called; its promise reads as dropped"
+    );
+}
+
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn dropped_uncalled(_: &Origin) {}
+
+/// A callback was called again after its promise settled; the call was ignored.
+#[cfg(feature = "tracing")]
+pub(crate) fn called_again(origin: &Origin) {
+    tracing::warn!(
+        target: "callback_async",
+        callback = %origin,
+        "callback called again after its promise settled; the call is ignored"
+    );
+}
+
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn called_again(_: &Origin) {}
