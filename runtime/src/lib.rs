@@ -1,7 +1,7 @@
 //! Await callback-based APIs.
 //!
 //! Legacy and third-party Rust code is full of functions that report their result through a
-//! callback. `callback-async` turns such a call into a [`Promise`], a [`Future`](core::future::Future)
+//! callback. `callback-async` turns such a call into a [`Promise`], a [`Future`]
 //! that any executor can await, without touching the legacy code.
 //!
 //! # Before and after
@@ -93,7 +93,7 @@
 //!
 //! # JavaScript's promise methods, the Rust way
 //!
-//! A [`Promise`] is a plain [`Future`](core::future::Future), so the combinators of the
+//! A [`Promise`] is a plain [`Future`], so the combinators of the
 //! [`futures`](https://docs.rs/futures) crate apply and this crate does not reimplement them:
 //!
 //! | JavaScript | Rust |
@@ -156,8 +156,14 @@ pub use promise::{Dropped, OrDropped, Promise, Reject, Resolve, channel};
 pub use resolver::Resolver;
 pub use stream::{CallbackStream, StreamSender, stream_channel, stream_channel_bounded};
 
-#[doc(inline)]
-pub use callback_async_macros::{callback_async, callbackify, promisify};
+#[doc = include_str!("docs/callback_async.md")]
+pub use callback_async_macros::callback_async;
+
+#[doc = include_str!("docs/promisify.md")]
+pub use callback_async_macros::promisify;
+
+#[doc = include_str!("docs/callbackify.md")]
+pub use callback_async_macros::callbackify;
 
 /// The README's examples, run as doctests so that they stay true.
 #[cfg(doctest)]
