@@ -81,7 +81,7 @@ pub fn looks_associated(sig: &Signature) -> bool {
 // Output:
 //     fn fetch_async(url: &str) -> (Handle, Promise<io::Result<Vec<u8>>>) {
 //         let (resolver, promise) = __private::promise("fetch");
-//         let ret = fetch(url, move |arg0| Settle::settle_once(resolver, arg0));
+//         let ret = fetch(url, move |arg0| Once::settle_once(resolver, arg0));
 //         (ret, promise)
 //     }
 /// The async version of `function`, or the errors that prevent it.
@@ -528,7 +528,7 @@ fn expand(
     let mut setup = match mode {
         Mode::Stream => quote!(let (#resolver, #promise) = #private::stream::<#value_type>();),
         Mode::Channel => quote! {
-            let (#resolver, #promise) = #private::promise::<#value_type>(#origin);
+            let (#resolver, #promise) = #private::promise_once::<#value_type>(#origin);
         },
         Mode::Stack if shared_callback => quote! {
             let #stack_slot = #private::OnceCell::<#value_type>::new();
@@ -550,19 +550,22 @@ fn expand(
     });
     if let (Some(fallback), Mode::Channel) = (&fallback, mode) {
         setup.extend(quote! {
-            let #resolver = #private::Fallback::new(#resolver, #fallback);
+            let #resolver = #private::Once::or_else(#resolver, #fallback);
         });
     }
     match selection {
         Selection::OkErr(..) => {
             let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));
             setup.extend(quote! {
-                let #ok = #private::Arc::new(#resolver);
+                let #ok = #private::Arc::new(#private::Shared::new(#resolver));
                 let #err = #private::Arc::clone(&#ok);
             });
         }
         Selection::One(one) if one.shape.kind == Kind::Mut && mode == Mode::Channel => {
             setup.extend(quote!(let mut #resolver = #resolver;));
+        }
+        Selection::One(one) if one.shape.kind == Kind::Shared && mode == Mode::Channel => {
+            setup.extend(quote!(let #resolver = #private::Shared::new(#resolver);));
         }
         Selection::One(_) => {}
     }
@@ -677,7 +680,7 @@ fn value_is_generic(value_type: &TokenStream, generics: &syn::Generics) -> bool 
 }
 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
-// Output: move |arg0: &str, arg1: u8| Settle::settle_once(resolver, (ToOwned::to_owned(arg0), arg1))
+// Output: move |arg0: &str, arg1: u8| Once::settle_once(resolver, (ToOwned::to_owned(arg0), arg1))
 fn callback_closure(
     origin: &TokenStream,
     mode: Mode,
@@ -700,7 +703,7 @@ fn callback_closure(
                     quote!(::core::result::Result::Err),
                 )
             };
-            quote!(#private::Settle::settle(&*#holder, #variant(#value)))
+            quote!(#private::Shared::settle(&*#holder, #variant(#value)))
         }
         Selection::One(_) if mode == Mode::Stream => {
             let resolver = Ident::new("resolver", mixed);
@@ -722,9 +725,9 @@ fn callback_closure(
         Selection::One(_) => {
             let resolver = Ident::new("resolver", mixed);
             match chosen.shape.kind {
-                Kind::Once => quote!(#private::Settle::settle_once(#resolver, #value)),
-                Kind::Mut => quote!(#private::Settle::settle_mut(&mut #resolver, #value)),
-                Kind::Shared => quote!(#private::Settle::settle(&#resolver, #value)),
+                Kind::Once => quote!(#private::Once::settle_once(#resolver, #value)),
+                Kind::Mut => quote!(#private::Once::settle_mut(&mut #resolver, #value)),
+                Kind::Shared => quote!(#private::Shared::settle(&#resolver, #value)),
             }
         }
     };

@@ -11,6 +11,7 @@ use core::panic::Location;
 
 use crate::promise::Origin;
 use crate::resolver::send;
+pub use crate::sender::{Once, Shared};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
@@ -19,6 +20,16 @@ pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, call
 #[track_caller]
 pub fn promise<T>(callback: &'static str) -> (Resolver<T>, Promise<T>) {
     Promise::with_origin(Origin::Callback(callback, Location::caller()))
+}
+
+/// A promise and the lock-free sending half that generated `FnOnce`/`FnMut` callbacks own
+/// (wrapped in [`Shared`] for `Fn` callbacks and `ok`/`err` pairs).
+#[inline]
+#[track_caller]
+pub fn promise_once<T>(callback: &'static str) -> (Once<T>, Promise<T>) {
+    let origin = Origin::Callback(callback, Location::caller());
+    let (sender, promise) = Promise::with_sender(origin);
+    (Once::new(sender, origin), promise)
 }
 
 /// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call
@@ -158,48 +169,6 @@ impl<T> Settle<T> for Resolver<T> {
     #[inline]
     fn settle(&self, value: T) {
         self.resolve(value);
-    }
-}
-
-/// A resolver that, when dropped unsettled, settles with a fallback value instead
-/// (`#[callback_async(dropped = EXPR)]`). The fallback runs where the callback is dropped.
-pub struct Fallback<T> {
-    resolver: Resolver<T>,
-    value: fn() -> T,
-}
-
-impl<T> Fallback<T> {
-    #[inline]
-    pub fn new(resolver: Resolver<T>, value: fn() -> T) -> Self {
-        Fallback { resolver, value }
-    }
-}
-
-impl<T> Drop for Fallback<T> {
-    fn drop(&mut self) {
-        if let Some(sender) = self.resolver.take_owned() {
-            self.resolver.dropped_uncalled();
-            if !sender.is_closed() {
-                send(Some(sender), (self.value)());
-            }
-        }
-    }
-}
-
-impl<T> Settle<T> for Fallback<T> {
-    #[inline]
-    fn settle_once(mut self, value: T) {
-        self.resolver.settle_mut(value);
-    }
-
-    #[inline]
-    fn settle_mut(&mut self, value: T) {
-        self.resolver.settle_mut(value);
-    }
-
-    #[inline]
-    fn settle(&self, value: T) {
-        self.resolver.settle(value);
     }
 }
 

@@ -144,7 +144,9 @@
 mod callbackify;
 mod promise;
 mod resolver;
+mod sender;
 mod stream;
+mod sync;
 mod trace;
 mod wait;
 

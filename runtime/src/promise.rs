@@ -138,13 +138,18 @@ impl<T> Promise<T> {
     }
 
     pub(crate) fn with_origin(origin: Origin) -> (Resolver<T>, Self) {
+        let (sender, promise) = Promise::with_sender(origin);
+        (Resolver::new(sender, origin), promise)
+    }
+
+    pub(crate) fn with_sender(origin: Origin) -> (oneshot::Sender<T>, Self) {
         let (sender, receiver) = oneshot::channel();
         let promise = Promise {
             state: Some(State::Waiting(receiver.into_future())),
             origin,
             on_cancel: None,
         };
-        (Resolver::new(sender, origin), promise)
+        (sender, promise)
     }
 
     /// Awaits the value, or [`Dropped`] if the resolver is dropped without settling, instead of

@@ -48,12 +48,6 @@ impl<T> Resolver<T> {
         crate::trace::called_again(&self.origin);
     }
 
-    /// Reports a callback dropped uncalled (with the `tracing` feature).
-    pub(crate) fn dropped_uncalled(&self) {
-        #[cfg(feature = "tracing")]
-        crate::trace::dropped_uncalled(&self.origin);
-    }
-
     /// Tells whether the promise is still awaited: `false` once it has been dropped or settled,
     /// so a producer can skip work whose result nobody will see.
     pub fn is_awaited(&self) -> bool {
@@ -80,7 +74,7 @@ impl<T> Resolver<T> {
 impl<T> Drop for Resolver<T> {
     fn drop(&mut self) {
         if self.take_owned().is_some() {
-            self.dropped_uncalled();
+            crate::trace::dropped_uncalled(&self.origin);
         }
     }
 }

@@ -10,14 +10,14 @@ pub fn fetch(url: &str, done: impl FnOnce(std::io::Result<Vec<u8>>) + Send + 'st
 pub fn fetch_async(
     url: &str,
 ) -> ::callback_async::__private::Promise<std::io::Result<Vec<u8>>> {
-    let (resolver, promise) = ::callback_async::__private::promise::<
+    let (resolver, promise) = ::callback_async::__private::promise_once::<
         std::io::Result<Vec<u8>>,
     >(::core::concat!(::core::module_path!(), "::", "fetch"));
     ::callback_async::__private::require_send::<std::io::Result<Vec<u8>>>();
     #[allow(deprecated)]
     fetch(
         url,
-        move |arg0: std::io::Result<Vec<u8>>| ::callback_async::__private::Settle::settle_once(
+        move |arg0: std::io::Result<Vec<u8>>| ::callback_async::__private::Once::settle_once(
             resolver,
             arg0,
         ),
@@ -40,7 +40,7 @@ fn lookup_async(
     Handle,
     ::callback_async::__private::Promise<(::callback_async::__private::String, u32)>,
 ) {
-    let (resolver, promise) = ::callback_async::__private::promise::<
+    let (resolver, promise) = ::callback_async::__private::promise_once::<
         (::callback_async::__private::String, u32),
     >(::core::concat!(::core::module_path!(), "::", "lookup"));
     ::callback_async::__private::require_send::<
@@ -50,7 +50,7 @@ fn lookup_async(
     #[allow(deprecated)]
     let ret = lookup(
         key,
-        move |arg0: &str, arg1: u32| ::callback_async::__private::Settle::settle_mut(
+        move |arg0: &str, arg1: u32| ::callback_async::__private::Once::settle_mut(
             &mut resolver,
             (<str as ::callback_async::__private::ToOwned>::to_owned(arg0), arg1),
         ),
@@ -70,26 +70,28 @@ fn connect(
 fn connect_later(
     arg_0: (&str, u16),
 ) -> ::callback_async::__private::Promise<::core::result::Result<Connection, Error>> {
-    let (resolver, promise) = ::callback_async::__private::promise::<
+    let (resolver, promise) = ::callback_async::__private::promise_once::<
         ::core::result::Result<Connection, Error>,
     >(::core::concat!(::core::module_path!(), "::", "connect"));
     ::callback_async::__private::require_send::<
         ::core::result::Result<Connection, Error>,
     >();
-    let resolver = ::callback_async::__private::Fallback::new(
+    let resolver = ::callback_async::__private::Once::or_else(
         resolver,
         || Err(Error::Cancelled),
     );
-    let ok = ::callback_async::__private::Arc::new(resolver);
+    let ok = ::callback_async::__private::Arc::new(
+        ::callback_async::__private::Shared::new(resolver),
+    );
     let err = ::callback_async::__private::Arc::clone(&ok);
     #[allow(deprecated)]
     connect(
         arg_0,
-        ::callback_async::__private::Box::new(move |arg0: Connection| ::callback_async::__private::Settle::settle(
+        ::callback_async::__private::Box::new(move |arg0: Connection| ::callback_async::__private::Shared::settle(
             &*ok,
             ::core::result::Result::Ok(arg0),
         )),
-        move |arg0: Error| ::callback_async::__private::Settle::settle(
+        move |arg0: Error| ::callback_async::__private::Shared::settle(
             &*err,
             ::core::result::Result::Err(arg0),
         ),
@@ -110,13 +112,13 @@ fn generic_async<'a, T: Clone + 'static>(
 where
     <T as ::callback_async::__private::ToOwned>::Owned: ::core::marker::Send,
 {
-    let (resolver, promise) = ::callback_async::__private::promise::<
+    let (resolver, promise) = ::callback_async::__private::promise_once::<
         <T as ::callback_async::__private::ToOwned>::Owned,
     >(::core::concat!(::core::module_path!(), "::", "generic"));
     #[allow(deprecated)]
     generic(
         item,
-        move |arg0: &T| ::callback_async::__private::Settle::settle_once(
+        move |arg0: &T| ::callback_async::__private::Once::settle_once(
             resolver,
             <T as ::callback_async::__private::ToOwned>::to_owned(arg0),
         ),

@@ -9,7 +9,7 @@ impl Client {
     #[inline]
     #[track_caller]
     pub fn get_async(&self, key: u32) -> ::callback_async::__private::Promise<u32> {
-        let (resolver, promise) = ::callback_async::__private::promise::<
+        let (resolver, promise) = ::callback_async::__private::promise_once::<
             u32,
         >(::core::concat!(::core::module_path!(), "::", "Client::get"));
         ::callback_async::__private::require_send::<u32>();
@@ -17,7 +17,7 @@ impl Client {
         Self::get(
             self,
             key,
-            move |arg0: u32| ::callback_async::__private::Settle::settle_once(
+            move |arg0: u32| ::callback_async::__private::Once::settle_once(
                 resolver,
                 arg0,
             ),
@@ -54,14 +54,14 @@ impl Client {
     #[inline]
     #[track_caller]
     pub fn close_async(self) -> ::callback_async::__private::Promise<()> {
-        let (resolver, promise) = ::callback_async::__private::promise::<
+        let (resolver, promise) = ::callback_async::__private::promise_once::<
             (),
         >(::core::concat!(::core::module_path!(), "::", "Client::close"));
         ::callback_async::__private::require_send::<()>();
         #[allow(deprecated)]
         Self::close(
             self,
-            ::callback_async::__private::Box::new(move || ::callback_async::__private::Settle::settle_once(
+            ::callback_async::__private::Box::new(move || ::callback_async::__private::Once::settle_once(
                 resolver,
                 (),
             )),
@@ -154,7 +154,7 @@ pub trait Store {
         &self,
         key: &str,
     ) -> ::callback_async::__private::Promise<Option<String>> {
-        let (resolver, promise) = ::callback_async::__private::promise::<
+        let (resolver, promise) = ::callback_async::__private::promise_once::<
             Option<String>,
         >(::core::concat!(::core::module_path!(), "::", "Store::load"));
         ::callback_async::__private::require_send::<Option<String>>();
@@ -162,7 +162,7 @@ pub trait Store {
         Self::load(
             self,
             key,
-            ::callback_async::__private::Box::new(move |arg0: Option<String>| ::callback_async::__private::Settle::settle_once(
+            ::callback_async::__private::Box::new(move |arg0: Option<String>| ::callback_async::__private::Once::settle_once(
                 resolver,
                 arg0,
             )),
@@ -199,14 +199,14 @@ pub trait Store {
     #[inline]
     #[track_caller]
     fn provided_async(&mut self) -> ::callback_async::__private::Promise<u8> {
-        let (resolver, promise) = ::callback_async::__private::promise::<
+        let (resolver, promise) = ::callback_async::__private::promise_once::<
             u8,
         >(::core::concat!(::core::module_path!(), "::", "Store::provided"));
         ::callback_async::__private::require_send::<u8>();
         #[allow(deprecated)]
         Self::provided(
             self,
-            move |arg0: u8| ::callback_async::__private::Settle::settle_once(
+            move |arg0: u8| ::callback_async::__private::Once::settle_once(
                 resolver,
                 arg0,
             ),

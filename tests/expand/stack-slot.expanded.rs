@@ -71,11 +71,11 @@ fn escapes(done: impl FnOnce(u8) + 'static) {
 #[inline]
 #[track_caller]
 fn escapes_async() -> ::callback_async::__private::Promise<u8> {
-    let (resolver, promise) = ::callback_async::__private::promise::<
+    let (resolver, promise) = ::callback_async::__private::promise_once::<
         u8,
     >(::core::concat!(::core::module_path!(), "::", "escapes"));
     #[allow(deprecated)]
-    escapes(move |arg0: u8| ::callback_async::__private::Settle::settle_once(
+    escapes(move |arg0: u8| ::callback_async::__private::Once::settle_once(
         resolver,
         arg0,
     ));

@@ -21,14 +21,14 @@ fn run(ms: u64, done: impl FnOnce(u64) + Send + 'static) -> Job {
 #[inline]
 #[track_caller]
 fn run_async(ms: u64) -> ::callback_async::__private::Promise<u64> {
-    let (resolver, promise) = ::callback_async::__private::promise::<
+    let (resolver, promise) = ::callback_async::__private::promise_once::<
         u64,
     >(::core::concat!(::core::module_path!(), "::", "run"));
     ::callback_async::__private::require_send::<u64>();
     #[allow(deprecated)]
     let ret = run(
         ms,
-        move |arg0: u64| ::callback_async::__private::Settle::settle_once(resolver, arg0),
+        move |arg0: u64| ::callback_async::__private::Once::settle_once(resolver, arg0),
     );
     ::callback_async::__private::cancel_promise(promise, ret, Job::cancel)
 }

@@ -1,0 +1,175 @@
+//! The sending halves that generated callbacks own: [`Once`] for `FnOnce`/`FnMut` callbacks (no
+//! lock, no atomics of its own) and [`Shared`] for `Fn` callbacks and `ok`/`err` pairs (one atomic
+//! swap decides the first call).
+
+use crate::promise::Origin;
+use crate::resolver::send;
+use crate::sync::{AtomicBool, Ordering, UnsafeCell};
+
+/// The owned sending half of a generated promise.
+pub struct Once<T> {
+    sender: Option<oneshot::Sender<T>>,
+    /// `#[callback_async(dropped = EXPR)]`: the value sent when the callback is dropped uncalled.
+    fallback: Option<fn() -> T>,
+    #[cfg(feature = "tracing")]
+    origin: Origin,
+}
+
+impl<T> Once<T> {
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
+        Once {
+            sender: Some(sender),
+            fallback: None,
+            #[cfg(feature = "tracing")]
+            origin,
+        }
+    }
+
+    /// Settles with `fallback()` instead of reading as dropped, if dropped uncalled; `fallback`
+    /// runs where the callback is dropped.
+    #[inline]
+    pub fn or_else(mut self, fallback: fn() -> T) -> Self {
+        self.fallback = Some(fallback);
+        self
+    }
+
+    /// From an `FnOnce` callback.
+    #[inline]
+    pub fn settle_once(mut self, value: T) {
+        send(self.sender.take(), value);
+    }
+
+    /// From an `FnMut` callback: the first call wins.
+    #[inline]
+    pub fn settle_mut(&mut self, value: T) {
+        match self.sender.take() {
+            Some(sender) => send(Some(sender), value),
+            None => self.called_again(),
+        }
+    }
+
+    fn called_again(&self) {
+        #[cfg(feature = "tracing")]
+        crate::trace::called_again(&self.origin);
+    }
+}
+
+impl<T> Drop for Once<T> {
+    fn drop(&mut self) {
+        let Some(sender) = self.sender.take() else {
+            return;
+        };
+        #[cfg(feature = "tracing")]
+        crate::trace::dropped_uncalled(&self.origin);
+        if let Some(fallback) = self.fallback {
+            if !sender.is_closed() {
+                send(Some(sender), fallback());
+            }
+        }
+    }
+}
+
+/// The sending half of a generated promise behind a callback that may be called from several
+/// threads at once (`Fn`), or shared by an `ok`/`err` pair: the first call wins.
+pub struct Shared<T> {
+    once: TakeOnce<Once<T>>,
+    #[cfg(feature = "tracing")]
+    origin: Origin,
+}
+
+impl<T> Shared<T> {
+    /// Shares `once` between callers that may race.
+    #[inline]
+    pub fn new(once: Once<T>) -> Self {
+        Shared {
+            #[cfg(feature = "tracing")]
+            origin: once.origin,
+            once: TakeOnce::new(once),
+        }
+    }
+
+    /// Settles, if no call settled before; later calls are ignored.
+    #[inline]
+    pub fn settle(&self, value: T) {
+        if let Some(once) = self.once.take() {
+            once.settle_once(value);
+        } else {
+            #[cfg(feature = "tracing")]
+            crate::trace::called_again(&self.origin);
+        }
+    }
+}
+
+/// A value that exactly one of several threads can take, with one atomic swap: a minimal
+/// replacement for `Mutex<Option<T>>` where the only operation is "take it if nobody did".
+pub(crate) struct TakeOnce<T> {
+    taken: AtomicBool,
+    value: UnsafeCell<Option<T>>,
+}
+
+// SAFETY: `take` hands the value to exactly one thread (the one whose swap saw `false`), so the
+// value only ever moves between threads, which `T: Send` allows; no `&T` is ever shared.
+unsafe impl<T: Send> Sync for TakeOnce<T> {}
+
+impl<T> TakeOnce<T> {
+    pub(crate) fn new(value: T) -> Self {
+        TakeOnce {
+            taken: AtomicBool::new(false),
+            value: UnsafeCell::new(Some(value)),
+        }
+    }
+
+    /// The value, for the first caller only.
+    pub(crate) fn take(&self) -> Option<T> {
+        // Acquire pairs with nothing written later (the value was written before `self` was
+        // shared), but keeps the read below after the swap that grants it.
+        if self.taken.swap(true, Ordering::Acquire) {
+            return None;
+        }
+        // SAFETY: only the one caller whose swap returned `false` gets here, once, and the only
+        // other access to `value` is its drop, which needs `&mut self`; so this access is
+        // exclusive, and the pointer is valid because `self` is borrowed.
+        self.value.with_mut(|value| unsafe { (*value).take() })
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::TakeOnce;
+    use loom::sync::Arc;
+    use loom::thread;
+
+    /// Two threads race to take, while a third drops its share: exactly one gets the value, and
+    /// the value is dropped exactly once (loom checks every interleaving, and its `Arc` leaks).
+    #[test]
+    fn exactly_one_taker() {
+        loom::model(|| {
+            let cell = Arc::new(TakeOnce::new(Arc::new(7_u8)));
+            let (a, b) = (Arc::clone(&cell), Arc::clone(&cell));
+            let first = thread::spawn(move || a.take().map(|v| *v));
+            let second = thread::spawn(move || b.take().map(|v| *v));
+            let taken = [first.join().unwrap(), second.join().unwrap()];
+            assert_eq!(taken.iter().flatten().count(), 1, "{taken:?}");
+            assert!(cell.take().is_none());
+        });
+    }
+
+    /// A taker racing with the last owner's drop: never both, never neither.
+    #[test]
+    fn take_races_with_drop() {
+        loom::model(|| {
+            let value = Arc::new(1_u8);
+            let cell = Arc::new(TakeOnce::new(Arc::clone(&value)));
+            let taker = Arc::clone(&cell);
+            let handle = thread::spawn(move || drop(taker.take()));
+            drop(cell);
+            handle.join().unwrap();
+            assert_eq!(
+                Arc::strong_count(&value),
+                1,
+                "the value was dropped exactly once"
+            );
+        });
+    }
+}

@@ -1,0 +1,26 @@
+//! The synchronisation primitives of the runtime's own code, swapped for loom's under `--cfg loom`
+//! so that `RUSTFLAGS="--cfg loom" cargo test -p callback-async --lib --release` checks every
+//! interleaving of [`TakeOnce`](crate::sender).
+
+#[cfg(loom)]
+pub(crate) use loom::cell::UnsafeCell;
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::{AtomicBool, Ordering};
+
+#[cfg(not(loom))]
+pub(crate) use core::sync::atomic::{AtomicBool, Ordering};
+
+/// `core::cell::UnsafeCell` with loom's closure-based access, so that one code path serves both.
+#[cfg(not(loom))]
+pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        UnsafeCell(core::cell::UnsafeCell::new(value))
+    }
+
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+}
