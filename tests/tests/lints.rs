@@ -100,6 +100,66 @@ pub trait Store {
     fn finish(self, done: impl FnOnce(bool));
 }
 
+/// Stream mode and cancellation.
+pub struct Subscription;
+
+impl Subscription {
+    /// Stops it.
+    pub fn cancel(self) {}
+}
+
+/// Stream mode with a handle that cancels.
+#[callback_async(stream, cancel = Subscription::cancel)]
+pub fn subscribe_ticks(count: u8, each: impl FnMut(u8) + Send + 'static) -> Subscription {
+    let mut each = each;
+    (0..count).for_each(&mut each);
+    Subscription
+}
+
+/// A callback that cannot outlive the call (stack slot), deprecated for migration.
+#[callback_async(deprecate)]
+pub fn parse(text: &str, done: impl FnOnce(Result<u32, String>)) {
+    done(text.parse().map_err(|_| text.to_owned()));
+}
+
+/// The reverse direction.
+#[callback_async::callbackify]
+pub async fn doubled(n: u32) -> u32 {
+    futures::future::ready(n * 2).await
+}
+
+/// A third-party API for `promisify!`.
+pub fn third_party(key: &str, done: impl Fn(&str, usize) + Send + Sync + 'static) -> bool {
+    done(key, key.len());
+    true
+}
+
+#[test]
+fn lint_clean_promisify_and_streams() {
+    use futures::StreamExt;
+    futures::executor::block_on(async {
+        let (accepted, promise) =
+            callback_async::promisify!(third_party("k", |k: &str, n: usize| _));
+        assert!(accepted);
+        assert_eq!(promise.await, ("k".to_owned(), 1));
+        let stream = callback_async::promisify!(stream third_party("ab", |k: &str, n: usize| _)).1;
+        assert_eq!(stream.collect::<Vec<_>>().await, [("ab".to_owned(), 2)]);
+        assert_eq!(
+            subscribe_ticks_stream(3).collect::<Vec<_>>().await,
+            [0, 1, 2]
+        );
+        assert_eq!(parse_async("7").await, Ok(7));
+    });
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let pool = futures::executor::ThreadPool::new().unwrap();
+    doubled_callback(
+        4,
+        |future| pool.spawn_ok(future),
+        move |n| sender.send(n).unwrap(),
+    );
+    assert_eq!(receiver.recv().unwrap(), 8);
+}
+
 #[test]
 fn lint_clean_expansions_still_work() {
     futures::executor::block_on(async {
