@@ -6,6 +6,7 @@ mod args;
 mod callback;
 mod callbackify;
 mod expand;
+mod ffi;
 mod function;
 mod generics;
 mod promisify;

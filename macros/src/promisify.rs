@@ -84,7 +84,18 @@ const USAGE: &str = "`promisify!` takes one function or method call with `_` whe
 //             __private::Finish { ret: pool.execute(move || Settle::settle(&resolver, ())), promise }.finish()
 //         }
 fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
-    let mut call = input.call;
+    let mut call = match input.call {
+        // C callbacks with a user-data pointer: see `ffi.rs`.
+        Expr::Unsafe(block) => return crate::ffi::expand(input.stream.is_some(), block, text),
+        Expr::Block(block) => {
+            return Err(syn::Error::new_spanned(
+                block,
+                "a block in `promisify!` is the C form, which keeps the C call `unsafe`: write \
+                 `promisify!(unsafe { .. })`",
+            ));
+        }
+        call => call,
+    };
     let (receiver_or_callee, args) = match &mut call {
         Expr::Call(call) => (call.func.to_token_stream(), &mut call.args),
         Expr::MethodCall(call) => (call.receiver.to_token_stream(), &mut call.args),

@@ -9,6 +9,7 @@ pub use std::vec::Vec;
 
 use core::panic::Location;
 
+pub use crate::ffi::private as ffi;
 use crate::promise::Origin;
 use crate::resolver::send;
 pub use crate::sender::{Once, Shared};

@@ -142,6 +142,7 @@
 #![deny(missing_docs)]
 
 mod callbackify;
+pub mod ffi;
 mod promise;
 mod resolver;
 mod sender;

@@ -1,0 +1,175 @@
+//! The expansions of `promisify!(unsafe { .. })` compile warning-free under the strictest lints a
+//! user may set (clippy runs on this file in CI): every form, on real C functions.
+#![cfg(target_os = "linux")]
+#![deny(
+    warnings,
+    missing_docs,
+    clippy::pedantic,
+    rust_2018_idioms,
+    unused_qualifications,
+    unsafe_op_in_unsafe_fn
+)]
+
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::ptr;
+
+use callback_async::ffi::{CPromise, CStream, Registration};
+use callback_async::promisify;
+use libsqlite3_sys as sql;
+
+/// `_`, called once, on another thread.
+fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<u64>) {
+    promisify!(unsafe {
+        libc::pthread_create(
+            thread,
+            ptr::null(),
+            |_| -> *mut c_void {
+                _(7);
+                ptr::null_mut()
+            },
+            _,
+        )
+    })
+}
+
+/// `&_` and `_` bodies.
+fn scoped(db: *mut sql::sqlite3) -> (c_int, CStream<c_int>) {
+    promisify!(stream unsafe {
+        sql::sqlite3_exec(
+            db,
+            c"SELECT 1".as_ptr(),
+            Some(|_, n: c_int, _: *mut *mut c_char, _: *mut *mut c_char| -> c_int {
+                _(n);
+                0
+            }),
+            &_,
+            ptr::null_mut(),
+        )
+    })
+}
+
+/// A destroy notify.
+fn destroy(db: *mut sql::sqlite3) -> (c_int, CPromise<(c_int, c_int)>) {
+    promisify!(unsafe {
+        sql::sqlite3_create_collation_v2(
+            db,
+            c"lints".as_ptr(),
+            sql::SQLITE_UTF8,
+            _,
+            Some(
+                |_, n1: c_int, _: *const c_void, n2: c_int, _: *const c_void| -> c_int {
+                    _(n1, n2);
+                    0
+                },
+            ),
+            Some(|_| drop(_)),
+        )
+    })
+}
+
+/// The changes an update hook reports, until released.
+type Changes = (CStream<(c_int, i64)>, Registration);
+
+/// A registration, and a body that is `_`.
+fn handle(db: *mut sql::sqlite3) -> (*mut c_void, Changes) {
+    promisify!(stream unsafe {
+        sql::sqlite3_update_hook(
+            db,
+            Some(|_, op: c_int, _: *const c_char, _: *const c_char, rowid: i64| _),
+            _,
+        )
+    })
+}
+
+/// glibc's `struct sigevent` with its `SIGEV_THREAD` members.
+#[repr(C)]
+struct SigEventThread {
+    value: libc::sigval,
+    signo: c_int,
+    notify: c_int,
+    function: Option<extern "C" fn(libc::sigval)>,
+    attributes: *mut libc::pthread_attr_t,
+    pad: [u8; 64 - 3 * size_of::<usize>() - 8],
+}
+
+/// A user-data pointer carried in a union field.
+fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
+    promisify!(unsafe {
+        let mut event = SigEventThread {
+            value: libc::sigval { sival_ptr: _ },
+            signo: 0,
+            notify: libc::SIGEV_THREAD,
+            function: Some(|libc::sigval { sival_ptr: _ }| _()),
+            attributes: ptr::null_mut(),
+            pad: [0; 64 - 3 * size_of::<usize>() - 8],
+        };
+        libc::timer_create(libc::CLOCK_MONOTONIC, (&raw mut event).cast(), timer)
+    })
+}
+
+#[test]
+fn lint_clean_c_expansions_still_work() {
+    let mut db = ptr::null_mut();
+    // SAFETY: a valid C string and out-pointer.
+    assert_eq!(
+        unsafe { sql::sqlite3_open(c":memory:".as_ptr(), &raw mut db) },
+        sql::SQLITE_OK
+    );
+    let exec = |sql: &CStr| {
+        // SAFETY: an open database, a valid C string.
+        let rc =
+            unsafe { sql::sqlite3_exec(db, sql.as_ptr(), None, ptr::null_mut(), ptr::null_mut()) };
+        assert_eq!(rc, sql::SQLITE_OK);
+    };
+    futures::executor::block_on(async {
+        let mut timer = ptr::null_mut();
+        let (rc, fired) = carrier(&mut timer);
+        assert_eq!(rc, 0);
+        let soon = libc::itimerspec {
+            it_interval: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 1_000,
+            },
+        };
+        // SAFETY: a timer created above.
+        assert_eq!(
+            unsafe { libc::timer_settime(timer, 0, &raw const soon, ptr::null_mut()) },
+            0
+        );
+        fired.await;
+        // SAFETY: created above, deleted once.
+        assert_eq!(unsafe { libc::timer_delete(timer) }, 0);
+
+        let mut thread = 0;
+        let (rc, seven) = once(&mut thread);
+        assert_eq!((rc, seven.await), (0, 7));
+        // SAFETY: joinable, joined once.
+        assert_eq!(unsafe { libc::pthread_join(thread, ptr::null_mut()) }, 0);
+
+        let (rc, rows) = scoped(db);
+        assert_eq!(rc, 0);
+        assert_eq!(futures::StreamExt::collect::<Vec<_>>(rows).await, [1]);
+
+        let (rc, compared) = destroy(db);
+        assert_eq!(rc, 0);
+        exec(c"CREATE TABLE t(s TEXT); INSERT INTO t VALUES ('a'), ('bb')");
+        exec(c"SELECT s FROM t ORDER BY s COLLATE lints");
+        let (n1, n2) = compared.await;
+        assert!(n1 > 0 && n2 > 0);
+
+        let (_, (changes, registration)) = handle(db);
+        exec(c"INSERT INTO t VALUES ('c')");
+        // SAFETY: an open database; removes the hook.
+        unsafe { sql::sqlite3_update_hook(db, None, ptr::null_mut()) };
+        // SAFETY: the hook was removed above.
+        unsafe { registration.release() };
+        let changes = futures::StreamExt::collect::<Vec<_>>(changes).await;
+        assert_eq!(changes, [(sql::SQLITE_INSERT, 3)]);
+    });
+    // SAFETY: opened above, closed once.
+    unsafe { sql::sqlite3_close(db) };
+}
