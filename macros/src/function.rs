@@ -427,8 +427,13 @@ fn expand(
                 call_args.push(quote!(self));
             }
             FnArg::Typed(typed) => {
+                // A parameter named like the function itself would shadow it in the call.
                 let name = match &*typed.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                    Pat::Ident(pat)
+                        if pat.by_ref.is_none()
+                            && pat.subpat.is_none()
+                            && pat.ident != sig.ident =>
+                    {
                         pat.ident.clone()
                     }
                     _ => format_ident!("arg_{}", index, span = mixed),
@@ -498,14 +503,16 @@ fn expand(
         Place::Associated { .. } => (quote!(Self::#original), format!("Self::{original}")),
     };
 
-    let kept_attrs = function
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("doc") || attr.path().is_ident("cfg"));
-    let has_docs = function
-        .attrs
-        .iter()
-        .any(|attr| attr.path().is_ident("doc"));
+    // Outer attributes only: inner ones (`//!` in the body) belong to the original's body.
+    let outer = || {
+        function
+            .attrs
+            .iter()
+            .filter(|attr| matches!(attr.style, syn::AttrStyle::Outer))
+    };
+    let kept_attrs =
+        outer().filter(|attr| attr.path().is_ident("doc") || attr.path().is_ident("cfg"));
+    let has_docs = outer().any(|attr| attr.path().is_ident("doc"));
     let separator = has_docs.then(|| quote!(#[doc = ""]));
     let note = if streams {
         format!(

@@ -35,4 +35,6 @@ pub fn callbackify(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod snapshots;

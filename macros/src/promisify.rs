@@ -355,12 +355,43 @@ impl<'ast> Visit<'ast> for Finder {
                     );
                 }
             }
-            Classified::Other => visit::visit_expr(self, expr),
+            Classified::Other => {
+                for operand in operands(expr) {
+                    if let Classified::Placeholder(found) = classify(operand) {
+                        push(
+                            &mut self.errors,
+                            syn::Error::new(
+                                found.span,
+                                "a callback placeholder cannot be an operand (`_.into()`, \
+                                 `_ as T`): pass it as an argument, or nested in a call like \
+                                 `Box::new(_)`",
+                            ),
+                        );
+                    }
+                }
+                visit::visit_expr(self, expr);
+            }
         }
     }
 
     // Tokens of a macro call are not expressions: leave them alone.
     fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+}
+
+/// The operands of an operator expression: where a closure would need parentheses.
+fn operands(expr: &Expr) -> Vec<&Expr> {
+    match expr {
+        Expr::MethodCall(call) => vec![&call.receiver],
+        Expr::Field(field) => vec![&field.base],
+        Expr::Cast(cast) => vec![&cast.expr],
+        Expr::Binary(binary) => vec![&binary.left, &binary.right],
+        Expr::Unary(unary) => vec![&unary.expr],
+        Expr::Try(try_expr) => vec![&try_expr.expr],
+        Expr::Index(index) => vec![&index.expr, &index.index],
+        Expr::Await(await_expr) => vec![&await_expr.base],
+        Expr::Call(call) => vec![&call.func],
+        _ => Vec::new(),
+    }
 }
 
 /// Replaces placeholders, in the order `Finder` found them, by the generated closures.

@@ -402,8 +402,15 @@ fn configured(done: impl FnOnce(u8)) {
     done(4);
 }
 
+/// A parameter named like its function must not shadow it in the generated call.
+#[callback_async]
+fn scale(scale: u32, done: impl FnOnce(u32)) {
+    done(scale * 10);
+}
+
 #[test]
 fn signatures_are_forwarded() {
+    assert_eq!(block_on(scale_async(3)), 30);
     assert_eq!(block_on(patterns_async((1, 2), 3, ())), 6);
     assert_eq!(block_on(impl_trait_arg_async(42)), "42");
     assert_eq!(block_on(lifetimes_async("ab", "abc")), "abc");
