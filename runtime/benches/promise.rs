@@ -3,9 +3,10 @@
 //! run so that the ratios in BENCHMARKS.md compare like with like.
 //!
 //! - `inline-*`: the legacy function calls back before it returns.
-//! - `worker-*`: the legacy function hands the callback to a pre-spawned worker thread, which
-//!   calls it there; every variant pays the same dispatch (one `Box<dyn FnOnce() + Send>` sent
-//!   through the same `std::sync::mpsc` channel).
+//! - `worker-1cpu-*`: the legacy function hands the callback to a pre-spawned worker thread,
+//!   which calls it there; every variant pays the same dispatch (one `Box<dyn FnOnce() + Send>`
+//!   sent through the same `std::sync::mpsc` channel). The caller and the worker share one CPU
+//!   (see [`OneCpu`]); `worker-2cpu-futures` is the same unpinned, for scale.
 //! - `stack-slot-*`: a callback that cannot outlive the call (`impl FnOnce(u64)`, no `'static`),
 //!   which `#[callback_async]` turns into a zero-allocation slot on the caller's stack.
 //!
@@ -13,7 +14,8 @@
 //! current-thread runtime (`*-tokio`). Criterion's async bencher enters the executor once per
 //! batch of iterations, so what is timed is the call and the `.await`, not the executor's setup.
 //!
-//! `cargo bench -p callback-async --bench promise`; `python3 scripts/render-benchmarks.py` turns
+//! `cargo bench -p callback-async --bench promise` (`-p`: a workspace-wide build would turn on
+//! the `tracing` feature that the tests enable); `python3 scripts/render-benchmarks.py` turns
 //! the results into the table and chart of BENCHMARKS.md.
 
 use std::hint::black_box;
@@ -188,16 +190,116 @@ fn inline(c: &mut Criterion) {
 fn worker(c: &mut Criterion) {
     LazyLock::force(&WORKER);
 
-    let mut group = c.benchmark_group("worker-futures");
+    // As the OS schedules it, on two CPUs: for scale only (see `OneCpu`).
+    let mut group = c.benchmark_group("worker-2cpu-futures");
+    worker_floor(&mut group);
+    awaited_variants!(&mut group, FuturesExecutor, worker_call, worker_call_async);
+    group.finish();
+
+    let one_cpu = OneCpu::pin();
+    let mut group = c.benchmark_group("worker-1cpu-futures");
     worker_floor(&mut group);
     awaited_variants!(&mut group, FuturesExecutor, worker_call, worker_call_async);
     group.finish();
 
     let runtime = tokio_current_thread();
-    let mut group = c.benchmark_group("worker-tokio");
+    let mut group = c.benchmark_group("worker-1cpu-tokio");
     worker_floor(&mut group);
     awaited_variants!(&mut group, &runtime, worker_call, worker_call_async);
     group.finish();
+    drop(one_cpu);
+}
+
+/// The caller and the worker pinned to one CPU (on Linux) while it lives.
+///
+/// On two CPUs a round trip costs two cross-CPU wake-ups, whose latency depends on whether the
+/// other CPU is idle (a halted virtual CPU takes tens of microseconds to wake) and on whatever
+/// else the machine runs: measured here it flipped between about 5 and 45 µs from one run to the
+/// next, which buries the tenths of a microsecond in which the channels differ. On one CPU the
+/// round trip is two context switches, and the variants can be told apart.
+struct OneCpu {
+    saved: Option<cpu::Mask>,
+}
+
+impl OneCpu {
+    fn pin() -> Self {
+        let saved = cpu::mask();
+        if let Some(target) = saved.as_ref().and_then(cpu::last) {
+            let (ack, acked) = mpsc::channel();
+            let job: Job = Box::new(move || {
+                cpu::set_mask(&cpu::only(target));
+                let _ = ack.send(());
+            });
+            WORKER.send(job).expect("the legacy worker is running");
+            acked.recv().expect("the worker pinned itself");
+            cpu::set_mask(&cpu::only(target));
+        }
+        OneCpu { saved }
+    }
+}
+
+impl Drop for OneCpu {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.saved {
+            cpu::set_mask(saved);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod cpu {
+    use std::mem::{size_of, zeroed};
+
+    pub type Mask = libc::cpu_set_t;
+
+    /// The calling thread's CPUs.
+    pub fn mask() -> Option<Mask> {
+        // SAFETY: `cpu_set_t` is plain data, valid zeroed, and the size passed is its own.
+        unsafe {
+            let mut mask: Mask = zeroed();
+            (libc::sched_getaffinity(0, size_of::<Mask>(), &mut mask) == 0).then_some(mask)
+        }
+    }
+
+    /// Moves the calling thread to these CPUs (best effort: a benchmark still runs unpinned).
+    pub fn set_mask(mask: &Mask) {
+        // SAFETY: `mask` is a valid `cpu_set_t` of the size passed.
+        unsafe {
+            libc::sched_setaffinity(0, size_of::<Mask>(), mask);
+        }
+    }
+
+    /// The highest CPU of `mask`.
+    pub fn last(mask: &Mask) -> Option<usize> {
+        // SAFETY: every index is below `CPU_SETSIZE`.
+        (0..libc::CPU_SETSIZE as usize)
+            .rev()
+            .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, mask) })
+    }
+
+    /// A mask of one CPU.
+    pub fn only(cpu: usize) -> Mask {
+        // SAFETY: as in `mask`; `cpu` comes from `last`, below `CPU_SETSIZE`.
+        unsafe {
+            let mut mask: Mask = zeroed();
+            libc::CPU_SET(cpu, &mut mask);
+            mask
+        }
+    }
+}
+
+/// Elsewhere the `worker-1cpu-*` groups run unpinned.
+#[cfg(not(target_os = "linux"))]
+mod cpu {
+    pub type Mask = ();
+    pub fn mask() -> Option<Mask> {
+        None
+    }
+    pub fn set_mask(_: &Mask) {}
+    pub fn last(_: &Mask) -> Option<usize> {
+        None
+    }
+    pub fn only(_: usize) -> Mask {}
 }
 
 /// The stack slot against the floor (target: at most 2x), and `promisify!` on the same function

@@ -8,7 +8,7 @@
 //! all; the consumer awaits every item under `futures::executor::block_on` until the stream
 //! ends. One iteration is one whole stream of `ITEMS` items.
 //!
-//! `cargo bench -p callback-async --bench stream`
+//! `cargo bench -p callback-async --bench stream` (`-p`: see benches/promise.rs)
 
 use std::hint::black_box;
 use std::sync::{Arc, LazyLock, mpsc};
@@ -18,11 +18,15 @@ use std::time::Duration;
 use callback_async::{callback_async, promisify};
 use criterion::async_executor::FuturesExecutor;
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use futures::StreamExt;
 
-/// Items per stream (one benchmark iteration).
-const ITEMS: u64 = 100_000;
+/// Items per stream (one benchmark iteration): enough for a stream to go through many
+/// sleep/wake-up cycles of its consumer, whose pattern otherwise varies from one stream to the
+/// next with what else the machine runs.
+const ITEMS: u64 = 1_000_000;
 
 /// A unit of work for a producer thread.
 type Job = Box<dyn FnOnce() + Send>;
@@ -121,12 +125,15 @@ macro_rules! stream_variants {
 fn streams(c: &mut Criterion) {
     LazyLock::force(&PRODUCERS);
 
+    // Flat sampling: an iteration takes milliseconds, so every sample is one or a few streams.
     let mut group = c.benchmark_group("stream-1-producer");
+    group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(ITEMS));
     stream_variants!(&mut group, feed_one, feed_one_stream);
     group.finish();
 
     let mut group = c.benchmark_group("stream-2-producers");
+    group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(ITEMS));
     stream_variants!(&mut group, feed_two, feed_two_stream);
     group.finish();
@@ -135,7 +142,7 @@ fn streams(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default()
-        .sample_size(30)
+        .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4));
     targets = streams
