@@ -80,7 +80,7 @@ const USAGE: &str = "`promisify!` takes one function or method call with `_` whe
 
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
-//             let (resolver, promise) = __private::promise("pool.execute(|| _)");
+//             let (resolver, promise) = __private::promise_shared("pool.execute(|| _)");
 //             __private::Finish { ret: pool.execute(move || Settle::settle(&resolver, ())), promise }.finish()
 //         }
 fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
@@ -155,7 +155,7 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
     let create = if input.stream.is_some() {
         quote!(#private::stream())
     } else {
-        quote!(#private::promise(#text))
+        quote!(#private::promise_shared(#text))
     };
     let shared = (shape == Shape::OkErr).then(|| {
         let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));

@@ -33,6 +33,15 @@ pub fn promise_once<T>(callback: &'static str) -> (Once<T>, Promise<T>) {
     (Once::new(sender, origin), promise)
 }
 
+/// A promise and the lock-free sending half of a callback that may be called from several
+/// threads (`promisify!`'s callbacks, which must fit any closure bound).
+#[inline]
+#[track_caller]
+pub fn promise_shared<T>(callback: &'static str) -> (Shared<T>, Promise<T>) {
+    let (once, promise) = promise_once(callback);
+    (Shared::new(once), promise)
+}
+
 /// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call
 /// wins, and later calls do not even build their value (no owned copies of borrowed arguments).
 #[inline]
@@ -170,6 +179,23 @@ impl<T> Settle<T> for Resolver<T> {
     #[inline]
     fn settle(&self, value: T) {
         self.resolve(value);
+    }
+}
+
+impl<T> Settle<T> for Shared<T> {
+    #[inline]
+    fn settle_once(self, value: T) {
+        Shared::settle(&self, value);
+    }
+
+    #[inline]
+    fn settle_mut(&mut self, value: T) {
+        Shared::settle(self, value);
+    }
+
+    #[inline]
+    fn settle(&self, value: T) {
+        Shared::settle(self, value);
     }
 }
 

@@ -172,27 +172,29 @@ impl<T> Promise<T> {
         self.on_cancel = Some(hook);
     }
 
+    #[inline]
     fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Dropped>> {
+        // The common case, polled in place: no move of the state until it is ready.
+        if let Some(State::Waiting(receiver)) = &mut self.state {
+            let Poll::Ready(result) = Pin::new(receiver).poll(cx) else {
+                return Poll::Pending;
+            };
+            // Settled: the channel goes, and the operation's handle without a cancel.
+            self.state = None;
+            self.on_cancel = None;
+            return Poll::Ready(result.map_err(|_| Dropped));
+        }
         match self.state.take() {
-            Some(State::Waiting(mut receiver)) => match Pin::new(&mut receiver).poll(cx) {
-                Poll::Ready(result) => {
-                    // Settled: the operation is over, so its handle goes without a cancel.
-                    self.on_cancel = None;
-                    Poll::Ready(result.map_err(|_| Dropped))
-                }
-                Poll::Pending => {
-                    self.state = Some(State::Waiting(receiver));
-                    Poll::Pending
-                }
-            },
             Some(State::Ready(value)) => Poll::Ready(Ok(value)),
             Some(State::Abandoned) => Poll::Ready(Err(Dropped)),
-            None => panic!("callback-async: `Promise` polled after completion"),
+            // `Waiting` was handled above.
+            Some(State::Waiting(_)) | None => polled_after_completion(),
         }
     }
 }
 
 impl<T> Drop for Promise<T> {
+    #[inline]
     fn drop(&mut self) {
         let Some(State::Waiting(mut receiver)) = self.state.take() else {
             return;
@@ -212,21 +214,34 @@ impl<T> Drop for Promise<T> {
     }
 }
 
+/// Kept out of line, so that the hot `poll` stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn dropped(origin: &Origin) -> ! {
+    panic!(
+        "callback-async: {origin} was dropped without being called, so this promise can never \
+         settle (await `.or_dropped()` to handle this without a panic)"
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn polled_after_completion() -> ! {
+    panic!("callback-async: `Promise` polled after completion")
+}
+
 // The promise never pins its value in place: it only moves it out.
 impl<T> Unpin for Promise<T> {}
 
 impl<T> Future for Promise<T> {
     type Output = T;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
         match this.poll_settled(cx) {
             Poll::Ready(Ok(value)) => Poll::Ready(value),
-            Poll::Ready(Err(Dropped)) => panic!(
-                "callback-async: {} was dropped without being called, so this promise can never \
-                 settle (await `.or_dropped()` to handle this without a panic)",
-                this.origin
-            ),
+            Poll::Ready(Err(Dropped)) => dropped(&this.origin),
             Poll::Pending => Poll::Pending,
         }
     }
