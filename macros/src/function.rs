@@ -581,64 +581,54 @@ fn expand(
         Some(_) => quote!(unsafe { #call }),
         None => call,
     };
-    if mode == Mode::Stack {
-        let filled = if shared_callback {
-            quote!(#stack_slot.into_inner())
-        } else {
-            quote!(#stack_slot)
-        };
-        let settled = match &fallback {
-            Some(fallback) => quote!(#private::settled_or(#filled, #fallback)),
-            None => quote!(#private::settled(#filled, #origin)),
-        };
-        let body = match returns_value {
-            Some(_) => quote! {
-                #[allow(deprecated)]
-                let #ret = #call;
-                (#ret, #settled)
-            },
-            None => quote! {
-                #[allow(deprecated)]
-                #call;
-                #settled
-            },
-        };
-        return quote! {
-            #(#kept_attrs)*
-            #separator
-            #[doc = #note]
-            #[inline]
-            #[track_caller]
-            #vis #unsafety fn #name #generic_params (#(#inputs),*) -> #output #where_clause {
-                #setup
-                #body
-            }
-        };
-    }
-    let finish = match (returns_value, &options.cancel) {
-        (Some(_), Some(cancel)) => {
-            let cancel = &cancel.value;
-            let keep = if streams {
-                quote!(#private::cancel_stream)
+    // What the generated function hands back, built from the call's value `ret` (if any).
+    let handed_back = |ret: Option<&Ident>| match mode {
+        Mode::Stack => {
+            let filled = if shared_callback {
+                quote!(#stack_slot.into_inner())
             } else {
-                quote!(#private::cancel_promise)
+                quote!(#stack_slot)
             };
+            let settled = match &fallback {
+                Some(fallback) => quote!(#private::settled_or(#filled, #fallback)),
+                None => quote!(#private::settled(#filled, #origin)),
+            };
+            match ret {
+                Some(ret) => quote!((#ret, #settled)),
+                None => settled,
+            }
+        }
+        Mode::Channel | Mode::Stream => match (ret, &options.cancel) {
+            (Some(ret), Some(cancel)) => {
+                let cancel = &cancel.value;
+                let keep = if streams {
+                    quote!(#private::cancel_stream)
+                } else {
+                    quote!(#private::cancel_promise)
+                };
+                quote!(#keep(#promise, #ret, #cancel))
+            }
+            (Some(ret), None) => quote!((#ret, #promise)),
+            (None, _) => promise.to_token_stream(),
+        },
+    };
+    let finish = match returns_value {
+        Some(_) => {
+            let handed_back = handed_back(Some(&ret));
             quote! {
                 #[allow(deprecated)]
                 let #ret = #call;
-                #keep(#promise, #ret, #cancel)
+                #handed_back
             }
         }
-        (Some(_), None) => quote! {
-            #[allow(deprecated)]
-            let #ret = #call;
-            (#ret, #promise)
-        },
-        (None, _) => quote! {
-            #[allow(deprecated)]
-            #call;
-            #promise
-        },
+        None => {
+            let handed_back = handed_back(None);
+            quote! {
+                #[allow(deprecated)]
+                #call;
+                #handed_back
+            }
+        }
     };
     quote! {
         #(#kept_attrs)*

@@ -10,13 +10,9 @@ use std::time::Duration;
 use callback_async::{Dropped, Promise, callback_async};
 use futures::executor::block_on;
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
-}
+#[path = "support/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 // --- callback forms -------------------------------------------------------------------------
 

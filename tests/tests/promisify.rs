@@ -8,13 +8,9 @@ use callback_async::{CallbackStream, Dropped, Promise, promisify};
 use futures::StreamExt;
 use futures::executor::block_on;
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
-}
+#[path = "support/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 mod legacy {
     use std::thread;

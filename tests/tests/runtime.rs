@@ -17,13 +17,9 @@ fn assert_send_static<T: Send + 'static>(_: &T) {}
 fn assert_unpin<T: Unpin>(_: &T) {}
 fn assert_send_sync<T: Send + Sync + 'static>() {}
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
-}
+#[path = "support/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 #[test]
 fn promise_is_send_static_and_unpin() {
