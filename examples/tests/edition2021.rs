@@ -9,6 +9,9 @@
 //! `allocations.rs` and `promise_model.rs` each install a counting `#[global_allocator]`, and a
 //! crate can have only one: they run from `edition2021_allocations.rs` and
 //! `edition2021_promise_model.rs`, crates of their own.
+// Each included file brings its own copy of `tests/tests/support/panics.rs`, as it does in the
+// `tests` crate, where every file is a crate of its own.
+#![allow(clippy::duplicate_mod)]
 
 #[path = "../../tests/tests/attribute.rs"]
 mod attribute;
