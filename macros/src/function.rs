@@ -704,7 +704,7 @@ fn callback_closure(
         }
         Selection::One(_) if mode == Mode::Stream => {
             let resolver = Ident::new("resolver", mixed);
-            quote!(#private::Settle::settle(&#resolver, #value))
+            quote!(#private::StreamSender::send(&#resolver, #value))
         }
         Selection::One(_) if mode == Mode::Stack => {
             // Borrows the caller's slot: the closure is not `move`.

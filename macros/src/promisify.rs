@@ -81,7 +81,7 @@ const USAGE: &str = "`promisify!` takes one function or method call with `_` whe
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
 //             let (resolver, promise) = __private::promise_shared("pool.execute(|| _)");
-//             __private::Finish { ret: pool.execute(move || Settle::settle(&resolver, ())), promise }.finish()
+//             __private::Finish { ret: pool.execute(move || Shared::settle(&resolver, ())), promise }.finish()
 //         }
 fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
     let mut call = match input.call {
@@ -135,7 +135,12 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
     let promise = Ident::new("promise", mixed);
     let mut closures = Vec::new();
     for placeholder in &found {
-        closures.push(closure(placeholder, shape, &private)?);
+        closures.push(closure(
+            placeholder,
+            shape,
+            input.stream.is_some(),
+            &private,
+        )?);
     }
     let mut replacer = Replacer {
         closures: closures.into_iter(),
@@ -259,7 +264,7 @@ fn check_shape(
 }
 
 // Input:  `|s: &str, n| _` inside `Err(..)`
-// Output: move |arg0: &str, arg1| Settle::settle(&*err, Err((ToOwned::to_owned(arg0), arg1)))
+// Output: move |arg0: &str, arg1| Shared::settle(&*err, Err((ToOwned::to_owned(arg0), arg1)))
 //
 // The generated tokens resolve as before but are located at the placeholder, so that errors about
 // the callback (a value that is not `Send`, a borrowed argument) point there rather than at the
@@ -267,6 +272,7 @@ fn check_shape(
 fn closure(
     placeholder: &Placeholder,
     shape: Shape,
+    stream: bool,
     private: &TokenStream,
 ) -> syn::Result<TokenStream> {
     let at = placeholder.span;
@@ -295,18 +301,24 @@ fn closure(
         (None, _) | (Some(_), 1) => values.remove(0),
         _ => quote_spanned!(call=> (#(#values,)*)),
     };
+    // Inherent functions, not a trait's: less for the type checker in a crate with many calls.
+    let sink = if stream {
+        quote_spanned!(call=> #private::StreamSender::send)
+    } else {
+        quote_spanned!(call=> #private::Shared::settle)
+    };
     let settle = match (shape, placeholder.wrapper) {
         (Shape::OkErr, Some((Wrapper::Ok, _))) => {
             let ok = Ident::new("ok", mixed);
-            quote_spanned!(call=> #private::Settle::settle(&*#ok, ::core::result::Result::Ok(#value)))
+            quote_spanned!(call=> #sink(&*#ok, ::core::result::Result::Ok(#value)))
         }
         (Shape::OkErr, _) => {
             let err = Ident::new("err", mixed);
-            quote_spanned!(call=> #private::Settle::settle(&*#err, ::core::result::Result::Err(#value)))
+            quote_spanned!(call=> #sink(&*#err, ::core::result::Result::Err(#value)))
         }
         (Shape::One, _) => {
             let resolver = Ident::new("resolver", mixed);
-            quote_spanned!(call=> #private::Settle::settle(&#resolver, #value))
+            quote_spanned!(call=> #sink(&#resolver, #value))
         }
     };
     Ok(quote_spanned!(call=> move |#(#params),*| #settle))

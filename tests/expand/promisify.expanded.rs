@@ -8,7 +8,7 @@ fn placeholder() -> Promise<u32> {
         ::callback_async::__private::Finish {
             ret: legacy::once(
                 1,
-                move |arg0| ::callback_async::__private::Settle::settle(&resolver, arg0),
+                move |arg0| ::callback_async::__private::Shared::settle(&resolver, arg0),
             ),
             promise: promise,
         }
@@ -24,7 +24,7 @@ fn no_arguments(pool: &Pool) {
         use ::callback_async::__private::FinishWithValue as _;
         ::callback_async::__private::Finish {
             ret: pool
-                .execute(move || ::callback_async::__private::Settle::settle(
+                .execute(move || ::callback_async::__private::Shared::settle(
                     &resolver,
                     (),
                 )),
@@ -42,7 +42,7 @@ fn several_arguments() -> Promise<(u8, String)> {
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
         ::callback_async::__private::Finish {
-            ret: legacy::pair(move |arg0, arg1| ::callback_async::__private::Settle::settle(
+            ret: legacy::pair(move |arg0, arg1| ::callback_async::__private::Shared::settle(
                 &resolver,
                 (arg0, arg1),
             )),
@@ -59,7 +59,7 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
         ::callback_async::__private::Finish {
-            ret: legacy::borrowed(move |arg0: &str, arg1: u8| ::callback_async::__private::Settle::settle(
+            ret: legacy::borrowed(move |arg0: &str, arg1: u8| ::callback_async::__private::Shared::settle(
                 &resolver,
                 (<str as ::callback_async::__private::ToOwned>::to_owned(arg0), arg1),
             )),
@@ -77,7 +77,7 @@ fn nested() -> (usize, Promise<u16>) {
         use ::callback_async::__private::FinishWithValue as _;
         ::callback_async::__private::Finish {
             ret: legacy::boxed(
-                Box::new(move |arg0| ::callback_async::__private::Settle::settle(
+                Box::new(move |arg0| ::callback_async::__private::Shared::settle(
                     &resolver,
                     arg0,
                 )),
@@ -99,11 +99,11 @@ fn ok_err() -> Promise<Result<u8, String>> {
         ::callback_async::__private::Finish {
             ret: legacy::fallible(
                 true,
-                move |arg0| ::callback_async::__private::Settle::settle(
+                move |arg0| ::callback_async::__private::Shared::settle(
                     &*ok,
                     ::core::result::Result::Ok(arg0),
                 ),
-                move |arg0: &str| ::callback_async::__private::Settle::settle(
+                move |arg0: &str| ::callback_async::__private::Shared::settle(
                     &*err,
                     ::core::result::Result::Err(
                         <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
@@ -128,7 +128,7 @@ fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
                     Vec<u8>,
                 >(
                     "/index",
-                    move |arg0| ::callback_async::__private::Settle::settle(
+                    move |arg0| ::callback_async::__private::Shared::settle(
                         &resolver,
                         arg0,
                     ),
@@ -147,7 +147,7 @@ fn stream_mode() -> CallbackStream<u32> {
             ret: timer
                 .every(
                     Duration::from_secs(1),
-                    move |arg0| ::callback_async::__private::Settle::settle(
+                    move |arg0| ::callback_async::__private::StreamSender::send(
                         &resolver,
                         arg0,
                     ),
@@ -165,7 +165,7 @@ fn statement_position() {
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
         ::callback_async::__private::Finish {
-            ret: legacy::fire_and_forget(move |arg0| ::callback_async::__private::Settle::settle(
+            ret: legacy::fire_and_forget(move |arg0| ::callback_async::__private::Shared::settle(
                 &resolver,
                 arg0,
             )),

@@ -10,7 +10,7 @@ fn count_to_stream(n: u32) -> ::callback_async::__private::CallbackStream<u32> {
     #[allow(deprecated)]
     count_to(
         n,
-        move |arg0: u32| ::callback_async::__private::Settle::settle(&resolver, arg0),
+        move |arg0: u32| ::callback_async::__private::StreamSender::send(&resolver, arg0),
     );
     promise
 }
@@ -46,7 +46,7 @@ fn ticks_stream() -> ::callback_async::__private::CallbackStream<
     >();
     ::callback_async::__private::require_send::<::callback_async::__private::String>();
     #[allow(deprecated)]
-    let ret = ticks(move |arg0: &str| ::callback_async::__private::Settle::settle(
+    let ret = ticks(move |arg0: &str| ::callback_async::__private::StreamSender::send(
         &resolver,
         <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
     ));
