@@ -15,6 +15,8 @@
 
 #[path = "../../tests/tests/attribute.rs"]
 mod attribute;
+#[path = "../../tests/tests/ffi_attribute.rs"]
+mod ffi_attribute;
 #[path = "../../tests/tests/executors.rs"]
 mod executors;
 // Public, as its items are at the root of its own crate: otherwise the trait it only declares would

@@ -2,7 +2,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
-use syn::{Expr, Ident, LitStr, Path, Token};
+use syn::{Expr, Ident, LitStr, Path, Token, Type};
 
 mod kw {
     syn::custom_keyword!(callback);
@@ -13,6 +13,7 @@ mod kw {
     syn::custom_keyword!(stream);
     syn::custom_keyword!(cancel);
     syn::custom_keyword!(deprecate);
+    syn::custom_keyword!(output);
 }
 
 /// An option as written, with the span of its key for error messages.
@@ -34,6 +35,18 @@ pub struct Options {
     pub stream: Option<Spanned<()>>,
     pub cancel: Option<Spanned<Expr>>,
     pub deprecate: Option<Spanned<()>>,
+    /// `param: EXPR`: what replaces a parameter that takes a C callback or its user data, with
+    /// the placeholders of `promisify!(unsafe { .. })`.
+    pub c_args: Vec<CArgument>,
+    /// `output = Type`: the type of the value a C callback hands to `_(..)`.
+    pub output: Option<Spanned<Type>>,
+}
+
+/// `param: EXPR` in `#[callback_async(..)]`.
+#[derive(Clone)]
+pub struct CArgument {
+    pub param: Ident,
+    pub value: Expr,
 }
 
 impl Options {
@@ -65,6 +78,19 @@ impl Options {
     }
 
     fn parse_one(&mut self, input: ParseStream) -> syn::Result<()> {
+        // `param: EXPR` before the keywords: a parameter may be called `callback`.
+        if input.peek(Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
+            let param: Ident = input.parse()?;
+            input.parse::<Token![:]>()?;
+            if let Some(earlier) = self.c_args.iter().find(|arg| arg.param == param) {
+                let message = format!("`{}` is given twice", earlier.param);
+                let _: Expr = input.parse()?;
+                return Err(syn::Error::new(param.span(), message));
+            }
+            let value = input.parse()?;
+            self.c_args.push(CArgument { param, value });
+            return Ok(());
+        }
         let lookahead = input.lookahead1();
         if lookahead.peek(kw::callback) {
             let key = input.parse::<kw::callback>()?.span;
@@ -128,6 +154,10 @@ impl Options {
             let key = input.parse::<kw::cancel>()?.span;
             let value = value(input, key, "cancel", |input| input.parse())?;
             set(&mut self.cancel, key, "cancel", value)
+        } else if lookahead.peek(kw::output) {
+            let key = input.parse::<kw::output>()?.span;
+            let value = value(input, key, "output", |input| input.parse())?;
+            set(&mut self.output, key, "output", value)
         } else {
             Err(lookahead.error())
         }
@@ -145,6 +175,8 @@ impl Options {
             stream: inner.stream.or_else(|| self.stream.clone()),
             cancel: inner.cancel.or_else(|| self.cancel.clone()),
             deprecate: inner.deprecate.or_else(|| self.deprecate.clone()),
+            c_args: inner.c_args,
+            output: inner.output,
         }
     }
 }
@@ -162,6 +194,7 @@ fn value<T>(
             "name" => "a string, as in `name = \"fetch_later\"`",
             "crate" => "a string, as in `crate = \"::my_runtime\"`",
             "cancel" => "a path or a closure, as in `cancel = |handle| handle.abort()`",
+            "output" => "a type, as in `output = Vec<u8>`",
             _ => "an expression, as in `dropped = Err(Error::Cancelled)`",
         };
         return Err(syn::Error::new(

@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::{
-    Attribute, ImplItem, Item, ItemImpl, ItemTrait, TraitItem, TraitItemFn, Type, Visibility,
+    Attribute, ForeignItem, ImplItem, Item, ItemForeignMod, ItemImpl, ItemTrait, TraitItem,
+    TraitItemFn, Type, Visibility,
 };
 
 use crate::args::{Options, push};
@@ -34,6 +35,18 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
                 .extend(function::deprecation(&item.sig, &options));
             quote!(#item #generated)
         }
+        Ok(Target::TraitFn(item)) if !options.c_args.is_empty() => {
+            push(
+                &mut errors,
+                syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "a declaration without a body gets its async version from the block around \
+                     it: put `#[callback_async]` on the `extern` block (or the trait) too, and \
+                     keep this attribute on the function",
+                ),
+            );
+            item.into_token_stream()
+        }
         Ok(Target::TraitFn(mut item)) => {
             let place = Place::Associated {
                 owner: None,
@@ -50,6 +63,7 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
             quote!(#item #generated)
         }
         Ok(Target::Impl(item)) => expand_impl(item, &options, &mut errors),
+        Ok(Target::Extern(item)) => expand_extern(item, &options, &mut errors),
         Ok(Target::Trait(item)) => expand_trait(item, &options, &mut errors),
         Err(error) => {
             push(&mut errors, error);
@@ -71,15 +85,18 @@ enum Target {
     TraitFn(TraitItemFn),
     Impl(ItemImpl),
     Trait(ItemTrait),
+    Extern(ItemForeignMod),
 }
 
-const WHERE: &str = "`#[callback_async]` goes on a function, a method, an `impl` block or a trait";
+const WHERE: &str = "`#[callback_async]` goes on a function, a method, an `impl` block, a trait \
+                     or an `extern` block";
 
 fn parse_target(input: TokenStream) -> syn::Result<Target> {
     match syn::parse2::<Item>(input.clone()) {
         Ok(Item::Fn(item)) => Ok(Target::Fn(item)),
         Ok(Item::Impl(item)) => Ok(Target::Impl(item)),
         Ok(Item::Trait(item)) => Ok(Target::Trait(item)),
+        Ok(Item::ForeignMod(item)) => Ok(Target::Extern(item)),
         Ok(Item::Verbatim(_)) | Err(_) if syn::parse2::<TraitItemFn>(input.clone()).is_ok() => {
             syn::parse2::<TraitItemFn>(input).map(Target::TraitFn)
         }
@@ -101,7 +118,6 @@ fn item_kind(item: &Item) -> &'static str {
         Item::Mod(_) => "a module",
         Item::Type(_) => "a type alias",
         Item::Use(_) => "a `use` declaration",
-        Item::ForeignMod(_) => "an `extern` block",
         Item::Macro(_) => "a macro invocation",
         _ => "this item",
     }
@@ -117,19 +133,25 @@ fn collect(errors: &mut Option<syn::Error>, result: syn::Result<TokenStream>) ->
 /// Options that choose parameters of one function make no sense on a whole block.
 fn reject_per_function_options(options: &Options, errors: &mut Option<syn::Error>) {
     let keys = [
-        options.callback.as_ref().map(|o| (o.key, "callback")),
-        options.ok.as_ref().map(|o| (o.key, "ok")),
-        options.err.as_ref().map(|o| (o.key, "err")),
-        options.name.as_ref().map(|o| (o.key, "name")),
+        options.callback.as_ref().map(|o| (o.key, "callback".to_owned(), " =")),
+        options.ok.as_ref().map(|o| (o.key, "ok".to_owned(), " =")),
+        options.err.as_ref().map(|o| (o.key, "err".to_owned(), " =")),
+        options.name.as_ref().map(|o| (o.key, "name".to_owned(), " =")),
+        options.output.as_ref().map(|o| (o.key, "output".to_owned(), " =")),
+        options
+            .c_args
+            .first()
+            .map(|arg| (arg.param.span(), arg.param.to_string(), ":")),
     ];
-    for (span, key) in keys.into_iter().flatten() {
+    for (span, key, separator) in keys.into_iter().flatten() {
+        let option = format!("{key}{separator} ..");
         push(
             errors,
             syn::Error::new(
                 span,
                 format!(
-                    "`{key}` applies to one function: on an `impl` block or a trait, put \
-                     `#[callback_async({key} = ..)]` on the method it is for"
+                    "`{key}` applies to one function: on a block, put \
+                     `#[callback_async({option})]` on the function it is for"
                 ),
             ),
         );
@@ -280,6 +302,53 @@ fn expand_trait(
     }
     item.items = items;
     item.into_token_stream()
+}
+
+// Input:  #[callback_async] unsafe extern "C" { #[callback_async(cb: |_, n: c_int| _(n), data: _)] fn start(cb: .., data: *mut c_void); }
+// Output: unsafe extern "C" { fn start(..); } unsafe fn start_async() -> CPromise<c_int> {..}
+// The generated functions follow the block: an `extern` block holds declarations only. A
+// function takes part only with its own attribute, which says where the C callback goes.
+fn expand_extern(
+    mut item: ItemForeignMod,
+    options: &Options,
+    errors: &mut Option<syn::Error>,
+) -> TokenStream {
+    reject_per_function_options(options, errors);
+    let mut generated = Vec::new();
+    for foreign in &mut item.items {
+        let ForeignItem::Fn(function) = foreign else {
+            continue;
+        };
+        let Some(own) = take_own_options(&mut function.attrs, errors) else {
+            continue;
+        };
+        let options = options.overridden_by(own);
+        if options.c_args.is_empty() {
+            push(
+                errors,
+                syn::Error::new_spanned(
+                    &function.sig.ident,
+                    "a function of an `extern` block takes C callbacks: say where the callback \
+                     and its user data go, as in `#[callback_async(callback: |_, n: c_int| \
+                     _(n), user_data: _)]`",
+                ),
+            );
+            continue;
+        }
+        let wrapped = Function {
+            attrs: &function.attrs,
+            vis: &function.vis,
+            sig: &function.sig,
+        };
+        generated.push(collect(
+            errors,
+            function::generate(&wrapped, &options, &Place::Free),
+        ));
+        function
+            .attrs
+            .extend(function::deprecation(&function.sig, &options));
+    }
+    quote!(#item #(#generated)*)
 }
 
 /// `Client` for `impl Client` or `impl<T> Client<T>`, for messages.

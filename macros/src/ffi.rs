@@ -70,10 +70,14 @@ struct Callback {
     output: Option<Type>,
     body: Expr,
     span: Span,
+    /// The type of the value handed to `_(..)`, where the parameters' types tell it.
+    value: Option<TokenStream>,
+    /// The first `_(..)` (or the closure, for a body that is `_`).
+    value_span: Span,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub enum Mode {
     /// A future; C calls once and the call frees the state.
     Once,
     /// C calls until the destroy notify, which frees the state.
@@ -85,7 +89,23 @@ enum Mode {
 }
 
 /// Expands `promisify!([stream] unsafe { .. })`.
-pub fn expand(stream: bool, mut block: ExprUnsafe, text: &str) -> syn::Result<TokenStream> {
+pub fn expand(stream: bool, block: ExprUnsafe, text: &str) -> syn::Result<TokenStream> {
+    expand_parts(stream, block, text).map(|expansion| expansion.tokens)
+}
+
+/// An expansion, with what a generated function's signature needs to know of it.
+pub struct Expansion {
+    pub tokens: TokenStream,
+    pub mode: Mode,
+    /// The type of the value handed to `_(..)`, where the callback's parameters tell it: `_(n)`
+    /// with `n: c_int`, `_()`, or a body that is `_`.
+    pub value: Option<TokenStream>,
+    /// Where the callback's body hands its value over, for errors about its type.
+    pub value_span: Span,
+}
+
+/// Expands an `unsafe { .. }` block with C-callback placeholders.
+pub fn expand_parts(stream: bool, mut block: ExprUnsafe, text: &str) -> syn::Result<Expansion> {
     let mixed = Span::mixed_site();
     let mut finder = Finder::default();
     finder.visit_block_mut(&mut block.block);
@@ -260,7 +280,7 @@ pub fn expand(stream: bool, mut block: ExprUnsafe, text: &str) -> syn::Result<To
             quote!((#promise, #registration)),
         ),
     };
-    Ok(quote! {
+    let tokens = quote! {
         {
             #[allow(unused_imports)]
             use #private::FinishWithValue as _;
@@ -274,6 +294,12 @@ pub fn expand(stream: bool, mut block: ExprUnsafe, text: &str) -> syn::Result<To
             #user_data
             #private::Finish { ret: #block, promise: #result }.finish()
         }
+    };
+    Ok(Expansion {
+        tokens,
+        mode,
+        value: callback.value.clone(),
+        value_span: callback.value_span,
     })
 }
 
@@ -472,9 +498,12 @@ fn callback_of(closure: &ExprClosure, destroy: bool) -> syn::Result<Callback> {
         return Err(errors);
     }
     let mut body = (*closure.body).clone();
+    let mut value = None;
+    let mut value_span = closure.inputs_begin.span;
     if !destroy {
         let mut deliver = Deliver::default();
         if let Some(span) = bare(&body).map(|infer| infer.underscore_token.span) {
+            value = Some(named_types(&params));
             if output.is_some() {
                 return Err(syn::Error::new(
                     span,
@@ -488,6 +517,10 @@ fn callback_of(closure: &ExprClosure, destroy: bool) -> syn::Result<Callback> {
             if let Some(error) = deliver.errors {
                 return Err(error);
             }
+            if let Some((span, values)) = deliver.first {
+                value_span = span;
+                value = type_of_values(&values, &params);
+            }
         }
     }
     Ok(Callback {
@@ -495,6 +528,46 @@ fn callback_of(closure: &ExprClosure, destroy: bool) -> syn::Result<Callback> {
         output,
         body,
         span: closure.inputs_begin.span,
+        value,
+        value_span,
+    })
+}
+
+/// The type of what a body that is `_` hands over: its named arguments.
+fn named_types(params: &[Param]) -> TokenStream {
+    let types: Vec<&Type> = params
+        .iter()
+        .filter_map(|param| match param {
+            Param::Typed(Pat::Ident(_), ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    match types.as_slice() {
+        [one] => one.to_token_stream(),
+        _ => quote!((#(#types),*)),
+    }
+}
+
+/// The type of `_(a, b)` when each value is an argument of the callback, named with its type.
+fn type_of_values(values: &[Expr], params: &[Param]) -> Option<TokenStream> {
+    let types = values
+        .iter()
+        .map(|value| {
+            let Expr::Path(path) = value else {
+                return None;
+            };
+            let name = path.path.get_ident()?;
+            params.iter().find_map(|param| match param {
+                Param::Typed(Pat::Ident(pat), ty) if pat.ident == *name && pat.subpat.is_none() => {
+                    Some(ty)
+                }
+                _ => None,
+            })
+        })
+        .collect::<Option<Vec<&Type>>>()?;
+    Some(match types.as_slice() {
+        [one] => one.to_token_stream(),
+        _ => quote!((#(#types),*)),
     })
 }
 
@@ -512,6 +585,8 @@ fn carrier(pattern: &syn::PatStruct) -> Option<&Member> {
 #[derive(Default)]
 struct Deliver {
     errors: Option<syn::Error>,
+    /// The first `_(..)`: its span and its values as written.
+    first: Option<(Span, Vec<Expr>)>,
 }
 
 fn deliver_call(span: Span, value: &TokenStream) -> Expr {
@@ -556,6 +631,10 @@ impl VisitMut for Deliver {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => {
+                if self.first.is_none() {
+                    let values = call.args.iter().cloned().collect();
+                    self.first = Some((call.span(), values));
+                }
                 for arg in &mut call.args {
                     self.visit_expr_mut(arg);
                 }

@@ -86,8 +86,21 @@ pub fn looks_associated(sig: &Signature) -> bool {
 //     }
 /// The async version of `function`, or the errors that prevent it.
 pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::Result<TokenStream> {
+    if !options.c_args.is_empty() {
+        return crate::c_function::generate(function, options, place);
+    }
     let sig = function.sig;
     let mut errors = None;
+    if let Some(output) = &options.output {
+        push(
+            &mut errors,
+            syn::Error::new(
+                output.key,
+                "`output` names the value of a C callback, given as `param: |_, ..| ..`; a Rust \
+                 callback's parameters already tell it",
+            ),
+        );
+    }
     if let Some(asyncness) = &sig.asyncness {
         push(
             &mut errors,

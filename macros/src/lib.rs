@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod args;
+mod c_function;
 mod callback;
 mod callbackify;
 mod expand;

@@ -18,6 +18,7 @@ fn expand_file(source: &str) -> String {
             Item::Fn(item) => &mut item.attrs,
             Item::Impl(item) => &mut item.attrs,
             Item::Trait(item) => &mut item.attrs,
+            Item::ForeignMod(item) => &mut item.attrs,
             _ => {
                 items.push(item);
                 continue;

@@ -91,6 +91,45 @@
 //! # }
 //! ```
 //!
+//! With [`#[callback_async]`](crate::callback_async) on the declaration, the same placeholders go
+//! into the attribute, one `param: placeholder` for each parameter they stand for, and every call
+//! site is a plain function call. The other parameters stay parameters of the generated
+//! `pthread_create_async`, in their order:
+//!
+//! ```
+//! # #[cfg(target_os = "linux")] {
+//! use std::ffi::{c_int, c_ulong, c_void};
+//! use std::thread::{self, ThreadId};
+//! use callback_async::callback_async;
+//!
+//! #[callback_async]
+//! unsafe extern "C" {
+//!     #[callback_async(
+//!         start: |_| -> *mut c_void {
+//!             _(thread::current().id());
+//!             std::ptr::null_mut()
+//!         },
+//!         arg: _,
+//!         output = ThreadId,
+//!     )]
+//!     fn pthread_create(
+//!         thread: *mut c_ulong,
+//!         attr: *const c_void,
+//!         start: extern "C" fn(*mut c_void) -> *mut c_void,
+//!         arg: *mut c_void,
+//!     ) -> c_int;
+//! #   fn pthread_detach(thread: c_ulong) -> c_int;
+//! }
+//!
+//! let mut thread = 0;
+//! // SAFETY: glibc calls the start routine once, on the thread it creates.
+//! let (rc, id) = unsafe { pthread_create_async(&mut thread, std::ptr::null()) };
+//! assert_eq!(rc, 0);
+//! # assert_eq!(unsafe { pthread_detach(thread) }, 0);
+//! assert_ne!(futures::executor::block_on(id), thread::current().id());
+//! # }
+//! ```
+//!
 //! # The placeholders
 //!
 //! Inside the `unsafe { .. }` block (any number of statements; the C call is usually the only
@@ -110,6 +149,25 @@
 //! `promisify!(unsafe { .. })` evaluates to a [`CPromise<T>`] (a future of the value handed to
 //! `_(..)`), and `promisify!(stream unsafe { .. })` to a [`CStream<T>`] (each `_(..)` is one item);
 //! `(block's value, promise)` when the block's value is not `()`, as for Rust callbacks.
+//!
+//! # On declarations: `#[callback_async(param: placeholder, ..)]`
+//!
+//! The attribute takes the placeholders above as `param: placeholder`, naming the parameter each
+//! stands for (`callback: Some(|_, n: c_int| _(n))`, `user_data: _`, `notify: Some(|_| drop(_))`),
+//! and generates `NAME_async` (`NAME_stream` with `stream`, or `name = ".."`) whose parameters are
+//! the others. It goes on a function of an `extern` block, with `#[callback_async]` on the block
+//! too (an `extern` block holds declarations only, so the generated functions follow it), or on a
+//! wrapper written in Rust: a function or a method, alone or in an annotated `impl` block or trait.
+//!
+//! - **It returns** `CPromise<T>`, `CStream<T>`, or `(CStream<T>, Registration)` for a stream with
+//!   `_` and no destroy notify, as `promisify!` does; `(R, ..)` when the function returns `R`.
+//! - **`T`**, the type of the value handed to `_(..)`, is read from the callback's parameters when
+//!   `_(..)` hands over named arguments (`_(n)` with `n: c_int`, `_(a, b)`, `_()`, or a body that
+//!   is `_`); otherwise write it: `output = Vec<u8>`.
+//! - **It is `unsafe`**, even when the wrapper is not: the caller vouches for C's side of the form
+//!   chosen (below), which its `# Safety` section states.
+//! - The options of Rust callbacks that do not apply (`callback =`, `ok`/`err`, `dropped`,
+//!   `cancel`, `crate`) are compile errors; `deprecate` marks the declaration.
 //!
 //! # Who frees the user data
 //!
