@@ -1,4 +1,5 @@
-//! Awaits a C library: SQLite (bundled by `libsqlite3-sys`), through `promisify!(unsafe { .. })`.
+//! Awaits C libraries: SQLite (bundled by `libsqlite3-sys`), through `promisify!(unsafe { .. })`,
+//! and glibc, through `#[callback_async]` on the declaration of `pthread_create`.
 //!
 //! `cargo run --example c_library` prints the rows of a query, streamed from `sqlite3_exec`'s
 //! callback, the changes reported by `sqlite3_update_hook` while other code writes, and (on
@@ -115,21 +116,33 @@ fn main() {
     on_a_c_thread();
 }
 
+#[cfg(target_os = "linux")]
+#[callback_async::callback_async]
+extern "C" {
+    /// glibc's declaration, with where the start routine and its argument go: the generated
+    /// `pthread_create_async(thread, attr)` returns `(c_int, CPromise<String>)`.
+    #[callback_async(
+        start: |_| -> *mut c_void {
+            _(format!("{:?}", std::thread::current().id()));
+            ptr::null_mut()
+        },
+        arg: _,
+        output = String,
+    )]
+    fn pthread_create(
+        thread: *mut libc::pthread_t,
+        attr: *const libc::pthread_attr_t,
+        start: extern "C" fn(*mut c_void) -> *mut c_void,
+        arg: *mut c_void,
+    ) -> c_int;
+}
+
 /// glibc calls the start routine once, on the thread it creates; the promise is awaited here.
 #[cfg(target_os = "linux")]
 fn on_a_c_thread() {
     let mut thread = 0;
-    let (rc, name) = promisify!(unsafe {
-        libc::pthread_create(
-            &raw mut thread,
-            ptr::null(),
-            |_| -> *mut c_void {
-                _(format!("{:?}", std::thread::current().id()));
-                ptr::null_mut()
-            },
-            _,
-        )
-    });
+    // SAFETY: a valid out-pointer and default attributes; glibc calls the start routine once.
+    let (rc, name) = unsafe { pthread_create_async(&raw mut thread, ptr::null()) };
     assert_eq!(rc, 0);
     println!(
         "awaited on {:?}, computed by glibc's thread on {}",

@@ -15,10 +15,10 @@
 
 #[path = "../../tests/tests/attribute.rs"]
 mod attribute;
-#[path = "../../tests/tests/ffi_attribute.rs"]
-mod ffi_attribute;
 #[path = "../../tests/tests/executors.rs"]
 mod executors;
+#[path = "../../tests/tests/ffi_attribute.rs"]
+mod ffi_attribute;
 // Public, as its items are at the root of its own crate: otherwise the trait it only declares would
 // be dead code under its `#![deny(warnings)]`.
 #[path = "../../tests/tests/lints.rs"]
