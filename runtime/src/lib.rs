@@ -35,8 +35,8 @@
 //!   through [`Promise::new`] and [`channel`].
 //!
 //! The runtime is executor-agnostic (it works under tokio, smol, `futures::executor` or any other
-//! executor) and is built on the [`oneshot`](https://docs.rs/oneshot) channel: one allocation per
-//! call. A callback that is dropped without being called never leaves a task hanging: see
+//! executor) and is built on a oneshot channel of its own, specialised for promises (one
+//! allocation per call, one atomic add to settle, one load to take the value; loom-checked). A callback that is dropped without being called never leaves a task hanging: see
 //! [`Promise`](Promise#when-the-callback-is-dropped).
 //!
 //! # Three models of asynchronous code
@@ -142,6 +142,7 @@
 #![deny(missing_docs)]
 
 mod callbackify;
+mod cell;
 pub mod ffi;
 mod promise;
 mod resolver;

@@ -1,10 +1,12 @@
 use core::fmt;
-use core::future::{Future, IntoFuture};
+use core::future::Future;
+use core::mem::ManuallyDrop;
 use core::panic::Location;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::{Context, Poll};
 
 use crate::Resolver;
+use crate::cell;
 
 /// A value that a callback will deliver later: the awaiting half of a callback call.
 ///
@@ -32,19 +34,29 @@ use crate::Resolver;
 /// Dropping the promise is always fine: a later resolve is a silent no-op.
 #[must_use = "a promise does nothing unless awaited; dropping it ignores the callback's value"]
 pub struct Promise<T> {
-    state: Option<State<T>>,
-    origin: Origin,
-    /// Called if the promise is dropped while its callback is still pending
-    /// (`#[callback_async(cancel = ..)]`).
-    on_cancel: Option<Box<dyn FnOnce() + Send>>,
+    state: State<T>,
 }
 
+/// Each state carries only what it needs, so that a ready promise is its value and a tag: what
+/// a dropped callback's message names (`origin`) and the cancel hook only matter while waiting.
+///
+/// `Waiting`'s fields have no drop glue (the receiver has no `Drop`, the hook is in a
+/// `ManuallyDrop`): [`Promise`]'s `Drop` and `poll` release them when they leave that state, so
+/// that the glue of the other states, run after every `.await`, is only `T`'s.
 enum State<T> {
-    Waiting(oneshot::AsyncReceiver<T>),
+    Waiting {
+        receiver: cell::Receiver<T>,
+        origin: Origin,
+        /// Called if the promise is dropped while its callback is still pending
+        /// (`#[callback_async(cancel = ..)]`).
+        on_cancel: ManuallyDrop<Option<Box<dyn FnOnce() + Send>>>,
+    },
     Ready(T),
     /// The callback was dropped before the promise was made (a callback that could not outlive
     /// its call, dropped or forgotten uncalled).
-    Abandoned,
+    Abandoned(Origin),
+    /// The value (or `Dropped`) was handed out.
+    Done,
 }
 
 /// Which callback a promise waits for, for the message of a dropped callback (and, with the
@@ -56,8 +68,6 @@ pub(crate) enum Origin {
     Callback(&'static str, &'static Location<'static>),
     /// A promise made by hand at this place.
     Caller(&'static Location<'static>),
-    /// A promise made already settled.
-    Ready,
 }
 
 impl fmt::Display for Origin {
@@ -69,7 +79,6 @@ impl fmt::Display for Origin {
             Origin::Caller(location) => {
                 write!(f, "the resolver of the promise created at {location}")
             }
-            Origin::Ready => f.write_str("a ready promise"),
         }
     }
 }
@@ -121,19 +130,19 @@ impl<T> Promise<T> {
     /// assert_eq!(callback_async::Promise::resolved(7).await, 7);
     /// # });
     /// ```
+    #[inline]
     pub fn resolved(value: T) -> Self {
         Promise {
-            state: Some(State::Ready(value)),
-            origin: Origin::Ready,
-            on_cancel: None,
+            state: State::Ready(value),
         }
     }
 
     pub(crate) fn settled(value: Option<T>, origin: Origin) -> Self {
         Promise {
-            state: Some(value.map_or(State::Abandoned, State::Ready)),
-            origin,
-            on_cancel: None,
+            state: match value {
+                Some(value) => State::Ready(value),
+                None => State::Abandoned(origin),
+            },
         }
     }
 
@@ -142,12 +151,15 @@ impl<T> Promise<T> {
         (Resolver::new(sender, origin), promise)
     }
 
-    pub(crate) fn with_sender(origin: Origin) -> (oneshot::Sender<T>, Self) {
-        let (sender, receiver) = oneshot::channel();
+    #[inline]
+    pub(crate) fn with_sender(origin: Origin) -> (cell::Sender<T>, Self) {
+        let (sender, receiver) = cell::channel();
         let promise = Promise {
-            state: Some(State::Waiting(receiver.into_future())),
-            origin,
-            on_cancel: None,
+            state: State::Waiting {
+                receiver,
+                origin,
+                on_cancel: ManuallyDrop::new(None),
+            },
         };
         (sender, promise)
     }
@@ -168,48 +180,95 @@ impl<T> Promise<T> {
         OrDropped { promise: self }
     }
 
+    /// A promise that is settled already needs no cancel: `hook` is then dropped uncalled.
     pub(crate) fn set_on_cancel(&mut self, hook: Box<dyn FnOnce() + Send>) {
-        self.on_cancel = Some(hook);
+        if let State::Waiting { on_cancel, .. } = &mut self.state {
+            // The `ManuallyDrop` holds `None` until now: nothing to drop.
+            **on_cancel = Some(hook);
+        }
     }
 
-    #[inline]
-    fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Dropped>> {
-        // The common case, polled in place: no move of the state until it is ready.
-        if let Some(State::Waiting(receiver)) = &mut self.state {
-            let Poll::Ready(result) = Pin::new(receiver).poll(cx) else {
+    /// The value, or the origin of the callback that was dropped uncalled.
+    #[inline(always)]
+    fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Origin>> {
+        // Two tests rather than a `match`, which compiles to a jump table; the rare states are
+        // out of line.
+        if let State::Ready(value) = &mut self.state {
+            // A ready promise (the stack slot's, and `Promise::resolved`): a test and a move.
+            // SAFETY: the value is moved out and the state overwritten at once, without
+            // dropping it again.
+            let value = unsafe { core::ptr::read(value) };
+            // SAFETY: `self.state` is valid for writes; its old value (the moved-out `T`) must
+            // not be dropped.
+            unsafe { core::ptr::write(&mut self.state, State::Done) };
+            return Poll::Ready(Ok(value));
+        }
+        if let State::Waiting {
+            receiver,
+            origin,
+            on_cancel,
+        } = &mut self.state
+        {
+            // A call's promise, polled in place.
+            let Poll::Ready(result) = receiver.poll(cx) else {
                 return Poll::Pending;
             };
-            // Settled: the channel goes, and the operation's handle without a cancel.
-            self.state = None;
-            self.on_cancel = None;
-            return Poll::Ready(result.map_err(|_| Dropped));
+            // The origin is copied only for a dropped callback's message.
+            let result = result.map_err(|Dropped| *origin);
+            // Settled: the receiver is spent (its block freed), and the operation's handle goes
+            // without a cancel.
+            // SAFETY: the hook is taken once, here, as the state leaves `Waiting`.
+            let hook = unsafe { ManuallyDrop::take(on_cancel) };
+            self.state = State::Done;
+            drop(hook);
+            return Poll::Ready(result);
         }
-        match self.state.take() {
-            Some(State::Ready(value)) => Poll::Ready(Ok(value)),
-            Some(State::Abandoned) => Poll::Ready(Err(Dropped)),
-            // `Waiting` was handled above.
-            Some(State::Waiting(_)) | None => polled_after_completion(),
+        self.poll_rare()
+    }
+
+    /// A callback dropped before the promise was made, or a promise polled again: out of line.
+    #[cold]
+    #[inline(never)]
+    fn poll_rare(&mut self) -> Poll<Result<T, Origin>> {
+        let State::Abandoned(origin) = self.state else {
+            polled_after_completion()
+        };
+        self.state = State::Done;
+        Poll::Ready(Err(origin))
+    }
+
+    /// `Drop`'s work for a promise still waiting, out of line: the hot paths never need it.
+    #[cold]
+    #[inline(never)]
+    fn drop_waiting(&mut self) {
+        let State::Waiting {
+            receiver,
+            on_cancel,
+            ..
+        } = &mut self.state
+        else {
+            return;
+        };
+        // SAFETY: the hook is taken once, here, as the state leaves `Waiting` (below).
+        let hook = unsafe { ManuallyDrop::take(on_cancel) };
+        // Settled but never awaited: the receiver frees the block before the value's `Drop`
+        // runs, so that a panicking `Drop` cannot leak it. Still running: cancel it
+        // (`cancel = ..`); a dropped callback needs no cancel.
+        let pending = receiver.abandon();
+        self.state = State::Done;
+        if let Some(hook) = hook {
+            if pending {
+                hook();
+            }
         }
     }
 }
 
 impl<T> Drop for Promise<T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
-        let Some(State::Waiting(mut receiver)) = self.state.take() else {
-            return;
-        };
-        if receiver.has_message() {
-            // Settled but never awaited: take the value out and free the channel before the
-            // value's `Drop` runs, so that a panicking `Drop` cannot leak the channel.
-            let polled = Pin::new(&mut receiver).poll(&mut Context::from_waker(Waker::noop()));
-            drop(receiver);
-            drop(polled);
-        } else if !receiver.is_closed() {
-            // Still running: cancel it (`cancel = ..`). A dropped callback needs no cancel.
-            if let Some(hook) = self.on_cancel.take() {
-                hook();
-            }
+        if let State::Waiting { .. } = self.state {
+            self.drop_waiting();
         }
     }
 }
@@ -236,12 +295,11 @@ impl<T> Unpin for Promise<T> {}
 impl<T> Future for Promise<T> {
     type Output = T;
 
-    #[inline]
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let this = self.get_mut();
-        match this.poll_settled(cx) {
+        match self.get_mut().poll_settled(cx) {
             Poll::Ready(Ok(value)) => Poll::Ready(value),
-            Poll::Ready(Err(Dropped)) => dropped(&this.origin),
+            Poll::Ready(Err(origin)) => dropped(&origin),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -250,22 +308,24 @@ impl<T> Future for Promise<T> {
 /// A completed promise reports itself terminated, so `futures::select!` can poll it in a loop.
 impl<T> futures_core::FusedFuture for Promise<T> {
     fn is_terminated(&self) -> bool {
-        self.state.is_none()
+        matches!(self.state, State::Done)
     }
 }
 
 impl<T> fmt::Debug for Promise<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match &self.state {
-            Some(State::Waiting(_)) => "waiting",
-            Some(State::Ready(_)) => "ready",
-            Some(State::Abandoned) => "dropped",
-            None => "completed",
+        let (state, origin) = match &self.state {
+            State::Waiting { origin, .. } => ("waiting", Some(origin)),
+            State::Ready(_) => ("ready", None),
+            State::Abandoned(origin) => ("dropped", Some(origin)),
+            State::Done => ("completed", None),
         };
-        f.debug_struct("Promise")
-            .field("state", &state)
-            .field("origin", &format_args!("{}", self.origin))
-            .finish()
+        let mut debug = f.debug_struct("Promise");
+        debug.field("state", &state);
+        if let Some(origin) = origin {
+            debug.field("origin", &format_args!("{origin}"));
+        }
+        debug.finish()
     }
 }
 
@@ -352,7 +412,10 @@ impl<T> Future for OrDropped<T> {
     type Output = Result<T, Dropped>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().promise.poll_settled(cx)
+        self.get_mut()
+            .promise
+            .poll_settled(cx)
+            .map_err(|_origin| Dropped)
     }
 }
 

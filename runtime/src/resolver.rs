@@ -1,6 +1,7 @@
 use core::fmt;
 use std::sync::{Mutex, PoisonError};
 
+use crate::cell;
 use crate::promise::Origin;
 
 /// The settling half of a [`Promise`](crate::Promise): call [`resolve`](Resolver::resolve) to
@@ -16,14 +17,14 @@ use crate::promise::Origin;
 pub struct Resolver<T> {
     // The mutex only makes `resolve(&self)` (for `Fn` callbacks) race-free; the callbacks that own
     // the resolver take the sender out without locking.
-    sender: Mutex<Option<oneshot::Sender<T>>>,
+    sender: Mutex<Option<cell::Sender<T>>>,
     #[cfg(feature = "tracing")]
     origin: Origin,
 }
 
 impl<T> Resolver<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
+    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
         Resolver {
             sender: Mutex::new(Some(sender)),
             #[cfg(feature = "tracing")]
@@ -55,14 +56,14 @@ impl<T> Resolver<T> {
         sender.as_ref().is_some_and(|sender| !sender.is_closed())
     }
 
-    pub(crate) fn take_shared(&self) -> Option<oneshot::Sender<T>> {
+    pub(crate) fn take_shared(&self) -> Option<cell::Sender<T>> {
         self.sender
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
     }
 
-    pub(crate) fn take_owned(&mut self) -> Option<oneshot::Sender<T>> {
+    pub(crate) fn take_owned(&mut self) -> Option<cell::Sender<T>> {
         self.sender
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
@@ -80,13 +81,14 @@ impl<T> Drop for Resolver<T> {
 }
 
 /// Sends outside any lock, so a panicking `Drop` of a refused value cannot poison anything.
-pub(crate) fn send<T>(sender: Option<oneshot::Sender<T>>, value: T) {
+#[inline]
+pub(crate) fn send<T>(sender: Option<cell::Sender<T>>, value: T) {
     if let Some(sender) = sender {
         // An error only means the promise is gone: resolving it is then a silent no-op. The
-        // refused value is taken out first, so that the channel is freed even if its `Drop`
-        // panics.
+        // refused value comes back after the channel is freed, so that a panicking `Drop`
+        // cannot leak it.
         if let Err(refused) = sender.send(value) {
-            drop(refused.into_inner());
+            drop(refused);
         }
     }
 }

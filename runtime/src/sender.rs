@@ -2,13 +2,16 @@
 //! lock, no atomics of its own) and [`Shared`] for `Fn` callbacks and `ok`/`err` pairs (one atomic
 //! swap decides the first call).
 
+use core::mem::ManuallyDrop;
+
+use crate::cell;
 use crate::promise::Origin;
 use crate::resolver::send;
 use crate::sync::{AtomicBool, Ordering, UnsafeCell};
 
 /// The owned sending half of a generated promise.
 pub struct Once<T> {
-    sender: Option<oneshot::Sender<T>>,
+    sender: Option<cell::Sender<T>>,
     /// `#[callback_async(dropped = EXPR)]`: the value sent when the callback is dropped uncalled.
     fallback: Option<fn() -> T>,
     #[cfg(feature = "tracing")]
@@ -17,7 +20,8 @@ pub struct Once<T> {
 
 impl<T> Once<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
+    #[inline]
+    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
         Once {
             sender: Some(sender),
             fallback: None,
@@ -36,8 +40,11 @@ impl<T> Once<T> {
 
     /// From an `FnOnce` callback.
     #[inline]
-    pub fn settle_once(mut self, value: T) {
-        send(self.sender.take(), value);
+    pub fn settle_once(self, value: T) {
+        // Settled here: `Drop` (for a callback dropped uncalled) has nothing to do, so it is
+        // skipped; the other fields need no drop.
+        let mut this = ManuallyDrop::new(self);
+        send(this.sender.take(), value);
     }
 
     /// From an `FnMut` callback: the first call wins.
@@ -56,6 +63,7 @@ impl<T> Once<T> {
 }
 
 impl<T> Drop for Once<T> {
+    #[inline]
     fn drop(&mut self) {
         let Some(sender) = self.sender.take() else {
             return;

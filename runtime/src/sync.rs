@@ -1,14 +1,14 @@
 //! The synchronisation primitives of the runtime's own code, swapped for loom's under `--cfg loom`
 //! so that `RUSTFLAGS="--cfg loom" cargo test -p callback-async --lib --release` checks every
-//! interleaving of [`TakeOnce`](crate::sender).
+//! interleaving of [`TakeOnce`](crate::sender) and of the promise's channel ([`cell`](crate::cell)).
 
 #[cfg(loom)]
 pub(crate) use loom::cell::UnsafeCell;
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, Ordering};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 #[cfg(not(loom))]
-pub(crate) use core::sync::atomic::{AtomicBool, Ordering};
+pub(crate) use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// `core::cell::UnsafeCell` with loom's closure-based access, so that one code path serves both.
 #[cfg(not(loom))]
@@ -16,10 +16,19 @@ pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
 
 #[cfg(not(loom))]
 impl<T> UnsafeCell<T> {
+    #[inline(always)]
     pub(crate) const fn new(value: T) -> Self {
         UnsafeCell(core::cell::UnsafeCell::new(value))
     }
 
+    /// Shared (read-only) access; loom checks that no `with_mut` runs at the same time.
+    #[inline(always)]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    /// Exclusive access; loom checks that no other access runs at the same time.
+    #[inline(always)]
     pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
         f(self.0.get())
     }
