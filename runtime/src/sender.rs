@@ -62,9 +62,12 @@ impl<T> Once<T> {
     }
 }
 
-impl<T> Drop for Once<T> {
-    #[inline]
-    fn drop(&mut self) {
+impl<T> Once<T> {
+    /// `Drop`'s work for a callback dropped uncalled, out of line: a settled callback's drop is
+    /// then one test, small enough to inline where the callback is dropped.
+    #[cold]
+    #[inline(never)]
+    fn dropped_uncalled(&mut self) {
         let Some(sender) = self.sender.take() else {
             return;
         };
@@ -74,6 +77,15 @@ impl<T> Drop for Once<T> {
             if !sender.is_closed() {
                 send(Some(sender), fallback());
             }
+        }
+    }
+}
+
+impl<T> Drop for Once<T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.sender.is_some() {
+            self.dropped_uncalled();
         }
     }
 }
