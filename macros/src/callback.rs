@@ -443,6 +443,9 @@ pub struct Delivery {
     /// The closure's parameters, typed as the callback's arguments (references unnamed, so the
     /// closure accepts any lifetime).
     pub params: Vec<TokenStream>,
+    /// The same parameters untyped, for closures passed where the callback's bound gives the
+    /// compiler their signature (which spares it checking the annotations).
+    pub names: Vec<proc_macro2::Ident>,
     /// The expression that builds the value from the parameters.
     pub value: TokenStream,
 }
@@ -451,6 +454,7 @@ pub struct Delivery {
 pub fn delivery(shape: &Shape, private: &TokenStream) -> syn::Result<Delivery> {
     let mut types = Vec::new();
     let mut params = Vec::new();
+    let mut names = Vec::new();
     let mut values = Vec::new();
     let mut errors: Option<syn::Error> = None;
     for (position, input) in shape.inputs.iter().enumerate() {
@@ -459,6 +463,7 @@ pub fn delivery(shape: &Shape, private: &TokenStream) -> syn::Result<Delivery> {
             Ok((ty, param, value)) => {
                 types.push(ty);
                 params.push(quote!(#arg: #param));
+                names.push(arg);
                 values.push(value);
             }
             Err(error) => crate::args::push(&mut errors, error),
@@ -475,6 +480,7 @@ pub fn delivery(shape: &Shape, private: &TokenStream) -> syn::Result<Delivery> {
     Ok(Delivery {
         value_type,
         params,
+        names,
         value,
     })
 }

@@ -7,6 +7,8 @@ use syn::{
     TraitItemFn, Type, Visibility,
 };
 
+use syn::parse::{Parse, ParseStream};
+
 use crate::args::{Options, push};
 use crate::callback;
 use crate::function::{self, Function, Place};
@@ -16,7 +18,7 @@ use crate::function::{self, Function, Place};
 pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
     let (options, mut errors) = Options::parse(args);
     let output = match parse_target(input.clone()) {
-        Ok(Target::Fn(mut item)) => {
+        Ok(Target::Fn(item)) => {
             let place = if function::looks_associated(&item.sig) {
                 Place::Associated {
                     owner: None,
@@ -31,9 +33,9 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
                 sig: &item.sig,
             };
             let generated = collect(&mut errors, function::generate(&function, &options, &place));
-            item.attrs
-                .extend(function::deprecation(&item.sig, &options));
-            quote!(#item #generated)
+            // The function as written: its tokens, not its syntax tree printed back.
+            let deprecated = function::deprecation(&item.sig, &options);
+            quote!(#deprecated #input #generated)
         }
         Ok(Target::TraitFn(item)) if !options.c_args.is_empty() => {
             push(
@@ -80,7 +82,7 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 enum Target {
-    Fn(syn::ItemFn),
+    Fn(FnHead),
     /// A trait method declaration without a body.
     TraitFn(TraitItemFn),
     Impl(ItemImpl),
@@ -91,9 +93,37 @@ enum Target {
 const WHERE: &str = "`#[callback_async]` goes on a function, a method, an `impl` block, a trait \
                      or an `extern` block";
 
+/// A function with a body, parsed up to its signature: the attribute reads nothing in the body,
+/// and parsing it is most of the cost of expanding a small function.
+struct FnHead {
+    attrs: Vec<Attribute>,
+    vis: Visibility,
+    sig: syn::Signature,
+}
+
+impl Parse for FnHead {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        let body: proc_macro2::Group = input.parse()?;
+        if body.delimiter() != proc_macro2::Delimiter::Brace || !input.is_empty() {
+            return Err(input.error("expected a function body"));
+        }
+        Ok(FnHead { attrs, vis, sig })
+    }
+}
+
 fn parse_target(input: TokenStream) -> syn::Result<Target> {
+    if let Ok(head) = syn::parse2::<FnHead>(input.clone()) {
+        return Ok(Target::Fn(head));
+    }
     match syn::parse2::<Item>(input.clone()) {
-        Ok(Item::Fn(item)) => Ok(Target::Fn(item)),
+        Ok(Item::Fn(item)) => Ok(Target::Fn(FnHead {
+            attrs: item.attrs,
+            vis: item.vis,
+            sig: item.sig,
+        })),
         Ok(Item::Impl(item)) => Ok(Target::Impl(item)),
         Ok(Item::Trait(item)) => Ok(Target::Trait(item)),
         Ok(Item::ForeignMod(item)) => Ok(Target::Extern(item)),

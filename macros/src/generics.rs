@@ -48,6 +48,9 @@ fn mentions(item: &impl ToTokens, name: &str) -> bool {
 /// through the bounds of another kept parameter, and the where-predicates that only constrain
 /// kept parameters. `callbacks` are the callbacks' own type parameters, which always go.
 pub fn prune(generics: &Generics, callbacks: &[Ident], used: TokenStream) -> Generics {
+    if generics.params.is_empty() && generics.where_clause.is_none() {
+        return generics.clone();
+    }
     let all: Vec<String> = generics.params.iter().map(param_name).collect();
     let mut kept = BTreeSet::new();
     names(used, &mut kept);

@@ -96,25 +96,28 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
         }
         call => call,
     };
-    let (receiver_or_callee, args) = match &mut call {
-        Expr::Call(call) => (call.func.to_token_stream(), &mut call.args),
-        Expr::MethodCall(call) => (call.receiver.to_token_stream(), &mut call.args),
+    let receiver_or_callee = match &call {
+        Expr::Call(call) => &*call.func,
+        Expr::MethodCall(call) => &*call.receiver,
         other => return Err(syn::Error::new_spanned(other, USAGE)),
     };
     let mut errors = None;
-    if let Ok(outside) = syn::parse2::<Expr>(receiver_or_callee) {
-        let mut finder = Finder::default();
-        finder.visit_expr(&outside);
-        for found in finder.found {
-            push(
-                &mut errors,
-                syn::Error::new(
-                    found.span,
-                    "the callback placeholder must be an argument of the call",
-                ),
-            );
-        }
+    let mut finder = Finder::default();
+    finder.visit_expr(receiver_or_callee);
+    for found in finder.found {
+        push(
+            &mut errors,
+            syn::Error::new(
+                found.span,
+                "the callback placeholder must be an argument of the call",
+            ),
+        );
     }
+    let args = match &mut call {
+        Expr::Call(call) => &mut call.args,
+        Expr::MethodCall(call) => &mut call.args,
+        _ => unreachable!("matched above"),
+    };
     let mut finder = Finder::default();
     for arg in args.iter() {
         finder.visit_expr(arg);

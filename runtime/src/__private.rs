@@ -33,6 +33,15 @@ pub fn promise_once<T>(callback: &'static str) -> (Once<T>, Promise<T>) {
     (Once::new(sender, origin), promise)
 }
 
+/// [`promise_once`] for a callback that must be `Send`: the bound fails to compile at the value's
+/// type (the user's tokens) rather than deep inside the generated callback, and costs the
+/// compiler less than a separate [`require_send`] check.
+#[inline]
+#[track_caller]
+pub fn promise_once_send<T: Send>(callback: &'static str) -> (Once<T>, Promise<T>) {
+    promise_once(callback)
+}
+
 /// A promise and the lock-free sending half of a callback that may be called from several
 /// threads (`promisify!`'s callbacks, which must fit any closure bound).
 #[inline]
@@ -52,6 +61,13 @@ pub fn fill<T>(slot: &mut Option<T>, callback: &'static str, value: impl FnOnce(
     } else {
         crate::trace::called_again(&Origin::Callback(callback, Location::caller()));
     }
+}
+
+/// The stack slot of an `FnOnce` callback that cannot outlive its call: called at most once, so
+/// there is no later call to ignore or report.
+#[inline]
+pub fn fill_once<T>(slot: &mut Option<T>, value: T) {
+    *slot = Some(value);
 }
 
 /// The stack slot of an `Fn` callback that cannot outlive its call: first call wins.
@@ -89,6 +105,12 @@ pub fn require_send<T: Send>() {}
 /// The stream behind a generated callback that fires many times.
 #[inline]
 pub fn stream<T>() -> (StreamSender<T>, CallbackStream<T>) {
+    crate::stream_channel()
+}
+
+/// [`stream`] for a callback that must be `Send` (see [`promise_once_send`]).
+#[inline]
+pub fn stream_send<T: Send>() -> (StreamSender<T>, CallbackStream<T>) {
     crate::stream_channel()
 }
 
