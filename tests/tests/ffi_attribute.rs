@@ -299,3 +299,67 @@ fn pthread_create_from_an_extern_block() {
     assert_eq!(unsafe { libc::pthread_detach(thread) }, 0);
     assert_ne!(block_on(id), thread::current().id());
 }
+
+/// A C-style API written in Rust: calls `callback(user_data, code)` at once.
+#[callback_async(callback: |_, code: c_int| {
+    assert_ne!(code, 13, "unlucky code");
+    _(code)
+}, user_data: _)]
+extern "C" fn call_now(
+    code: c_int,
+    callback: extern "C" fn(*mut c_void, c_int),
+    user_data: *mut c_void,
+) {
+    callback(user_data, code);
+}
+
+#[test]
+fn a_panic_in_the_callback_reaches_the_awaiting_side() {
+    // SAFETY: `call_now` calls the callback once, at once.
+    assert_eq!(block_on(unsafe { call_now_async(7) }), 7);
+    // SAFETY: as above.
+    let promise = unsafe { call_now_async(13) };
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| block_on(promise)))
+        .expect_err("the callback panicked");
+    assert_eq!(
+        panic.downcast_ref::<String>().map(String::as_str),
+        Some("assertion `left != right` failed: unlucky code\n  left: 13\n right: 13")
+    );
+}
+
+/// A binding's trait: its async version is a provided method.
+#[callback_async]
+trait Device {
+    /// Reports `callback(user_data, level)` once.
+    ///
+    /// # Safety
+    ///
+    /// `callback` must be safe to call with `user_data`.
+    #[callback_async(callback: |_, level: c_int| _(level), user_data: _)]
+    unsafe fn read_level(
+        &self,
+        callback: extern "C" fn(*mut c_void, c_int),
+        user_data: *mut c_void,
+    );
+}
+
+struct Sensor(c_int);
+
+impl Device for Sensor {
+    unsafe fn read_level(
+        &self,
+        callback: extern "C" fn(*mut c_void, c_int),
+        user_data: *mut c_void,
+    ) {
+        let (level, user_data) = (self.0, user_data as usize);
+        // C libraries call back from threads of their own.
+        thread::spawn(move || callback(user_data as *mut c_void, level));
+    }
+}
+
+#[test]
+fn a_trait_method_from_another_thread() {
+    // SAFETY: `read_level` calls the callback once.
+    let level: CPromise<c_int> = unsafe { Sensor(42).read_level_async() };
+    assert_eq!(block_on(level), 42);
+}
