@@ -8,7 +8,8 @@
 #      `promisify!` calls, against the same crate written by hand with `callback_async::channel()`
 #      (target: at most 1.5x).
 #
-# Usage: scripts/compile-cost.sh       (RUNS=3 CHECK_RUNS=5 FNS=1000 are the defaults)
+# Usage: scripts/compile-cost.sh       (RUNS=3 CHECK_RUNS=5 FNS=1000 are the defaults; IR=1 also
+#        counts rustc's instructions for the two checks with valgrind's callgrind, ~2 min more)
 #
 # Times each command with `date +%s.%N`, RUNS times, alternating the order of the two sides from
 # one run to the next, and reports medians. The projects live in a temporary directory (KEEP=1
@@ -198,18 +199,38 @@ check_ours=$(median "$work/check-macros.times")
 check_peer=$(median "$work/check-by-hand.times")
 echo "  medians: with the macros ${check_ours} s, by hand ${check_peer} s" >&2
 
+# --- 3. instructions (IR=1, needs valgrind) -------------------------------------------------------
+# The same two `cargo check` compilations, counted by callgrind: rustc's instructions, which do
+# not move with the machine's load (the times above do, by ±10% between runs).
+ir_ours=0 ir_peer=0
+if [[ -n "${IR:-}" ]]; then
+  command -v valgrind >/dev/null || { echo "IR=1 needs valgrind" >&2; exit 1; }
+  echo "== 3. rustc instructions of the two checks (callgrind)" >&2
+  for name in macros by-hand; do
+    target="$work/target-check-$name"
+    rmeta=$(ls -t "$target"/debug/deps/libcallback_async-*.rmeta | head -n1)
+    (cd "$work/check-$name" && valgrind --tool=callgrind --callgrind-out-file="$work/$name.callgrind" \
+      "$(rustup which rustc 2>/dev/null || command -v rustc)" --crate-name "ir_${name//-/_}" \
+      --edition=2024 src/lib.rs --crate-type lib --emit=metadata -o "$work/$name.rmeta" \
+      -L "dependency=$target/debug/deps" --extern "callback_async=$rmeta") 2>"$work/$name.ir.log"
+    ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/$name.ir.log")
+    echo "  $name: $ir instructions" >&2
+    if [[ $name == macros ]]; then ir_ours=$ir; else ir_peer=$ir; fi
+  done
+fi
+
 lines_macros=$(wc -l <"$work/check-macros/src/lib.rs")
 lines_hand=$(wc -l <"$work/check-by-hand/src/lib.rs")
 
 # --- results ------------------------------------------------------------------------------------
 
 python3 - "$out_dir/results.json" "$work" "$release_ours" "$release_peer" "$check_ours" \
-  "$check_peer" "$runs" "$check_runs" "$fns" "$lines_macros" "$lines_hand" <<'EOF'
+  "$check_peer" "$runs" "$check_runs" "$fns" "$lines_macros" "$lines_hand" "$ir_ours" "$ir_peer" <<'EOF'
 import datetime, json, os, subprocess, sys
 
 out, work = sys.argv[1], sys.argv[2]
 ro, rp, co, cp = (float(v) for v in sys.argv[3:7])
-runs, check_runs, fns, lines_macros, lines_hand = (int(v) for v in sys.argv[7:12])
+runs, check_runs, fns, lines_macros, lines_hand, ir_ours, ir_peer = (int(v) for v in sys.argv[7:14])
 
 def times(name):
     with open(os.path.join(work, name + ".times")) as f:
@@ -231,6 +252,10 @@ results = {
         "ours_times": times("check-macros"), "peer_times": times("check-by-hand"),
     },
 }
+if ir_ours and ir_peer:
+    results["check_instructions"] = {
+        "ours": ir_ours, "peer": ir_peer, "ratio": ir_ours / ir_peer, "target": 1.5,
+    }
 with open(out, "w") as f:
     json.dump(results, f, indent=2)
 r, c = results["release"], results["check"]
@@ -240,5 +265,10 @@ print(f"| clean `cargo build --release` (median of {runs}) | {ro:.2f} s | {rp:.2
       f"| {r['ratio']:.2f}x | reported |")
 print(f"| `cargo check`, {fns} fns + {fns} calls (median of {check_runs}) | {co:.2f} s | {cp:.2f} s "
       f"(by hand) | {c['ratio']:.2f}x | ≤ 1.5x: {'met' if c['ratio'] <= 1.5 else 'MISSED'} |")
+if "check_instructions" in results:
+    i = results["check_instructions"]
+    print(f"| rustc instructions of the same checks (callgrind) | {i['ours'] / 1e9:.2f} G | "
+          f"{i['peer'] / 1e9:.2f} G (by hand) | {i['ratio']:.2f}x | ≤ 1.5x: "
+          f"{'met' if i['ratio'] <= 1.5 else 'MISSED'} |")
 print(f"\n(written to {out})")
 EOF
