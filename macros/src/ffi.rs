@@ -257,7 +257,7 @@ pub fn expand_parts(stream: bool, mut block: ExprUnsafe, text: &str) -> syn::Res
     let create = if stream {
         quote!(#ffi::stream())
     } else {
-        quote!(#ffi::promise(#text))
+        quote!(#ffi::promise(&#text))
     };
     let make_destroy = destroy
         .is_some()

@@ -419,7 +419,7 @@ fn expand(
             format!("{}::{}", owner.as_deref().unwrap_or("Self"), sig.ident)
         }
     };
-    let origin = quote!(::core::concat!(::core::module_path!(), "::", #label));
+    let origin = quote!(&::core::concat!(::core::module_path!(), "::", #label));
 
     // The async version's parameters, and the arguments that forward them (plus the callbacks).
     let chosen: Vec<(usize, &Chosen)> = match selection {

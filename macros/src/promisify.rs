@@ -163,7 +163,7 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
     let create = if input.stream.is_some() {
         quote!(#private::stream())
     } else {
-        quote!(#private::promise_shared(#text))
+        quote!(#private::promise_shared(&#text))
     };
     let shared = (shape == Shape::OkErr).then(|| {
         let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));

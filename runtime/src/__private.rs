@@ -10,16 +10,17 @@ pub use std::vec::Vec;
 use core::panic::Location;
 
 pub use crate::ffi::private as ffi;
-use crate::promise::Origin;
+use crate::promise::{Name, Origin};
 use crate::resolver::send;
 pub use crate::sender::{Once, Shared};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
-/// and the place that called it.
+/// and the place that called it. The name comes as a thin pointer (`&"name"`, promoted to a
+/// static), as in every function here, so that the promise is two words.
 #[inline]
 #[track_caller]
-pub fn promise<T>(callback: &'static str) -> (Resolver<T>, Promise<T>) {
+pub fn promise<T>(callback: Name) -> (Resolver<T>, Promise<T>) {
     Promise::with_origin(Origin::Callback(callback, Location::caller()))
 }
 
@@ -27,7 +28,7 @@ pub fn promise<T>(callback: &'static str) -> (Resolver<T>, Promise<T>) {
 /// (wrapped in [`Shared`] for `Fn` callbacks and `ok`/`err` pairs).
 #[inline]
 #[track_caller]
-pub fn promise_once<T>(callback: &'static str) -> (Once<T>, Promise<T>) {
+pub fn promise_once<T>(callback: Name) -> (Once<T>, Promise<T>) {
     let origin = Origin::Callback(callback, Location::caller());
     let (sender, promise) = Promise::with_sender(origin);
     (Once::new(sender, origin), promise)
@@ -38,7 +39,7 @@ pub fn promise_once<T>(callback: &'static str) -> (Once<T>, Promise<T>) {
 /// compiler less than a separate [`require_send`] check.
 #[inline]
 #[track_caller]
-pub fn promise_once_send<T: Send>(callback: &'static str) -> (Once<T>, Promise<T>) {
+pub fn promise_once_send<T: Send>(callback: Name) -> (Once<T>, Promise<T>) {
     promise_once(callback)
 }
 
@@ -46,7 +47,7 @@ pub fn promise_once_send<T: Send>(callback: &'static str) -> (Once<T>, Promise<T
 /// threads (`promisify!`'s callbacks, which must fit any closure bound).
 #[inline]
 #[track_caller]
-pub fn promise_shared<T>(callback: &'static str) -> (Shared<T>, Promise<T>) {
+pub fn promise_shared<T>(callback: Name) -> (Shared<T>, Promise<T>) {
     let (once, promise) = promise_once(callback);
     (Shared::new(once), promise)
 }
@@ -55,7 +56,7 @@ pub fn promise_shared<T>(callback: &'static str) -> (Shared<T>, Promise<T>) {
 /// wins, and later calls do not even build their value (no owned copies of borrowed arguments).
 #[inline]
 #[track_caller]
-pub fn fill<T>(slot: &mut Option<T>, callback: &'static str, value: impl FnOnce() -> T) {
+pub fn fill<T>(slot: &mut Option<T>, callback: Name, value: impl FnOnce() -> T) {
     if slot.is_none() {
         *slot = Some(value());
     } else {
@@ -73,7 +74,7 @@ pub fn fill_once<T>(slot: &mut Option<T>, value: T) {
 /// The stack slot of an `Fn` callback that cannot outlive its call: first call wins.
 #[inline]
 #[track_caller]
-pub fn fill_cell<T>(slot: &OnceCell<T>, callback: &'static str, value: impl FnOnce() -> T) {
+pub fn fill_cell<T>(slot: &OnceCell<T>, callback: Name, value: impl FnOnce() -> T) {
     if slot.get().is_some() {
         crate::trace::called_again(&Origin::Callback(callback, Location::caller()));
     }
@@ -84,7 +85,7 @@ pub fn fill_cell<T>(slot: &OnceCell<T>, callback: &'static str, value: impl FnOn
 /// dropped if the callback was dropped (or forgotten) uncalled.
 #[inline]
 #[track_caller]
-pub fn settled<T>(slot: Option<T>, callback: &'static str) -> Promise<T> {
+pub fn settled<T>(slot: Option<T>, callback: Name) -> Promise<T> {
     let origin = Origin::Callback(callback, Location::caller());
     if slot.is_none() {
         crate::trace::dropped_uncalled(&origin);

@@ -38,11 +38,11 @@
 //! `loom_tests` module below).
 
 use core::marker::PhantomData;
-use core::mem::{self, MaybeUninit};
+use core::mem::{self, ManuallyDrop, MaybeUninit};
+use core::panic::Location;
 use core::ptr::{self, NonNull};
 use core::task::{Context, Poll, Waker};
 
-use crate::promise::Dropped;
 use crate::sync::{AtomicU8, Ordering, UnsafeCell};
 
 /// Both sides alive, no waker, nothing sent.
@@ -56,21 +56,30 @@ const CLOSED: u8 = 0b0100;
 /// The receiver was dropped.
 const RECEIVER_GONE: u8 = 0b1000;
 
-/// The one allocation of a call: 16 bytes of waker, the value, and a byte of state (32 bytes for
-/// a `u64`).
+/// The one allocation of a call: 16 bytes of waker, the value (or, until it is sent, the place
+/// that created the channel), and a byte of state (32 bytes for a `u64` or anything smaller).
 struct Block<T> {
     state: AtomicU8,
     waker: UnsafeCell<MaybeUninit<Waker>>,
-    value: UnsafeCell<MaybeUninit<T>>,
+    value: UnsafeCell<Slot<T>>,
 }
 
-/// A new channel: its block is allocated here, once.
+/// The value's slot. Until the sender writes the value, it holds the place that created the
+/// channel (one word, which a value's slot always has room for within "32 bytes plus the
+/// value"), for the message of a sender dropped without sending: the promise itself then needs
+/// no room for it.
+union Slot<T> {
+    value: ManuallyDrop<T>,
+    created_at: &'static Location<'static>,
+}
+
+/// A new channel, created at `created_at`: its block is allocated here, once.
 #[inline]
-pub(crate) fn channel<T>() -> (Sender<T>, Receiver<T>) {
+pub(crate) fn channel<T>(created_at: &'static Location<'static>) -> (Sender<T>, Receiver<T>) {
     let block = Box::new(Block {
         state: AtomicU8::new(EMPTY),
         waker: UnsafeCell::new(MaybeUninit::uninit()),
-        value: UnsafeCell::new(MaybeUninit::uninit()),
+        value: UnsafeCell::new(Slot { created_at }),
     });
     let block = NonNull::from(Box::leak(block));
     (
@@ -109,7 +118,20 @@ unsafe fn take_value<T>(block: &Block<T>) -> T {
     // SAFETY: the caller guarantees exclusive access and an initialised value.
     block
         .value
-        .with_mut(|value| unsafe { ptr::read(value).assume_init() })
+        .with_mut(|slot| unsafe { ManuallyDrop::into_inner(ptr::read(&raw const (*slot).value)) })
+}
+
+/// The place that created the channel, which the slot holds until a value is sent.
+///
+/// # Safety
+///
+/// The caller has exclusive access to the slot, and the sender has not written a value (it
+/// closed the channel).
+#[inline]
+unsafe fn created_at<T>(block: &Block<T>) -> &'static Location<'static> {
+    // SAFETY: the caller guarantees exclusive access; without a value, the slot still holds the
+    // location written by `channel`.
+    block.value.with_mut(|slot| unsafe { (*slot).created_at })
 }
 
 /// Moves the waker out of the block, with shared access (the receiver may compare it with
@@ -152,10 +174,11 @@ impl<T> Sender<T> {
         // SAFETY: the block lives until the sender's atomic operation below says otherwise: the
         // receiver never frees it before the sender has set `VALUE` or `CLOSED`.
         let shared = unsafe { block.as_ref() };
-        // SAFETY: until `VALUE` is set, only the sender touches `value`.
-        shared
-            .value
-            .with_mut(|slot| unsafe { (*slot).write(value) });
+        // SAFETY: until `VALUE` is set, only the sender touches `value` (the location it holds
+        // until then is `Copy`: overwriting it drops nothing).
+        shared.value.with_mut(|slot| unsafe {
+            ptr::write(&raw mut (*slot).value, ManuallyDrop::new(value));
+        });
         // Release: the receiver's acquire load that sees `VALUE` sees the value. Acquire: the
         // waker's write (`WAITING`) and the receiver's last accesses (`RECEIVER_GONE`).
         let previous = shared.state.fetch_add(VALUE, Ordering::AcqRel);
@@ -242,6 +265,11 @@ unsafe fn finish<T>(block: NonNull<Block<T>>, previous: u8, sent: bool) -> Optio
     None
 }
 
+/// The sender was dropped without sending: the error of [`Receiver::poll`], with the place that
+/// created the channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Closed(pub(crate) &'static Location<'static>);
+
 /// The receiving half, polled by the promise. Once a poll returns `Ready`, the block is freed and
 /// the receiver is spent.
 ///
@@ -260,13 +288,35 @@ pub(crate) struct Receiver<T> {
 unsafe impl<T: Send> Send for Receiver<T> {}
 
 impl<T> Receiver<T> {
-    /// The value, or `Dropped` if the sender was dropped without sending; `Pending` until then,
-    /// with `cx`'s waker stored to be woken.
+    /// The receiver as an address (its block's, with its provenance exposed), for a promise
+    /// that keeps it in an integer word; [`from_address`](Receiver::from_address) gives it back.
+    #[inline(always)]
+    pub(crate) fn into_address(self) -> usize {
+        self.block
+            .map_or(0, |block| block.as_ptr().expose_provenance())
+    }
+
+    /// The receiver that [`into_address`](Receiver::into_address) gave.
+    ///
+    /// # Safety
+    ///
+    /// `address` came from `into_address`, and the receivers made from it are used as one:
+    /// none is used after another was spent or abandoned.
+    #[inline(always)]
+    pub(crate) unsafe fn from_address(address: usize) -> Self {
+        Receiver {
+            block: NonNull::new(ptr::with_exposed_provenance_mut(address)),
+            _owns: PhantomData,
+        }
+    }
+
+    /// The value, or the place that created the channel if the sender was dropped without
+    /// sending; `Pending` until then, with `cx`'s waker stored to be woken.
     #[inline]
-    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Dropped>> {
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Closed>> {
         let Some(block) = self.block else {
             // A spent receiver; the promise never polls one.
-            return Poll::Ready(Err(Dropped));
+            return Poll::Ready(Err(Closed(Location::caller())));
         };
         // SAFETY: the block lives until the receiver frees it or sets `RECEIVER_GONE`.
         let shared = unsafe { block.as_ref() };
@@ -289,7 +339,7 @@ impl<T> Receiver<T> {
         block: NonNull<Block<T>>,
         mut state: u8,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<T, Dropped>> {
+    ) -> Poll<Result<T, Closed>> {
         // SAFETY: as in `poll`.
         let shared = unsafe { block.as_ref() };
         loop {
@@ -349,11 +399,16 @@ impl<T> Receiver<T> {
                 VALUE | CLOSED => {
                     self.block = None;
                     // SAFETY: `VALUE` (or `CLOSED`) without `WAITING`: the sender is done, and
-                    // we acquired its accesses; the value is written if `VALUE`.
-                    let value = (state == VALUE).then(|| unsafe { take_value(shared) });
+                    // we acquired its accesses; the value is written if `VALUE`, and the slot
+                    // still holds the location if `CLOSED`.
+                    let result = if state == VALUE {
+                        Ok(unsafe { take_value(shared) })
+                    } else {
+                        Err(Closed(unsafe { created_at(shared) }))
+                    };
                     // SAFETY: the sender is done, the value moved out, no waker stored.
                     unsafe { free(block) };
-                    return Poll::Ready(value.ok_or(Dropped));
+                    return Poll::Ready(result);
                 }
                 _ => {
                     // `VALUE` or `CLOSED` with `WAITING`: the sender is waking the waker it
@@ -406,8 +461,18 @@ mod loom_tests {
     use loom::sync::atomic::{AtomicUsize, Ordering};
     use loom::thread;
 
-    use super::{Receiver, channel};
-    use crate::promise::Dropped;
+    use core::panic::Location;
+
+    use super::{Closed, Receiver, Sender};
+
+    /// A channel created here.
+    fn channel<T>() -> (Sender<T>, Receiver<T>) {
+        super::channel(here())
+    }
+
+    fn here() -> &'static Location<'static> {
+        Location::caller()
+    }
 
     /// A waker that counts its wakes.
     struct Count(AtomicUsize);
@@ -427,12 +492,12 @@ mod loom_tests {
         (count.clone(), Waker::from(count))
     }
 
-    fn poll<T>(receiver: &mut Receiver<T>, waker: &Waker) -> Poll<Result<T, Dropped>> {
+    fn poll<T>(receiver: &mut Receiver<T>, waker: &Waker) -> Poll<Result<T, Closed>> {
         receiver.poll(&mut Context::from_waker(waker))
     }
 
     /// Polls until ready, the way an executor would: again only once woken.
-    fn block_on<T>(receiver: &mut Receiver<T>) -> Result<T, Dropped> {
+    fn block_on<T>(receiver: &mut Receiver<T>) -> Result<T, Closed> {
         let (count, waker) = counting_waker();
         let mut seen = 0;
         loop {
@@ -468,13 +533,14 @@ mod loom_tests {
         });
     }
 
-    /// The sender dropped without sending while the receiver polls: `Dropped`, never a hang.
+    /// The sender dropped without sending while the receiver polls: `Closed`, never a hang, with
+    /// the place that created the channel (read from the value's slot after the close).
     #[test]
     fn close_races_with_poll() {
         loom::model(|| {
             let (sender, mut receiver) = channel::<Arc<u8>>();
             let handle = thread::spawn(move || drop(sender));
-            assert_eq!(block_on(&mut receiver).map(|_| ()), Err(Dropped));
+            assert_eq!(block_on(&mut receiver).map(|_| ()), Err(Closed(here())));
             handle.join().unwrap();
         });
     }

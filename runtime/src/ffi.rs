@@ -493,7 +493,7 @@ pub mod private {
 
     #[inline]
     #[track_caller]
-    pub fn promise<T>(callback: &'static str) -> (PromiseSink<T>, CPromise<T>) {
+    pub fn promise<T>(callback: &'static &'static str) -> (PromiseSink<T>, CPromise<T>) {
         let (resolver, promise) = crate::__private::promise(callback);
         (PromiseSink(resolver), CPromise { promise })
     }

@@ -3,6 +3,7 @@ use core::future::Future;
 use core::mem::ManuallyDrop;
 use core::panic::Location;
 use core::pin::Pin;
+use core::ptr;
 use core::task::{Context, Poll};
 
 use crate::Resolver;
@@ -34,29 +35,69 @@ use crate::cell;
 /// Dropping the promise is always fine: a later resolve is a silent no-op.
 #[must_use = "a promise does nothing unless awaited; dropping it ignores the callback's value"]
 pub struct Promise<T> {
-    state: State<T>,
+    /// Which state, and what it needs besides the payload (see [`Tag`]).
+    tag: Tag,
+    payload: Payload<T>,
 }
 
-/// Each state carries only what it needs, so that a ready promise is its value and a tag: what
-/// a dropped callback's message names (`origin`) and the cancel hook only matter while waiting.
+/// The promise's state in one word, so that a promise is two words for a value of up to one
+/// (it is built before the legacy call and moved into the awaiting future, in registers):
 ///
-/// `Waiting`'s fields have no drop glue (the receiver has no `Drop`, the hook is in a
-/// `ManuallyDrop`): [`Promise`]'s `Drop` and `poll` release them when they leave that state, so
-/// that the glue of the other states, run after every `.await`, is only `T`'s.
-enum State<T> {
-    Waiting {
-        receiver: cell::Receiver<T>,
-        origin: Origin,
-        /// Called if the promise is dropped while its callback is still pending
-        /// (`#[callback_async(cancel = ..)]`).
-        on_cancel: ManuallyDrop<Option<Box<dyn FnOnce() + Send>>>,
-    },
-    Ready(T),
-    /// The callback was dropped before the promise was made (a callback that could not outlive
-    /// its call, dropped or forgotten uncalled).
-    Abandoned(Origin),
-    /// The value (or `Dropped`) was handed out.
-    Done,
+/// - [`READY`]: the payload is the value;
+/// - [`DONE`]: the value (or `Dropped`) was handed out; no payload;
+///
+/// or an address whose two low bits say what it is:
+///
+/// - a [`Name`] (low bits `00`), waiting: the payload is the channel's receiver, and the name
+///   is the callback's, for the message of a dropped callback (the block keeps the place it
+///   was created at);
+/// - a [`Name`] with [`ABANDONED`] (`01`): the callback was dropped before the promise was
+///   made (a callback that could not outlive its call, dropped or forgotten uncalled); the
+///   payload is the caller's location;
+/// - a [`Cancel`] box with [`CANCEL`] (`10`), waiting: as a name, with the cancel hook of
+///   `#[callback_async(cancel = ..)]`; the promise owns the box.
+///
+/// Names and cancel boxes are aligned to at least 4, so their two low bits are free for the
+/// tags, and they are never null, so they never read as `READY` (`01`) or `DONE` (`11`).
+///
+/// The tag and the payload's pointers are integers (addresses with their provenance exposed):
+/// a promise of a `u64` or `usize` is then a pair of integers, which the compiler keeps in
+/// registers and moves as two words, where a pointer beside a union of an integer and a pointer
+/// is moved as one 16-byte block (a copy that stalls right after the two 8-byte stores that
+/// built it). Other values are moved as a block, as any enum of them would be.
+type Tag = usize;
+
+/// `Tag`'s two low bits.
+const KIND: usize = 0b11;
+const ABANDONED: usize = 0b01;
+const CANCEL: usize = 0b10;
+const READY: usize = 0b01;
+const DONE: usize = 0b11;
+
+// The tags above need 4-aligned names and cancel boxes.
+const _: () = assert!(align_of::<&'static str>() >= 4 && align_of::<Cancel>() >= 4);
+
+// Two words for a value of up to a word: returned and moved in registers.
+const _: () = assert!(size_of::<Promise<usize>>() == 2 * size_of::<usize>());
+
+/// What a promise holds, by its tag: the value, or an address (the receiver's, see
+/// [`cell::Receiver::into_address`], or the caller's location, exposed).
+union Payload<T> {
+    value: ManuallyDrop<T>,
+    address: usize,
+}
+
+/// The callback's name as the macros pass it: a thin pointer to a `&'static str` (promoted to a
+/// static), so that it fits a word with the promise's tag.
+pub(crate) type Name = &'static &'static str;
+
+/// The name of a promise made by hand, which has none (compared by address).
+static NO_NAME: &str = "";
+
+/// A waiting promise's cancel hook and the name that its tag held before.
+struct Cancel {
+    name: Name,
+    hook: Box<dyn FnOnce() + Send>,
 }
 
 /// Which callback a promise waits for, for the message of a dropped callback (and, with the
@@ -65,9 +106,28 @@ enum State<T> {
 pub(crate) enum Origin {
     /// The callback passed to this function (or written in this `promisify!` call), by a caller
     /// at this place.
-    Callback(&'static str, &'static Location<'static>),
+    Callback(Name, &'static Location<'static>),
     /// A promise made by hand at this place.
     Caller(&'static Location<'static>),
+}
+
+impl Origin {
+    /// The name and the location that a promise and its block keep.
+    #[inline(always)]
+    fn parts(self) -> (Name, &'static Location<'static>) {
+        match self {
+            Origin::Callback(name, location) => (name, location),
+            Origin::Caller(location) => (&NO_NAME, location),
+        }
+    }
+
+    fn from_parts(name: Name, location: &'static Location<'static>) -> Self {
+        if core::ptr::eq(name, &NO_NAME) {
+            Origin::Caller(location)
+        } else {
+            Origin::Callback(name, location)
+        }
+    }
 }
 
 impl fmt::Display for Origin {
@@ -133,16 +193,25 @@ impl<T> Promise<T> {
     #[inline]
     pub fn resolved(value: T) -> Self {
         Promise {
-            state: State::Ready(value),
+            tag: READY,
+            payload: Payload {
+                value: ManuallyDrop::new(value),
+            },
         }
     }
 
     pub(crate) fn settled(value: Option<T>, origin: Origin) -> Self {
-        Promise {
-            state: match value {
-                Some(value) => State::Ready(value),
-                None => State::Abandoned(origin),
-            },
+        match value {
+            Some(value) => Promise::resolved(value),
+            None => {
+                let (name, location) = origin.parts();
+                Promise {
+                    tag: name_tag(name) | ABANDONED,
+                    payload: Payload {
+                        address: ptr::from_ref(location).expose_provenance(),
+                    },
+                }
+            }
         }
     }
 
@@ -153,12 +222,12 @@ impl<T> Promise<T> {
 
     #[inline]
     pub(crate) fn with_sender(origin: Origin) -> (cell::Sender<T>, Self) {
-        let (sender, receiver) = cell::channel();
+        let (name, location) = origin.parts();
+        let (sender, receiver) = cell::channel(location);
         let promise = Promise {
-            state: State::Waiting {
-                receiver,
-                origin,
-                on_cancel: ManuallyDrop::new(None),
+            tag: name_tag(name),
+            payload: Payload {
+                address: receiver.into_address(),
             },
         };
         (sender, promise)
@@ -180,60 +249,116 @@ impl<T> Promise<T> {
         OrDropped { promise: self }
     }
 
+    /// Whether the promise waits for its channel (with or without a cancel hook).
+    #[inline(always)]
+    fn is_waiting(&self) -> bool {
+        // Waiting tags (names and cancel boxes) are the only ones with the low bit clear.
+        self.tag & ABANDONED == 0
+    }
+
     /// A promise that is settled already needs no cancel: `hook` is then dropped uncalled.
     pub(crate) fn set_on_cancel(&mut self, hook: Box<dyn FnOnce() + Send>) {
-        if let State::Waiting { on_cancel, .. } = &mut self.state {
-            // The `ManuallyDrop` holds `None` until now: nothing to drop.
-            **on_cancel = Some(hook);
+        if !self.is_waiting() {
+            return;
+        }
+        let name = if self.tag & KIND == CANCEL {
+            // A second hook replaces the first (the generated code sets one).
+            // SAFETY: a `CANCEL` tag is an address from `Box::into_raw` below, owned by this
+            // promise; the tag is overwritten below, so the box is taken once.
+            let old = unsafe { Box::from_raw(cancel_box(self.tag)) };
+            old.name
+        } else {
+            // SAFETY: a waiting tag without `CANCEL` is a `Name` address (see `name_tag`).
+            unsafe { &*ptr::with_exposed_provenance::<&'static str>(self.tag) }
+        };
+        let cancel = Box::into_raw(Box::new(Cancel { name, hook }));
+        self.tag = cancel.expose_provenance() | CANCEL;
+    }
+
+    /// The name in a waiting or abandoned tag.
+    #[cold]
+    fn name(&self) -> Name {
+        if self.tag & KIND == CANCEL {
+            // SAFETY: a `CANCEL` tag is the address of the promise's live `Cancel` box.
+            unsafe { (*cancel_box(self.tag)).name }
+        } else {
+            // SAFETY: other pointer tags are `Name` addresses (see `name_tag`).
+            unsafe { &*ptr::with_exposed_provenance::<&'static str>(self.tag & !KIND) }
+        }
+    }
+
+    /// Leaves a waiting state for `DONE`: the cancel box, if any, is given back to be dropped
+    /// (settled: no cancel) or called.
+    #[inline(always)]
+    fn finish_waiting(&mut self) -> Option<Box<Cancel>> {
+        let tag = self.tag;
+        self.tag = DONE;
+        if tag & KIND == CANCEL {
+            // SAFETY: a `CANCEL` tag is an address from `Box::into_raw` in `set_on_cancel`,
+            // owned by this promise; the tag is `DONE` now, so the box is taken once.
+            Some(unsafe { Box::from_raw(cancel_box(tag)) })
+        } else {
+            None
         }
     }
 
     /// The value, or the origin of the callback that was dropped uncalled.
     #[inline(always)]
     fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Origin>> {
-        // Two tests rather than a `match`, which compiles to a jump table; the rare states are
-        // out of line.
-        if let State::Ready(value) = &mut self.state {
+        // Two tests rather than a `match`; the rare states are out of line.
+        if self.tag == READY {
             // A ready promise (the stack slot's, and `Promise::resolved`): a test and a move.
-            // SAFETY: the value is moved out and the state overwritten at once, without
-            // dropping it again.
-            let value = unsafe { core::ptr::read(value) };
-            // SAFETY: `self.state` is valid for writes; its old value (the moved-out `T`) must
-            // not be dropped.
-            unsafe { core::ptr::write(&mut self.state, State::Done) };
+            self.tag = DONE;
+            // SAFETY: a `READY` payload is the value; the tag is `DONE` now, so it is moved out
+            // once and never dropped here again.
+            let value = unsafe { ManuallyDrop::take(&mut self.payload.value) };
             return Poll::Ready(Ok(value));
         }
-        if let State::Waiting {
-            receiver,
-            origin,
-            on_cancel,
-        } = &mut self.state
-        {
+        if self.is_waiting() {
             // A call's promise, polled in place.
+            // SAFETY: a waiting payload is the receiver's address; it is spent only by a `Ready`
+            // poll, after which the tag leaves waiting.
+            let mut receiver = unsafe { cell::Receiver::<T>::from_address(self.payload.address) };
             let Poll::Ready(result) = receiver.poll(cx) else {
                 return Poll::Pending;
             };
-            // The origin is copied only for a dropped callback's message.
-            let result = result.map_err(|Dropped| *origin);
-            // Settled: the receiver is spent (its block freed), and the operation's handle goes
-            // without a cancel.
-            // SAFETY: the hook is taken once, here, as the state leaves `Waiting`.
-            let hook = unsafe { ManuallyDrop::take(on_cancel) };
-            self.state = State::Done;
-            drop(hook);
-            return Poll::Ready(result);
+            // Settled: the receiver is spent (its block freed).
+            return Poll::Ready(match result {
+                Ok(value) => {
+                    if self.tag & KIND == CANCEL {
+                        // The operation's handle goes without a cancel.
+                        drop(self.finish_waiting());
+                    } else {
+                        self.tag = DONE;
+                    }
+                    Ok(value)
+                }
+                Err(closed) => Err(self.closed(closed)),
+            });
         }
         self.poll_rare()
+    }
+
+    /// The sender was dropped without sending: the callback's origin, out of line.
+    #[cold]
+    #[inline(never)]
+    fn closed(&mut self, closed: cell::Closed) -> Origin {
+        let origin = Origin::from_parts(self.name(), closed.0);
+        drop(self.finish_waiting());
+        origin
     }
 
     /// A callback dropped before the promise was made, or a promise polled again: out of line.
     #[cold]
     #[inline(never)]
     fn poll_rare(&mut self) -> Poll<Result<T, Origin>> {
-        let State::Abandoned(origin) = self.state else {
+        if self.tag & KIND != ABANDONED || self.tag == READY {
             polled_after_completion()
-        };
-        self.state = State::Done;
+        }
+        // SAFETY: an abandoned payload is the caller's location's address.
+        let location = unsafe { location(self.payload.address) };
+        let origin = Origin::from_parts(self.name(), location);
+        self.tag = DONE;
         Poll::Ready(Err(origin))
     }
 
@@ -241,37 +366,64 @@ impl<T> Promise<T> {
     #[cold]
     #[inline(never)]
     fn drop_waiting(&mut self) {
-        let State::Waiting {
-            receiver,
-            on_cancel,
-            ..
-        } = &mut self.state
-        else {
-            return;
-        };
-        // SAFETY: the hook is taken once, here, as the state leaves `Waiting` (below).
-        let hook = unsafe { ManuallyDrop::take(on_cancel) };
+        // SAFETY: a waiting payload is the receiver's address; the state leaves waiting below,
+        // so it is abandoned once.
+        let mut receiver = unsafe { cell::Receiver::<T>::from_address(self.payload.address) };
         // Settled but never awaited: the receiver frees the block before the value's `Drop`
         // runs, so that a panicking `Drop` cannot leak it. Still running: cancel it
         // (`cancel = ..`); a dropped callback needs no cancel.
         let pending = receiver.abandon();
-        self.state = State::Done;
-        if let Some(hook) = hook {
+        if let Some(cancel) = self.finish_waiting() {
             if pending {
-                hook();
+                (cancel.hook)();
             }
         }
     }
+
+    /// The origin of a waiting or abandoned promise, for `Debug`.
+    fn debug_origin(&self) -> Option<Name> {
+        (self.tag != READY && self.tag != DONE).then(|| self.name())
+    }
+}
+
+/// A name as a waiting promise's tag.
+#[inline(always)]
+fn name_tag(name: Name) -> Tag {
+    ptr::from_ref(name).expose_provenance()
+}
+
+/// The cancel box of a `CANCEL` tag.
+#[inline(always)]
+fn cancel_box(tag: Tag) -> *mut Cancel {
+    ptr::with_exposed_provenance_mut(tag & !KIND)
+}
+
+/// The location whose address an abandoned promise keeps.
+///
+/// # Safety
+///
+/// `address` is that of a `&'static Location` (exposed).
+unsafe fn location(address: usize) -> &'static Location<'static> {
+    // SAFETY: the caller guarantees a `&'static Location`'s address.
+    unsafe { &*ptr::with_exposed_provenance(address) }
 }
 
 impl<T> Drop for Promise<T> {
     #[inline(always)]
     fn drop(&mut self) {
-        if let State::Waiting { .. } = self.state {
+        if self.tag == READY {
+            self.tag = DONE;
+            // SAFETY: a `READY` payload is the value, dropped once: the tag is `DONE` now.
+            unsafe { ManuallyDrop::drop(&mut self.payload.value) };
+        } else if self.is_waiting() {
             self.drop_waiting();
         }
     }
 }
+
+// `Send` when `T` is, as derived from its fields: the addresses it keeps are those of the
+// receiving half of a channel of `T` (`Send` when `T` is), of `&'static` names and locations, and
+// of a `Send` cancel hook.
 
 /// Kept out of line, so that the hot `poll` stays small enough to inline.
 #[cold]
@@ -308,22 +460,29 @@ impl<T> Future for Promise<T> {
 /// A completed promise reports itself terminated, so `futures::select!` can poll it in a loop.
 impl<T> futures_core::FusedFuture for Promise<T> {
     fn is_terminated(&self) -> bool {
-        matches!(self.state, State::Done)
+        self.tag == DONE
     }
 }
 
 impl<T> fmt::Debug for Promise<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (state, origin) = match &self.state {
-            State::Waiting { origin, .. } => ("waiting", Some(origin)),
-            State::Ready(_) => ("ready", None),
-            State::Abandoned(origin) => ("dropped", Some(origin)),
-            State::Done => ("completed", None),
+        let state = match self.tag {
+            READY => "ready",
+            DONE => "completed",
+            tag if tag & KIND == ABANDONED => "dropped",
+            _ => "waiting",
         };
         let mut debug = f.debug_struct("Promise");
         debug.field("state", &state);
-        if let Some(origin) = origin {
-            debug.field("origin", &format_args!("{origin}"));
+        if let Some(name) = self.debug_origin() {
+            if !core::ptr::eq(name, &NO_NAME) {
+                debug.field("callback", name);
+            }
+        }
+        if self.tag & KIND == ABANDONED && self.tag != READY {
+            // SAFETY: an abandoned payload is the caller's location's address.
+            let location = unsafe { location(self.payload.address) };
+            debug.field("called_at", &format_args!("{location}"));
         }
         debug.finish()
     }

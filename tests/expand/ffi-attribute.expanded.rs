@@ -99,7 +99,7 @@ unsafe fn pthread_create_async(
             callback_async_trampoline::<D>
         }
         let (sink, promise) = ::callback_async::__private::ffi::promise(
-            "pthread_create(..)",
+            &"pthread_create(..)",
         );
         let state = ::callback_async::__private::ffi::once(
             sink,
@@ -172,7 +172,7 @@ impl Timer {
                 callback_async_destroy::<D>
             }
             let (sink, promise) = ::callback_async::__private::ffi::promise(
-                "Self::schedule(..)",
+                &"Self::schedule(..)",
             );
             let state = ::callback_async::__private::ffi::shared(
                 sink,

@@ -21,7 +21,7 @@ fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
             callback_async_trampoline::<D>
         }
         let (sink, promise) = ::callback_async::__private::ffi::promise(
-            "unsafe { libc::pthread_create(thread, ptr::null(), |_| -> * mut c_void { _(thread::current().id()); ptr::null_mut() }, _,) }",
+            &"unsafe { libc::pthread_create(thread, ptr::null(), |_| -> * mut c_void { _(thread::current().id()); ptr::null_mut() }, _,) }",
         );
         let state = ::callback_async::__private::ffi::once(
             sink,
@@ -289,7 +289,7 @@ fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
             callback_async_trampoline::<D>
         }
         let (sink, promise) = ::callback_async::__private::ffi::promise(
-            "unsafe { let mut event = SigEvent::thread(libc::sigval { sival_ptr: _ }, |libc::sigval { sival_ptr: _ }| _()); libc::timer_create(libc::CLOCK_MONOTONIC, (&raw mut event).cast(), timer) }",
+            &"unsafe { let mut event = SigEvent::thread(libc::sigval { sival_ptr: _ }, |libc::sigval { sival_ptr: _ }| _()); libc::timer_create(libc::CLOCK_MONOTONIC, (&raw mut event).cast(), timer) }",
         );
         let state = ::callback_async::__private::ffi::once(
             sink,

@@ -12,7 +12,7 @@ pub fn fetch_async(
 ) -> ::callback_async::__private::Promise<std::io::Result<Vec<u8>>> {
     let (resolver, promise) = ::callback_async::__private::promise_once_send::<
         std::io::Result<Vec<u8>>,
-    >(::core::concat!(::core::module_path!(), "::", "fetch"));
+    >(&::core::concat!(::core::module_path!(), "::", "fetch"));
     fetch(
         url,
         move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0),
@@ -36,7 +36,7 @@ fn lookup_async(
 ) {
     let (resolver, promise) = ::callback_async::__private::promise_once_send::<
         (::callback_async::__private::String, u32),
-    >(::core::concat!(::core::module_path!(), "::", "lookup"));
+    >(&::core::concat!(::core::module_path!(), "::", "lookup"));
     let mut resolver = resolver;
     let ret = lookup(
         key,
@@ -61,7 +61,7 @@ fn connect_later(
 ) -> ::callback_async::__private::Promise<::core::result::Result<Connection, Error>> {
     let (resolver, promise) = ::callback_async::__private::promise_once_send::<
         ::core::result::Result<Connection, Error>,
-    >(::core::concat!(::core::module_path!(), "::", "connect"));
+    >(&::core::concat!(::core::module_path!(), "::", "connect"));
     let resolver = ::callback_async::__private::Once::or_else(
         resolver,
         || Err(Error::Cancelled),
@@ -98,7 +98,7 @@ where
 {
     let (resolver, promise) = ::callback_async::__private::promise_once::<
         <T as ::callback_async::__private::ToOwned>::Owned,
-    >(::core::concat!(::core::module_path!(), "::", "generic"));
+    >(&::core::concat!(::core::module_path!(), "::", "generic"));
     generic(
         item,
         move |arg0| ::callback_async::__private::Once::settle_once(

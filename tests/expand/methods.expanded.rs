@@ -11,7 +11,7 @@ impl Client {
     pub fn get_async(&self, key: u32) -> ::callback_async::__private::Promise<u32> {
         let (resolver, promise) = ::callback_async::__private::promise_once_send::<
             u32,
-        >(::core::concat!(::core::module_path!(), "::", "Client::get"));
+        >(&::core::concat!(::core::module_path!(), "::", "Client::get"));
         Self::get(
             self,
             key,
@@ -33,7 +33,7 @@ impl Client {
         );
         ::callback_async::__private::settled(
             slot,
-            ::core::concat!(::core::module_path!(), "::", "Client::count"),
+            &::core::concat!(::core::module_path!(), "::", "Client::count"),
         )
     }
     pub fn close(self, done: Box<dyn FnOnce() + Send>) {
@@ -44,7 +44,7 @@ impl Client {
     pub fn close_async(self) -> ::callback_async::__private::Promise<()> {
         let (resolver, promise) = ::callback_async::__private::promise_once_send::<
             (),
-        >(::core::concat!(::core::module_path!(), "::", "Client::close"));
+        >(&::core::concat!(::core::module_path!(), "::", "Client::close"));
         Self::close(
             self,
             ::callback_async::__private::Box::new(move || ::callback_async::__private::Once::settle_once(
@@ -67,7 +67,7 @@ impl Client {
         );
         ::callback_async::__private::settled(
             slot,
-            ::core::concat!(::core::module_path!(), "::", "Client::shared"),
+            &::core::concat!(::core::module_path!(), "::", "Client::shared"),
         )
     }
     pub fn open(done: impl FnOnce(Self)) {
@@ -80,7 +80,7 @@ impl Client {
         Self::open(|arg0| ::callback_async::__private::fill_once(&mut slot, arg0));
         ::callback_async::__private::settled(
             slot,
-            ::core::concat!(::core::module_path!(), "::", "Client::open"),
+            &::core::concat!(::core::module_path!(), "::", "Client::open"),
         )
     }
     pub fn explicit(&self, progress: impl FnMut(u8), done: impl FnOnce(&str)) {
@@ -106,7 +106,7 @@ impl Client {
         );
         ::callback_async::__private::settled(
             slot,
-            ::core::concat!(::core::module_path!(), "::", "Client::explicit"),
+            &::core::concat!(::core::module_path!(), "::", "Client::explicit"),
         )
     }
     pub fn left_alone(&self) -> u32 {
@@ -127,7 +127,7 @@ pub trait Store {
     ) -> ::callback_async::__private::Promise<Option<String>> {
         let (resolver, promise) = ::callback_async::__private::promise_once_send::<
             Option<String>,
-        >(::core::concat!(::core::module_path!(), "::", "Store::load"));
+        >(&::core::concat!(::core::module_path!(), "::", "Store::load"));
         Self::load(
             self,
             key,
@@ -152,7 +152,7 @@ pub trait Store {
         );
         ::callback_async::__private::settled(
             slot,
-            ::core::concat!(::core::module_path!(), "::", "Store::finish"),
+            &::core::concat!(::core::module_path!(), "::", "Store::finish"),
         )
     }
     fn provided(&mut self, done: impl FnOnce(u8) + Send + 'static) {
@@ -163,7 +163,7 @@ pub trait Store {
     fn provided_async(&mut self) -> ::callback_async::__private::Promise<u8> {
         let (resolver, promise) = ::callback_async::__private::promise_once_send::<
             u8,
-        >(::core::concat!(::core::module_path!(), "::", "Store::provided"));
+        >(&::core::concat!(::core::module_path!(), "::", "Store::provided"));
         Self::provided(
             self,
             move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0),

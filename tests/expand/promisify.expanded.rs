@@ -1,7 +1,7 @@
 fn placeholder() -> Promise<u32> {
     {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "legacy::once(1, _)",
+            &"legacy::once(1, _)",
         );
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
@@ -18,7 +18,7 @@ fn placeholder() -> Promise<u32> {
 fn no_arguments(pool: &Pool) {
     let promise = {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "pool.execute(|| _)",
+            &"pool.execute(|| _)",
         );
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
@@ -37,7 +37,7 @@ fn no_arguments(pool: &Pool) {
 fn several_arguments() -> Promise<(u8, String)> {
     {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "legacy::pair(|a, b| _)",
+            &"legacy::pair(|a, b| _)",
         );
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
@@ -54,7 +54,7 @@ fn several_arguments() -> Promise<(u8, String)> {
 fn typed_borrowed_arguments() -> Promise<(String, u8)> {
     {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "legacy::borrowed(|s: &str, n: u8| _)",
+            &"legacy::borrowed(|s: &str, n: u8| _)",
         );
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
@@ -71,7 +71,7 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
 fn nested() -> (usize, Promise<u16>) {
     {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "legacy::boxed(Box::new(_))",
+            &"legacy::boxed(Box::new(_))",
         );
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
@@ -90,7 +90,7 @@ fn nested() -> (usize, Promise<u16>) {
 fn ok_err() -> Promise<Result<u8, String>> {
     {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "legacy::fallible(true, Ok(_), Err(|e: &str| _))",
+            &"legacy::fallible(true, Ok(_), Err(|e: &str| _))",
         );
         let ok = ::callback_async::__private::Arc::new(resolver);
         let err = ::callback_async::__private::Arc::clone(&ok);
@@ -118,7 +118,7 @@ fn ok_err() -> Promise<Result<u8, String>> {
 fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
     {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "client.fetch::<Vec<u8>>(\"/index\", _)",
+            &"client.fetch::<Vec<u8>>(\"/index\", _)",
         );
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;
@@ -160,7 +160,7 @@ fn stream_mode() -> CallbackStream<u32> {
 fn statement_position() {
     {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
-            "legacy::fire_and_forget(_)",
+            &"legacy::fire_and_forget(_)",
         );
         #[allow(unused_imports)]
         use ::callback_async::__private::FinishWithValue as _;

@@ -8,7 +8,7 @@ fn parse_async(text: &str) -> ::callback_async::__private::Promise<Result<u32, S
     parse(text, |arg0| ::callback_async::__private::fill_once(&mut slot, arg0));
     ::callback_async::__private::settled(
         slot,
-        ::core::concat!(::core::module_path!(), "::", "parse"),
+        &::core::concat!(::core::module_path!(), "::", "parse"),
     )
 }
 fn each_line<F: FnMut(&str)>(text: &str, mut each: F) -> usize {
@@ -25,7 +25,7 @@ fn each_line_async(
         text,
         |arg0| ::callback_async::__private::fill(
             &mut slot,
-            ::core::concat!(::core::module_path!(), "::", "each_line"),
+            &::core::concat!(::core::module_path!(), "::", "each_line"),
             || <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
         ),
     );
@@ -33,7 +33,7 @@ fn each_line_async(
         ret,
         ::callback_async::__private::settled(
             slot,
-            ::core::concat!(::core::module_path!(), "::", "each_line"),
+            &::core::concat!(::core::module_path!(), "::", "each_line"),
         ),
     )
 }
@@ -46,7 +46,7 @@ fn shared_async() -> ::callback_async::__private::Promise<Option<u8>> {
     let slot = ::callback_async::__private::OnceCell::<Option<u8>>::new();
     shared(|arg0| ::callback_async::__private::fill_cell(
         &slot,
-        ::core::concat!(::core::module_path!(), "::", "shared"),
+        &::core::concat!(::core::module_path!(), "::", "shared"),
         || arg0,
     ));
     ::callback_async::__private::settled_or(slot.into_inner(), || None)
@@ -59,7 +59,7 @@ fn escapes(done: impl FnOnce(u8) + 'static) {
 fn escapes_async() -> ::callback_async::__private::Promise<u8> {
     let (resolver, promise) = ::callback_async::__private::promise_once::<
         u8,
-    >(::core::concat!(::core::module_path!(), "::", "escapes"));
+    >(&::core::concat!(::core::module_path!(), "::", "escapes"));
     escapes(move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0));
     promise
 }
