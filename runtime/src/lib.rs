@@ -31,12 +31,20 @@
 //!
 //! - [`#[callback_async]`](macro@callback_async) on a function, a method, an `impl` block or a
 //!   trait generates the `Future`-returning version of each callback-taking function.
+//! - [`promisify!`] does the same for one call of an API you cannot annotate, with `_` where the
+//!   callback goes.
+//! - `stream` mode (of both) turns a callback that fires many times into a [`CallbackStream`].
+//! - [`ffi`]: C callbacks with a `void *` user-data pointer, through `promisify!(unsafe { .. })` or
+//!   `#[callback_async(param: placeholder)]` on an `extern` declaration.
+//! - [`#[callbackify]`](macro@callbackify) and [`callbackify()`] go the other way, for old callers
+//!   of new async code.
 //! - [`Promise`] and its [`Resolver`] are the runtime the generated code uses, also usable by hand
 //!   through [`Promise::new`] and [`channel`].
 //!
 //! The runtime is executor-agnostic (it works under tokio, smol, `futures::executor` or any other
 //! executor) and is built on a oneshot channel of its own, specialised for promises (one
-//! allocation per call, one atomic add to settle, one load to take the value; loom-checked). A callback that is dropped without being called never leaves a task hanging: see
+//! allocation per call, one atomic add to settle, one load to take the value; loom-checked). A
+//! callback that is dropped without being called never leaves a task hanging: see
 //! [`Promise`](Promise#when-the-callback-is-dropped).
 //!
 //! # Three models of asynchronous code
