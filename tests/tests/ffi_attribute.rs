@@ -23,6 +23,10 @@ use futures::StreamExt;
 use futures::executor::block_on;
 use libsqlite3_sys as sql;
 
+#[path = "support/sqlite.rs"]
+mod sqlite_support;
+use sqlite_support::strings;
+
 #[callback_async]
 unsafe extern "C" {
     /// SQLite's one-step query: `callback(arg, columns, values, names)` for each row, during the
@@ -109,26 +113,6 @@ unsafe extern "C" {
         start: extern "C" fn(*mut c_void) -> *mut c_void,
         arg: *mut c_void,
     ) -> c_int;
-}
-
-/// Copies SQLite's `n` C strings (valid only during the callback) into owned strings.
-///
-/// # Safety
-///
-/// `values` points to `n` pointers, each null or a NUL-terminated string.
-unsafe fn strings(n: c_int, values: *mut *mut c_char) -> Vec<Option<String>> {
-    (0..usize::try_from(n).unwrap())
-        .map(|i| {
-            // SAFETY: forwarded to the caller.
-            let value = unsafe { *values.add(i) };
-            // SAFETY: a non-null value is a NUL-terminated string.
-            (!value.is_null()).then(|| {
-                unsafe { CStr::from_ptr(value) }
-                    .to_string_lossy()
-                    .into_owned()
-            })
-        })
-        .collect()
 }
 
 /// # Safety

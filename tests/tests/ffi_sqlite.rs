@@ -14,6 +14,10 @@ use futures::StreamExt;
 use futures::executor::block_on;
 use libsqlite3_sys as sql;
 
+#[path = "support/sqlite.rs"]
+mod sqlite_support;
+use sqlite_support::strings;
+
 /// An in-memory database, closed on drop.
 struct Db(*mut sql::sqlite3);
 
@@ -40,26 +44,6 @@ impl Drop for Db {
         // SAFETY: opened by `open`, closed once.
         unsafe { sql::sqlite3_close(self.0) };
     }
-}
-
-/// Copies SQLite's `n` C strings (valid only during the callback) into owned strings.
-///
-/// # Safety
-///
-/// `values` points to `n` pointers, each null or a NUL-terminated string.
-unsafe fn strings(n: c_int, values: *mut *mut c_char) -> Vec<Option<String>> {
-    (0..usize::try_from(n).unwrap())
-        .map(|i| {
-            // SAFETY: forwarded to the caller.
-            let value = unsafe { *values.add(i) };
-            // SAFETY: a non-null value is a NUL-terminated string.
-            (!value.is_null()).then(|| {
-                unsafe { CStr::from_ptr(value) }
-                    .to_string_lossy()
-                    .into_owned()
-            })
-        })
-        .collect()
 }
 
 #[test]
