@@ -25,7 +25,7 @@ use libsqlite3_sys as sql;
 
 #[path = "support/sqlite.rs"]
 mod sqlite_support;
-use sqlite_support::strings;
+use sqlite_support::{Db, strings};
 
 #[callback_async]
 unsafe extern "C" {
@@ -123,27 +123,8 @@ unsafe fn bytes<'a>(data: *const c_void, len: c_int) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(data.cast(), usize::try_from(len).unwrap()) }
 }
 
-/// An in-memory database, closed on drop.
-struct Db(*mut sql::sqlite3);
-
 #[callback_async]
 impl Db {
-    fn open() -> Db {
-        let mut db = ptr::null_mut();
-        // SAFETY: a valid C string and out-pointer.
-        let rc = unsafe { sql::sqlite3_open(c":memory:".as_ptr(), &raw mut db) };
-        assert_eq!(rc, sql::SQLITE_OK);
-        Db(db)
-    }
-
-    fn run(&self, sql: &CStr) {
-        // SAFETY: an open database, a valid C string, no callback.
-        let rc = unsafe {
-            sql::sqlite3_exec(self.0, sql.as_ptr(), None, ptr::null_mut(), ptr::null_mut())
-        };
-        assert_eq!(rc, sql::SQLITE_OK, "{sql:?}");
-    }
-
     /// A wrapper of `sqlite3_exec` written in Rust: its async version is a method too.
     ///
     /// # Safety
@@ -170,13 +151,6 @@ impl Db {
     ) -> c_int {
         // SAFETY: forwarded to the caller.
         unsafe { sqlite3_exec(self.0, sql.as_ptr(), on_row, arg, ptr::null_mut()) }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        // SAFETY: opened by `open`, closed once.
-        unsafe { sql::sqlite3_close(self.0) };
     }
 }
 

@@ -20,6 +20,10 @@ use futures::StreamExt;
 use futures::executor::block_on;
 use libsqlite3_sys as sql;
 
+#[path = "support/sqlite.rs"]
+mod sqlite_support;
+use sqlite_support::Db;
+
 /// Counts live allocations across all threads, C's threads included.
 struct Counting;
 
@@ -70,35 +74,6 @@ fn pthread(value: u32, wait: Option<mpsc::Receiver<()>>, await_it: bool) -> u32 
     // SAFETY: joinable, joined once.
     assert_eq!(unsafe { libc::pthread_join(thread, ptr::null_mut()) }, 0);
     value
-}
-
-struct Db(*mut sql::sqlite3);
-
-impl Db {
-    fn open() -> Db {
-        let mut db = ptr::null_mut();
-        // SAFETY: a valid C string and out-pointer.
-        assert_eq!(
-            unsafe { sql::sqlite3_open(c":memory:".as_ptr(), &mut db) },
-            sql::SQLITE_OK
-        );
-        Db(db)
-    }
-
-    fn run(&self, sql: &CStr) {
-        // SAFETY: an open database, a valid C string, no callback.
-        let rc = unsafe {
-            sql::sqlite3_exec(self.0, sql.as_ptr(), None, ptr::null_mut(), ptr::null_mut())
-        };
-        assert_eq!(rc, sql::SQLITE_OK);
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        // SAFETY: opened by `open`, closed once.
-        unsafe { sql::sqlite3_close(self.0) };
-    }
 }
 
 /// `&_`: the state lives on the stack during `sqlite3_exec`.

@@ -16,35 +16,7 @@ use libsqlite3_sys as sql;
 
 #[path = "support/sqlite.rs"]
 mod sqlite_support;
-use sqlite_support::strings;
-
-/// An in-memory database, closed on drop.
-struct Db(*mut sql::sqlite3);
-
-impl Db {
-    fn open() -> Db {
-        let mut db = ptr::null_mut();
-        // SAFETY: a valid C string and out-pointer.
-        let rc = unsafe { sql::sqlite3_open(c":memory:".as_ptr(), &mut db) };
-        assert_eq!(rc, sql::SQLITE_OK);
-        Db(db)
-    }
-
-    fn run(&self, sql: &CStr) {
-        // SAFETY: an open database, a valid C string, no callback.
-        let rc = unsafe {
-            sql::sqlite3_exec(self.0, sql.as_ptr(), None, ptr::null_mut(), ptr::null_mut())
-        };
-        assert_eq!(rc, sql::SQLITE_OK, "{sql:?}");
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        // SAFETY: opened by `open`, closed once.
-        unsafe { sql::sqlite3_close(self.0) };
-    }
-}
+use sqlite_support::{Db, strings};
 
 #[test]
 fn exec_rows_as_a_stream() {
