@@ -3,7 +3,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
-use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 use syn::{
     FnArg, GenericArgument, Generics, Ident, Lifetime, Pat, PathArguments, ReturnType, Signature,
     TraitBound, Type, TypeParamBound, WherePredicate,
@@ -536,24 +536,25 @@ fn reject_nested(ty: &Type, whole: &Type) -> syn::Result<()> {
     struct Finder {
         found: bool,
     }
-    impl<'ast> Visit<'ast> for Finder {
-        fn visit_type_reference(&mut self, reference: &'ast syn::TypeReference) {
+    impl VisitMut for Finder {
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
             if reference
                 .lifetime
                 .as_ref()
                 .is_some_and(|l| l.ident == "static")
             {
-                self.visit_type(&reference.elem);
+                self.visit_type_mut(&mut reference.elem);
             } else {
                 self.found = true;
             }
         }
-        fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
             self.found |= lifetime.ident == "_";
         }
     }
     let mut finder = Finder { found: false };
-    finder.visit_type(ty);
+    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml): an argument's type is small.
+    finder.visit_type_mut(&mut ty.clone());
     if finder.found {
         return Err(syn::Error::new_spanned(
             whole,

@@ -360,7 +360,13 @@ impl VisitMut for Finder {
                 self.destroys.push(Ok((*closure).clone()));
                 *expr = local("destroy", span);
             }
-            Expr::Closure(closure) if is_callback(closure) => {
+            // Not a guard: `is_callback` walks the body with a `VisitMut`, which a guard's shared
+            // binding cannot give it.
+            Expr::Closure(closure) => {
+                if !is_callback(closure) {
+                    visit_mut::visit_expr_mut(self, expr);
+                    return;
+                }
                 let span = closure.inputs_begin.span;
                 let found = match &closure.asyncness {
                     Some(asyncness) => Err(syn::Error::new(
@@ -395,20 +401,21 @@ fn is_destroy(closure: &ExprClosure) -> bool {
 }
 
 /// A closure whose body is `_` or hands a value over with `_(..)`.
-fn is_callback(closure: &ExprClosure) -> bool {
+fn is_callback(closure: &mut ExprClosure) -> bool {
+    // A `VisitMut` that changes nothing: syn's `visit` is off (see Cargo.toml).
     struct Delivers(bool);
-    impl syn::visit::Visit<'_> for Delivers {
-        fn visit_expr_call(&mut self, call: &syn::ExprCall) {
+    impl VisitMut for Delivers {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
             self.0 |= matches!(&*call.func, Expr::Infer(_));
-            syn::visit::visit_expr_call(self, call);
+            visit_mut::visit_expr_call_mut(self, call);
         }
-        fn visit_macro(&mut self, _: &syn::Macro) {}
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
     }
     if bare(&closure.body).is_some() {
         return true;
     }
     let mut delivers = Delivers(false);
-    syn::visit::Visit::visit_expr(&mut delivers, &closure.body);
+    delivers.visit_expr_mut(&mut closure.body);
     delivers.0
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
+use syn::visit_mut::VisitMut;
 use syn::{
     Attribute, FnArg, Ident, Pat, ReceiverKind, ReturnType, Safety, Signature, Type, Visibility,
 };
@@ -72,8 +73,8 @@ pub struct Function<'a> {
 /// receiver or mentions `Self`.
 pub fn looks_associated(sig: &Signature) -> bool {
     struct MentionsSelf(bool);
-    impl syn::visit::Visit<'_> for MentionsSelf {
-        fn visit_ident(&mut self, ident: &Ident) {
+    impl VisitMut for MentionsSelf {
+        fn visit_ident_mut(&mut self, ident: &mut Ident) {
             self.0 |= ident == "Self";
         }
     }
@@ -81,7 +82,9 @@ pub fn looks_associated(sig: &Signature) -> bool {
         return true;
     }
     let mut mentions = MentionsSelf(false);
-    syn::visit::Visit::visit_signature(&mut mentions, sig);
+    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml); not the tokens, which would
+    // also find `Self` in attributes' arguments and in macro calls.
+    mentions.visit_signature_mut(&mut sig.clone());
     mentions.0
 }
 
@@ -226,13 +229,15 @@ fn stays_in_call(sig: &Signature, selection: &Selection, options: &Options) -> b
 
 fn contains_impl_trait(ty: &Type) -> bool {
     struct Finder(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+    impl VisitMut for Finder {
+        fn visit_type_impl_trait_mut(&mut self, _: &mut syn::TypeImplTrait) {
             self.0 = true;
         }
     }
     let mut finder = Finder(false);
-    syn::visit::Visit::visit_type(&mut finder, ty);
+    // A copy, as in `looks_associated`; not the tokens, which would also find `impl` in macro
+    // calls.
+    finder.visit_type_mut(&mut ty.clone());
     finder.0
 }
 

@@ -4,7 +4,6 @@
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
-use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, Ident, Pat, ReturnType, Token};
 
@@ -96,14 +95,14 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
         }
         call => call,
     };
-    let receiver_or_callee = match &call {
-        Expr::Call(call) => &*call.func,
-        Expr::MethodCall(call) => &*call.receiver,
+    let receiver_or_callee = match &mut call {
+        Expr::Call(call) => &mut *call.func,
+        Expr::MethodCall(call) => &mut *call.receiver,
         other => return Err(syn::Error::new_spanned(other, USAGE)),
     };
     let mut errors = None;
     let mut finder = Finder::default();
-    finder.visit_expr(receiver_or_callee);
+    finder.visit_expr_mut(receiver_or_callee);
     for found in finder.found {
         push(
             &mut errors,
@@ -119,8 +118,8 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
         _ => unreachable!("matched above"),
     };
     let mut finder = Finder::default();
-    for arg in args.iter() {
-        finder.visit_expr(arg);
+    for arg in args.iter_mut() {
+        finder.visit_expr_mut(arg);
     }
     if let Some(error) = finder.errors.take() {
         push(&mut errors, error);
@@ -351,14 +350,19 @@ struct Finder {
     errors: Option<syn::Error>,
 }
 
-impl<'ast> Visit<'ast> for Finder {
-    fn visit_expr(&mut self, expr: &'ast Expr) {
+// A `VisitMut` that changes nothing: syn's `visit` is off (see Cargo.toml).
+impl VisitMut for Finder {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match classify(expr) {
             Classified::Placeholder(placeholder) => self.found.push(placeholder),
             Classified::Invalid(error) => push(&mut self.errors, error),
-            Classified::Closure(closure) => {
+            Classified::Closure => {
+                // Always a closure (see `classify`): matched again for its body, mutably.
+                let Expr::Closure(closure) = expr else {
+                    return;
+                };
                 let mut inner = Finder::default();
-                inner.visit_expr(&closure.body);
+                inner.visit_expr_mut(&mut closure.body);
                 for found in inner.found {
                     push(
                         &mut self.errors,
@@ -384,13 +388,13 @@ impl<'ast> Visit<'ast> for Finder {
                         );
                     }
                 }
-                visit::visit_expr(self, expr);
+                visit_mut::visit_expr_mut(self, expr);
             }
         }
     }
 
     // Tokens of a macro call are not expressions: leave them alone.
-    fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
 }
 
 /// The operands of an operator expression: where a closure would need parentheses.
@@ -422,7 +426,7 @@ impl VisitMut for Replacer {
                     *expr = Expr::Verbatim(closure);
                 }
             }
-            Classified::Invalid(_) | Classified::Closure(_) => {}
+            Classified::Invalid(_) | Classified::Closure => {}
             Classified::Other => visit_mut::visit_expr_mut(self, expr),
         }
     }
@@ -430,15 +434,15 @@ impl VisitMut for Replacer {
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
 }
 
-enum Classified<'a> {
+enum Classified {
     Placeholder(Placeholder),
     Invalid(syn::Error),
     /// A closure that is not a placeholder: its body must hold none.
-    Closure(&'a ExprClosure),
+    Closure,
     Other,
 }
 
-fn classify(expr: &Expr) -> Classified<'_> {
+fn classify(expr: &Expr) -> Classified {
     match expr {
         Expr::Infer(infer) => Classified::Placeholder(Placeholder {
             wrapper: None,
@@ -446,7 +450,7 @@ fn classify(expr: &Expr) -> Classified<'_> {
             span: infer.underscore_token.span,
         }),
         Expr::Closure(closure) if is_placeholder_body(closure) => closure_placeholder(closure),
-        Expr::Closure(closure) => Classified::Closure(closure),
+        Expr::Closure(_) => Classified::Closure,
         Expr::Call(call) if call.args.len() == 1 => {
             let wrapper = match &*call.func {
                 Expr::Path(path) if path.qself.is_none() && path.path.is_ident("Ok") => Wrapper::Ok,
@@ -490,7 +494,7 @@ fn is_placeholder_body(closure: &ExprClosure) -> bool {
     }
 }
 
-fn closure_placeholder(closure: &ExprClosure) -> Classified<'_> {
+fn closure_placeholder(closure: &ExprClosure) -> Classified {
     if let Some(asyncness) = &closure.asyncness {
         return Classified::Invalid(syn::Error::new(
             asyncness.span,
