@@ -282,8 +282,6 @@ pub fn expand_parts(stream: bool, mut block: ExprUnsafe, text: &str) -> syn::Res
     };
     let tokens = quote! {
         {
-            #[allow(unused_imports)]
-            use #private::FinishWithValue as _;
             #trampoline
             #instantiate
             #destroy_items
@@ -292,7 +290,7 @@ pub fn expand_parts(stream: bool, mut block: ExprUnsafe, text: &str) -> syn::Res
             let #callback_ident = callback_async_instantiate(&#state);
             #make_destroy
             #user_data
-            #private::Finish { ret: #block, promise: #result }.finish()
+            #private::finish(#block, #result).finish()
         }
     };
     Ok(Expansion {

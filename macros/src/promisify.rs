@@ -80,7 +80,7 @@ const USAGE: &str = "`promisify!` takes one function or method call with `_` whe
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
 //             let (resolver, promise) = __private::promise_shared("pool.execute(|| _)");
-//             __private::Finish { ret: pool.execute(move || Shared::settle(&resolver, ())), promise }.finish()
+//             __private::finish(pool.execute(move || Shared::settle(&resolver, ())), promise).finish()
 //         }
 fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
     let mut call = match input.call {
@@ -175,9 +175,7 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
         {
             let (#resolver, #promise) = #create;
             #shared
-            #[allow(unused_imports)]
-            use #private::FinishWithValue as _;
-            #private::Finish { ret: #call, promise: #promise }.finish()
+            #private::finish(#call, #promise).finish()
         }
     })
 }

@@ -22,8 +22,6 @@ pub unsafe fn exec_stream(
     db: *mut sqlite3,
 ) -> (c_int, ::callback_async::ffi::CStream<(c_int, i64)>) {
     {
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
             arg0: *mut ::core::ffi::c_void,
@@ -59,10 +57,10 @@ pub unsafe fn exec_stream(
         );
         let callback = callback_async_instantiate(&state);
         let user_data = ::callback_async::__private::ffi::borrow_raw(&state);
-        ::callback_async::__private::Finish {
-            ret: unsafe { exec(db, Some(callback), user_data) },
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                unsafe { exec(db, Some(callback), user_data) },
+                promise,
+            )
             .finish()
     }
 }
@@ -78,8 +76,6 @@ unsafe fn pthread_create_async(
     attr: *const c_void,
 ) -> (c_int, ::callback_async::ffi::CPromise<ThreadId>) {
     {
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
             arg0: *mut ::core::ffi::c_void,
@@ -110,10 +106,10 @@ unsafe fn pthread_create_async(
         );
         let callback = callback_async_instantiate(&state);
         let user_data = ::callback_async::__private::ffi::into_raw_once(state);
-        ::callback_async::__private::Finish {
-            ret: unsafe { pthread_create(thread, attr, callback, user_data) },
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                unsafe { pthread_create(thread, attr, callback, user_data) },
+                promise,
+            )
             .finish()
     }
 }
@@ -136,8 +132,6 @@ impl Timer {
     #[track_caller]
     unsafe fn schedule_async(&self, ms: u32) -> ::callback_async::ffi::CPromise<()> {
         {
-            #[allow(unused_imports)]
-            use ::callback_async::__private::FinishWithValue as _;
             #[allow(clippy::too_many_arguments)]
             extern "C" fn callback_async_trampoline<D>(arg0: *mut ::core::ffi::c_void)
             where
@@ -181,12 +175,18 @@ impl Timer {
             let callback = callback_async_instantiate(&state);
             let destroy = callback_async_instantiate_destroy(&state);
             let user_data = ::callback_async::__private::ffi::into_raw_shared(state);
-            ::callback_async::__private::Finish {
-                ret: unsafe {
-                    Self::schedule(self, ms, Some(callback), user_data, Some(destroy))
-                },
-                promise: promise,
-            }
+            ::callback_async::__private::finish(
+                    unsafe {
+                        Self::schedule(
+                            self,
+                            ms,
+                            Some(callback),
+                            user_data,
+                            Some(destroy),
+                        )
+                    },
+                    promise,
+                )
                 .finish()
         }
     }

@@ -1,7 +1,5 @@
 fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
     {
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
             arg0: *mut ::core::ffi::c_void,
@@ -32,19 +30,17 @@ fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
         );
         let callback = callback_async_instantiate(&state);
         let user_data = ::callback_async::__private::ffi::into_raw_once(state);
-        ::callback_async::__private::Finish {
-            ret: unsafe {
-                libc::pthread_create(thread, ptr::null(), callback, user_data)
-            },
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                unsafe {
+                    libc::pthread_create(thread, ptr::null(), callback, user_data)
+                },
+                promise,
+            )
             .finish()
     }
 }
 fn scoped_stream(db: *mut sqlite3) -> (c_int, CStream<Vec<Option<String>>>) {
     {
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
             arg0: *mut ::core::ffi::c_void,
@@ -98,25 +94,23 @@ fn scoped_stream(db: *mut sqlite3) -> (c_int, CStream<Vec<Option<String>>>) {
         );
         let callback = callback_async_instantiate(&state);
         let user_data = ::callback_async::__private::ffi::borrow_raw(&state);
-        ::callback_async::__private::Finish {
-            ret: unsafe {
-                sqlite3_exec(
-                    db,
-                    sql.as_ptr(),
-                    Some(callback),
-                    user_data,
-                    ptr::null_mut(),
-                )
-            },
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                unsafe {
+                    sqlite3_exec(
+                        db,
+                        sql.as_ptr(),
+                        Some(callback),
+                        user_data,
+                        ptr::null_mut(),
+                    )
+                },
+                promise,
+            )
             .finish()
     }
 }
 fn destroy_notify(db: *mut sqlite3) -> (c_int, CStream<(String, String)>) {
     {
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
             arg0: *mut ::core::ffi::c_void,
@@ -188,19 +182,19 @@ fn destroy_notify(db: *mut sqlite3) -> (c_int, CStream<(String, String)>) {
         let callback = callback_async_instantiate(&state);
         let destroy = callback_async_instantiate_destroy(&state);
         let user_data = ::callback_async::__private::ffi::into_raw_shared(state);
-        ::callback_async::__private::Finish {
-            ret: unsafe {
-                sqlite3_create_collation_v2(
-                    db,
-                    c"rust".as_ptr(),
-                    SQLITE_UTF8,
-                    user_data,
-                    Some(callback),
-                    Some(destroy),
-                )
-            },
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                unsafe {
+                    sqlite3_create_collation_v2(
+                        db,
+                        c"rust".as_ptr(),
+                        SQLITE_UTF8,
+                        user_data,
+                        Some(callback),
+                        Some(destroy),
+                    )
+                },
+                promise,
+            )
             .finish()
     }
 }
@@ -208,8 +202,6 @@ fn registration(
     db: *mut sqlite3,
 ) -> (*mut c_void, (CStream<(c_int, i64)>, Registration)) {
     {
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
             arg0: *mut ::core::ffi::c_void,
@@ -261,17 +253,15 @@ fn registration(
         let (user_data, registration) = ::callback_async::__private::ffi::registration(
             state,
         );
-        ::callback_async::__private::Finish {
-            ret: unsafe { sqlite3_update_hook(db, Some(callback), user_data) },
-            promise: (promise, registration),
-        }
+        ::callback_async::__private::finish(
+                unsafe { sqlite3_update_hook(db, Some(callback), user_data) },
+                (promise, registration),
+            )
             .finish()
     }
 }
 fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
     {
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(arg0: libc::sigval)
         where
@@ -297,18 +287,22 @@ fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
         );
         let callback = callback_async_instantiate(&state);
         let user_data = ::callback_async::__private::ffi::into_raw_once(state);
-        ::callback_async::__private::Finish {
-            ret: unsafe {
-                let mut event = SigEvent::thread(
-                    libc::sigval {
-                        sival_ptr: user_data,
-                    },
-                    callback,
-                );
-                libc::timer_create(libc::CLOCK_MONOTONIC, (&raw mut event).cast(), timer)
-            },
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                unsafe {
+                    let mut event = SigEvent::thread(
+                        libc::sigval {
+                            sival_ptr: user_data,
+                        },
+                        callback,
+                    );
+                    libc::timer_create(
+                        libc::CLOCK_MONOTONIC,
+                        (&raw mut event).cast(),
+                        timer,
+                    )
+                },
+                promise,
+            )
             .finish()
     }
 }

@@ -3,15 +3,16 @@ fn placeholder() -> Promise<u32> {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
             &"legacy::once(1, _)",
         );
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: legacy::once(
-                1,
-                move |arg0| ::callback_async::__private::Shared::settle(&resolver, arg0),
-            ),
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                legacy::once(
+                    1,
+                    move |arg0| ::callback_async::__private::Shared::settle(
+                        &resolver,
+                        arg0,
+                    ),
+                ),
+                promise,
+            )
             .finish()
     }
 }
@@ -20,16 +21,14 @@ fn no_arguments(pool: &Pool) {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
             &"pool.execute(|| _)",
         );
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: pool
-                .execute(move || ::callback_async::__private::Shared::settle(
-                    &resolver,
-                    (),
-                )),
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                pool
+                    .execute(move || ::callback_async::__private::Shared::settle(
+                        &resolver,
+                        (),
+                    )),
+                promise,
+            )
             .finish()
     };
     block_on(promise);
@@ -39,15 +38,13 @@ fn several_arguments() -> Promise<(u8, String)> {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
             &"legacy::pair(|a, b| _)",
         );
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: legacy::pair(move |arg0, arg1| ::callback_async::__private::Shared::settle(
-                &resolver,
-                (arg0, arg1),
-            )),
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                legacy::pair(move |arg0, arg1| ::callback_async::__private::Shared::settle(
+                    &resolver,
+                    (arg0, arg1),
+                )),
+                promise,
+            )
             .finish()
     }
 }
@@ -56,15 +53,13 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
             &"legacy::borrowed(|s: &str, n: u8| _)",
         );
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: legacy::borrowed(move |arg0: &str, arg1: u8| ::callback_async::__private::Shared::settle(
-                &resolver,
-                (<str as ::callback_async::__private::ToOwned>::to_owned(arg0), arg1),
-            )),
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                legacy::borrowed(move |arg0: &str, arg1: u8| ::callback_async::__private::Shared::settle(
+                    &resolver,
+                    (<str as ::callback_async::__private::ToOwned>::to_owned(arg0), arg1),
+                )),
+                promise,
+            )
             .finish()
     }
 }
@@ -73,17 +68,15 @@ fn nested() -> (usize, Promise<u16>) {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
             &"legacy::boxed(Box::new(_))",
         );
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: legacy::boxed(
-                Box::new(move |arg0| ::callback_async::__private::Shared::settle(
-                    &resolver,
-                    arg0,
-                )),
-            ),
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                legacy::boxed(
+                    Box::new(move |arg0| ::callback_async::__private::Shared::settle(
+                        &resolver,
+                        arg0,
+                    )),
+                ),
+                promise,
+            )
             .finish()
     }
 }
@@ -94,24 +87,22 @@ fn ok_err() -> Promise<Result<u8, String>> {
         );
         let ok = ::callback_async::__private::Arc::new(resolver);
         let err = ::callback_async::__private::Arc::clone(&ok);
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: legacy::fallible(
-                true,
-                move |arg0| ::callback_async::__private::Shared::settle(
-                    &*ok,
-                    ::core::result::Result::Ok(arg0),
-                ),
-                move |arg0: &str| ::callback_async::__private::Shared::settle(
-                    &*err,
-                    ::core::result::Result::Err(
-                        <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
+        ::callback_async::__private::finish(
+                legacy::fallible(
+                    true,
+                    move |arg0| ::callback_async::__private::Shared::settle(
+                        &*ok,
+                        ::core::result::Result::Ok(arg0),
+                    ),
+                    move |arg0: &str| ::callback_async::__private::Shared::settle(
+                        &*err,
+                        ::core::result::Result::Err(
+                            <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
+                        ),
                     ),
                 ),
-            ),
-            promise: promise,
-        }
+                promise,
+            )
             .finish()
     }
 }
@@ -120,40 +111,36 @@ fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
             &"client.fetch::<Vec<u8>>(\"/index\", _)",
         );
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: client
-                .fetch::<
-                    Vec<u8>,
-                >(
-                    "/index",
-                    move |arg0| ::callback_async::__private::Shared::settle(
-                        &resolver,
-                        arg0,
+        ::callback_async::__private::finish(
+                client
+                    .fetch::<
+                        Vec<u8>,
+                    >(
+                        "/index",
+                        move |arg0| ::callback_async::__private::Shared::settle(
+                            &resolver,
+                            arg0,
+                        ),
                     ),
-                ),
-            promise: promise,
-        }
+                promise,
+            )
             .finish()
     }
 }
 fn stream_mode() -> CallbackStream<u32> {
     {
         let (resolver, promise) = ::callback_async::__private::stream();
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: timer
-                .every(
-                    Duration::from_secs(1),
-                    move |arg0| ::callback_async::__private::StreamSender::send(
-                        &resolver,
-                        arg0,
+        ::callback_async::__private::finish(
+                timer
+                    .every(
+                        Duration::from_secs(1),
+                        move |arg0| ::callback_async::__private::StreamSender::send(
+                            &resolver,
+                            arg0,
+                        ),
                     ),
-                ),
-            promise: promise,
-        }
+                promise,
+            )
             .finish()
     }
 }
@@ -162,15 +149,13 @@ fn statement_position() {
         let (resolver, promise) = ::callback_async::__private::promise_shared(
             &"legacy::fire_and_forget(_)",
         );
-        #[allow(unused_imports)]
-        use ::callback_async::__private::FinishWithValue as _;
-        ::callback_async::__private::Finish {
-            ret: legacy::fire_and_forget(move |arg0| ::callback_async::__private::Shared::settle(
-                &resolver,
-                arg0,
-            )),
-            promise: promise,
-        }
+        ::callback_async::__private::finish(
+                legacy::fire_and_forget(move |arg0| ::callback_async::__private::Shared::settle(
+                    &resolver,
+                    arg0,
+                )),
+                promise,
+            )
             .finish()
     };
 }
