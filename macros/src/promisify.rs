@@ -278,7 +278,8 @@ fn closure(
     let at = placeholder.span;
     let call = Span::call_site().located_at(at);
     let mixed = Span::mixed_site().located_at(at);
-    let private = &located_at(private.clone(), at);
+    // Only owned copies of typed arguments name the runtime here.
+    let mut located_private = None;
     let mut params = Vec::new();
     let mut values = Vec::new();
     let declared = placeholder.params.as_ref();
@@ -287,6 +288,8 @@ fn closure(
         let arg = format_ident!("arg{}", position, span = mixed);
         match declared.and_then(|params| params[position].ty.as_ref()) {
             Some(ty) => {
+                let private =
+                    located_private.get_or_insert_with(|| located_at(private.clone(), at));
                 let (_, param, value) = crate::callback::owned(ty, &arg, private)?;
                 params.push(quote_spanned!(call=> #arg: #param));
                 values.push(value);
@@ -301,24 +304,27 @@ fn closure(
         (None, _) | (Some(_), 1) => values.remove(0),
         _ => quote_spanned!(call=> (#(#values,)*)),
     };
-    // Inherent functions, not a trait's: less for the type checker in a crate with many calls.
-    let sink = if stream {
-        quote_spanned!(call=> #private::StreamSender::send)
+    // An inherent method called on an explicit `&`: the cheapest form for the type checker in a
+    // crate with many calls (a type-relative path like `Shared::settle(&r, v)` costs more), and
+    // no trait in the user's scope can take the call over, since inherent methods win at the
+    // first step of method resolution, whose receiver type is already `&Shared<T>`.
+    let method = if stream {
+        Ident::new("send", call)
     } else {
-        quote_spanned!(call=> #private::Shared::settle)
+        Ident::new("settle", call)
     };
     let settle = match (shape, placeholder.wrapper) {
         (Shape::OkErr, Some((Wrapper::Ok, _))) => {
             let ok = Ident::new("ok", mixed);
-            quote_spanned!(call=> #sink(&*#ok, ::core::result::Result::Ok(#value)))
+            quote_spanned!(call=> (&*#ok).#method(::core::result::Result::Ok(#value)))
         }
         (Shape::OkErr, _) => {
             let err = Ident::new("err", mixed);
-            quote_spanned!(call=> #sink(&*#err, ::core::result::Result::Err(#value)))
+            quote_spanned!(call=> (&*#err).#method(::core::result::Result::Err(#value)))
         }
         (Shape::One, _) => {
             let resolver = Ident::new("resolver", mixed);
-            quote_spanned!(call=> #sink(&#resolver, #value))
+            quote_spanned!(call=> (&#resolver).#method(#value))
         }
     };
     Ok(quote_spanned!(call=> move |#(#params),*| #settle))

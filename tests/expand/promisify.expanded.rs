@@ -4,13 +4,7 @@ fn placeholder() -> Promise<u32> {
             &"legacy::once(1, _)",
         );
         ::callback_async::__private::finish(
-                legacy::once(
-                    1,
-                    move |arg0| ::callback_async::__private::Shared::settle(
-                        &resolver,
-                        arg0,
-                    ),
-                ),
+                legacy::once(1, move |arg0| (&resolver).settle(arg0)),
                 promise,
             )
             .finish()
@@ -22,11 +16,7 @@ fn no_arguments(pool: &Pool) {
             &"pool.execute(|| _)",
         );
         ::callback_async::__private::finish(
-                pool
-                    .execute(move || ::callback_async::__private::Shared::settle(
-                        &resolver,
-                        (),
-                    )),
+                pool.execute(move || (&resolver).settle(())),
                 promise,
             )
             .finish()
@@ -39,10 +29,7 @@ fn several_arguments() -> Promise<(u8, String)> {
             &"legacy::pair(|a, b| _)",
         );
         ::callback_async::__private::finish(
-                legacy::pair(move |arg0, arg1| ::callback_async::__private::Shared::settle(
-                    &resolver,
-                    (arg0, arg1),
-                )),
+                legacy::pair(move |arg0, arg1| (&resolver).settle((arg0, arg1))),
                 promise,
             )
             .finish()
@@ -54,10 +41,15 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
             &"legacy::borrowed(|s: &str, n: u8| _)",
         );
         ::callback_async::__private::finish(
-                legacy::borrowed(move |arg0: &str, arg1: u8| ::callback_async::__private::Shared::settle(
-                    &resolver,
-                    (<str as ::callback_async::__private::ToOwned>::to_owned(arg0), arg1),
-                )),
+                legacy::borrowed(move |arg0: &str, arg1: u8| {
+                    (&resolver)
+                        .settle((
+                            <str as ::callback_async::__private::ToOwned>::to_owned(
+                                arg0,
+                            ),
+                            arg1,
+                        ))
+                }),
                 promise,
             )
             .finish()
@@ -69,12 +61,7 @@ fn nested() -> (usize, Promise<u16>) {
             &"legacy::boxed(Box::new(_))",
         );
         ::callback_async::__private::finish(
-                legacy::boxed(
-                    Box::new(move |arg0| ::callback_async::__private::Shared::settle(
-                        &resolver,
-                        arg0,
-                    )),
-                ),
+                legacy::boxed(Box::new(move |arg0| (&resolver).settle(arg0))),
                 promise,
             )
             .finish()
@@ -90,16 +77,17 @@ fn ok_err() -> Promise<Result<u8, String>> {
         ::callback_async::__private::finish(
                 legacy::fallible(
                     true,
-                    move |arg0| ::callback_async::__private::Shared::settle(
-                        &*ok,
-                        ::core::result::Result::Ok(arg0),
-                    ),
-                    move |arg0: &str| ::callback_async::__private::Shared::settle(
-                        &*err,
-                        ::core::result::Result::Err(
-                            <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
-                        ),
-                    ),
+                    move |arg0| (&*ok).settle(::core::result::Result::Ok(arg0)),
+                    move |arg0: &str| {
+                        (&*err)
+                            .settle(
+                                ::core::result::Result::Err(
+                                    <str as ::callback_async::__private::ToOwned>::to_owned(
+                                        arg0,
+                                    ),
+                                ),
+                            )
+                    },
                 ),
                 promise,
             )
@@ -112,16 +100,7 @@ fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
             &"client.fetch::<Vec<u8>>(\"/index\", _)",
         );
         ::callback_async::__private::finish(
-                client
-                    .fetch::<
-                        Vec<u8>,
-                    >(
-                        "/index",
-                        move |arg0| ::callback_async::__private::Shared::settle(
-                            &resolver,
-                            arg0,
-                        ),
-                    ),
+                client.fetch::<Vec<u8>>("/index", move |arg0| (&resolver).settle(arg0)),
                 promise,
             )
             .finish()
@@ -131,14 +110,7 @@ fn stream_mode() -> CallbackStream<u32> {
     {
         let (resolver, promise) = ::callback_async::__private::stream();
         ::callback_async::__private::finish(
-                timer
-                    .every(
-                        Duration::from_secs(1),
-                        move |arg0| ::callback_async::__private::StreamSender::send(
-                            &resolver,
-                            arg0,
-                        ),
-                    ),
+                timer.every(Duration::from_secs(1), move |arg0| (&resolver).send(arg0)),
                 promise,
             )
             .finish()
@@ -150,10 +122,7 @@ fn statement_position() {
             &"legacy::fire_and_forget(_)",
         );
         ::callback_async::__private::finish(
-                legacy::fire_and_forget(move |arg0| ::callback_async::__private::Shared::settle(
-                    &resolver,
-                    arg0,
-                )),
+                legacy::fire_and_forget(move |arg0| (&resolver).settle(arg0)),
                 promise,
             )
             .finish()
