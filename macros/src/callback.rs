@@ -1,7 +1,7 @@
 //! Finding the callback parameter of a signature and deriving the promise's value from it.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use proc_macro2::{Delimiter, Span, TokenStream};
+use quote::{ToTokens, TokenStreamExt, format_ident};
 use syn::spanned::Spanned as _;
 use syn::visit_mut::VisitMut;
 use syn::{
@@ -10,6 +10,7 @@ use syn::{
 };
 
 use crate::args::Options;
+use crate::tokens::{self, Private};
 
 /// Which closure trait the legacy function asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -436,35 +437,67 @@ fn by_name(sig: &Signature, name: &Ident) -> syn::Result<Chosen> {
 }
 
 /// The closure that the async version passes for one callback, and the type of the value it
-/// delivers.
-pub struct Delivery {
+/// delivers. Written straight into the stream being built (see `tokens`).
+pub struct Delivery<'a> {
+    /// The closure's parameters, `arg0`, `arg1`, .., each with its argument's conversion.
+    args: Vec<(Ident, Conversion<'a>)>,
+    private: Private<'a>,
+}
+
+impl Delivery<'_> {
     /// The value type: `()`, `A`, or `(A, B, …)`, with borrowed arguments made owned.
-    pub value_type: TokenStream,
-    /// The closure's parameters, typed as the callback's arguments (references unnamed, so the
-    /// closure accepts any lifetime).
-    pub params: Vec<TokenStream>,
-    /// The same parameters untyped, for closures passed where the callback's bound gives the
-    /// compiler their signature (which spares it checking the annotations).
-    pub names: Vec<proc_macro2::Ident>,
+    pub fn write_value_type(&self, out: &mut TokenStream) {
+        match self.args.as_slice() {
+            [(_, one)] => one.write_value_type(out, &self.private),
+            all => tokens::group(out, Delimiter::Parenthesis, |out| {
+                for (_, conversion) in all {
+                    conversion.write_value_type(out, &self.private);
+                    tokens::punct(out, ",");
+                }
+            }),
+        }
+    }
+
+    /// The closure's parameters, `arg0, arg1`; with `typed`, `arg0: A, arg1: B`, typed as the
+    /// callback's arguments (references unnamed, so the closure accepts any lifetime). Untyped
+    /// parameters suit closures passed where the callback's bound gives the compiler their
+    /// signature (which spares it checking the annotations).
+    pub fn write_params(&self, out: &mut TokenStream, typed: bool) {
+        for (position, (arg, conversion)) in self.args.iter().enumerate() {
+            if position > 0 {
+                tokens::punct(out, ",");
+            }
+            arg.to_tokens(out);
+            if typed {
+                tokens::punct(out, ":");
+                conversion.write_param(out);
+            }
+        }
+    }
+
     /// The expression that builds the value from the parameters.
-    pub value: TokenStream,
+    pub fn write_value(&self, out: &mut TokenStream) {
+        match self.args.as_slice() {
+            [(arg, one)] => one.write_value(out, arg, &self.private),
+            all => tokens::group(out, Delimiter::Parenthesis, |out| {
+                for (arg, conversion) in all {
+                    conversion.write_value(out, arg, &self.private);
+                    tokens::punct(out, ",");
+                }
+            }),
+        }
+    }
 }
 
 /// Derives the value type of a callback, turning top-level borrowed arguments into owned ones.
-pub fn delivery(shape: &Shape, private: &TokenStream) -> syn::Result<Delivery> {
-    let mut types = Vec::new();
-    let mut params = Vec::new();
-    let mut names = Vec::new();
-    let mut values = Vec::new();
+pub fn delivery<'a>(shape: &'a Shape, private: Private<'a>) -> syn::Result<Delivery<'a>> {
+    let mut args = Vec::new();
     let mut errors: Option<syn::Error> = None;
     for (position, input) in shape.inputs.iter().enumerate() {
-        let arg = format_ident!("arg{}", position, span = Span::mixed_site());
-        match owned(input, &arg, private) {
-            Ok((ty, param, value)) => {
-                types.push(ty);
-                params.push(quote!(#arg: #param));
-                names.push(arg);
-                values.push(value);
+        match Conversion::new(input) {
+            Ok(conversion) => {
+                let arg = format_ident!("arg{}", position, span = Span::mixed_site());
+                args.push((arg, conversion));
             }
             Err(error) => crate::args::push(&mut errors, error),
         }
@@ -472,62 +505,127 @@ pub fn delivery(shape: &Shape, private: &TokenStream) -> syn::Result<Delivery> {
     if let Some(errors) = errors {
         return Err(errors);
     }
-    let (value_type, value) = if types.len() == 1 {
-        (types.remove(0), values.remove(0))
-    } else {
-        (quote!((#(#types,)*)), quote!((#(#values,)*)))
-    };
-    Ok(Delivery {
-        value_type,
-        params,
-        names,
-        value,
-    })
+    Ok(Delivery { args, private })
 }
 
 /// `(value type, closure parameter type, value expression)` for one callback argument.
 pub fn owned(
     ty: &Type,
     arg: &Ident,
-    private: &TokenStream,
+    private: &impl ToTokens,
 ) -> syn::Result<(TokenStream, TokenStream, TokenStream)> {
-    let Type::Reference(reference) = strip(ty) else {
-        reject_nested(ty, ty)?;
-        return Ok((
-            ty.to_token_stream(),
-            ty.to_token_stream(),
-            arg.to_token_stream(),
-        ));
-    };
-    if reference
-        .lifetime
-        .as_ref()
-        .is_some_and(|l| l.ident == "static")
-    {
-        reject_nested(&reference.elem, ty)?;
-        return Ok((
-            ty.to_token_stream(),
-            ty.to_token_stream(),
-            arg.to_token_stream(),
-        ));
+    let conversion = Conversion::new(ty)?;
+    Ok((
+        tokens::stream(|out| conversion.write_value_type(out, private)),
+        tokens::stream(|out| conversion.write_param(out)),
+        tokens::stream(|out| conversion.write_value(out, arg, private)),
+    ))
+}
+
+/// How one callback argument becomes (part of) the promise's value.
+enum Conversion<'a> {
+    /// As it is: not a reference, or a `&'static` one.
+    Kept(&'a Type),
+    /// A borrowed `&T`, made owned; the tokens that say so are spanned at the whole type.
+    Owned {
+        reference: &'a syn::TypeReference,
+        elem: &'a Type,
+        span: Span,
+    },
+}
+
+impl<'a> Conversion<'a> {
+    fn new(ty: &'a Type) -> syn::Result<Self> {
+        let Type::Reference(reference) = strip(ty) else {
+            reject_nested(ty, ty)?;
+            return Ok(Conversion::Kept(ty));
+        };
+        if reference
+            .lifetime
+            .as_ref()
+            .is_some_and(|l| l.ident == "static")
+        {
+            reject_nested(&reference.elem, ty)?;
+            return Ok(Conversion::Kept(ty));
+        }
+        let elem = strip(&reference.elem);
+        reject_nested(elem, ty)?;
+        Ok(Conversion::Owned {
+            reference,
+            elem,
+            span: ty.span(),
+        })
     }
-    let elem = strip(&reference.elem);
-    reject_nested(elem, ty)?;
-    let span = ty.span();
-    let value_type = match elem {
-        Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => {
-            quote_spanned!(span=> #private::String)
+
+    /// `PRIVATE::String` for `&str`, `PRIVATE::Vec<T>` for `&[T]`, else
+    /// `<T as PRIVATE::ToOwned>::Owned`.
+    fn write_value_type(&self, out: &mut TokenStream, private: &impl ToTokens) {
+        let (elem, span) = match *self {
+            Conversion::Kept(ty) => return ty.to_tokens(out),
+            Conversion::Owned { elem, span, .. } => (elem, span),
+        };
+        match elem {
+            Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => {
+                private.to_tokens(out);
+                tokens::path_spanned(out, "::String", span);
+            }
+            Type::Slice(slice) => {
+                private.to_tokens(out);
+                tokens::path_spanned(out, "::Vec", span);
+                tokens::punct_spanned(out, "<", span);
+                slice.elem.to_tokens(out);
+                tokens::punct_spanned(out, ">", span);
+            }
+            _ => write_to_owned(out, elem, private, span, "::Owned"),
         }
-        Type::Slice(slice) => {
-            let item = &slice.elem;
-            quote_spanned!(span=> #private::Vec<#item>)
+    }
+
+    /// `&mut T` or `&T`, unnamed lifetime.
+    fn write_param(&self, out: &mut TokenStream) {
+        match *self {
+            Conversion::Kept(ty) => ty.to_tokens(out),
+            Conversion::Owned {
+                reference, elem, ..
+            } => {
+                tokens::punct(out, "&");
+                reference.mutability.to_tokens(out);
+                elem.to_tokens(out);
+            }
         }
-        _ => quote_spanned!(span=> <#elem as #private::ToOwned>::Owned),
-    };
-    let mutability = &reference.mutability;
-    let param = quote!(&#mutability #elem);
-    let value = quote_spanned!(span=> <#elem as #private::ToOwned>::to_owned(#arg));
-    Ok((value_type, param, value))
+    }
+
+    /// `ARG`, or `<T as PRIVATE::ToOwned>::to_owned(ARG)`.
+    fn write_value(&self, out: &mut TokenStream, arg: &Ident, private: &impl ToTokens) {
+        match *self {
+            Conversion::Kept(_) => arg.to_tokens(out),
+            Conversion::Owned { elem, span, .. } => {
+                write_to_owned(out, elem, private, span, "::to_owned");
+                let mut group = proc_macro2::Group::new(
+                    Delimiter::Parenthesis,
+                    tokens::stream(|out| arg.to_tokens(out)),
+                );
+                group.set_span(span);
+                out.append(group);
+            }
+        }
+    }
+}
+
+/// `<T as PRIVATE::ToOwned>ITEM`, spanned at `span` as `quote_spanned!` would.
+fn write_to_owned(
+    out: &mut TokenStream,
+    elem: &Type,
+    private: &impl ToTokens,
+    span: Span,
+    item: &str,
+) {
+    tokens::punct_spanned(out, "<", span);
+    elem.to_tokens(out);
+    tokens::path_spanned(out, "as", span);
+    private.to_tokens(out);
+    tokens::path_spanned(out, "::ToOwned", span);
+    tokens::punct_spanned(out, ">", span);
+    tokens::path_spanned(out, item, span);
 }
 
 /// Rejects references and elided lifetimes below the top level of a callback argument type:

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{
@@ -12,6 +12,7 @@ use syn::{
 use crate::args::{Options, push};
 use crate::callback::{self, Chosen, Delivery, Form, Kind, Selection};
 use crate::generics;
+use crate::tokens::{self, Lazy, Private};
 
 /// Where the function sits, which decides how the async version calls it.
 #[derive(Clone)]
@@ -171,10 +172,10 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
     if let Some(stream) = &options.stream {
         check_stream(sig, options, stream.key, &selection, &mut errors);
     }
-    let private = private_path(options);
+    let private = Private::new(options.krate.as_ref().map(|krate| &krate.value));
     let deliveries: Vec<Delivery> = chosen
         .iter()
-        .filter_map(|one| match callback::delivery(&one.shape, &private) {
+        .filter_map(|one| match callback::delivery(&one.shape, private) {
             Ok(delivery) => Some(delivery),
             Err(error) => {
                 push(&mut errors, error);
@@ -191,7 +192,7 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
         place,
         &selection,
         &deliveries,
-        &private,
+        private,
     ))
 }
 
@@ -302,17 +303,6 @@ fn check_stream(
     }
 }
 
-/// `::callback_async::__private`, or the `crate = ".."` override's.
-fn private_path(options: &Options) -> TokenStream {
-    match &options.krate {
-        Some(krate) => {
-            let path = &krate.value;
-            quote!(#path::__private)
-        }
-        None => quote!(::callback_async::__private),
-    }
-}
-
 fn check_shape(sig: &Signature, chosen: &Chosen, errors: &mut Option<syn::Error>) {
     for bound in &chosen.shape.unsupported {
         push(
@@ -387,13 +377,26 @@ fn mentions(item: &impl ToTokens, name: &Ident) -> bool {
     names.contains(&name.to_string())
 }
 
+/// A parameter of the legacy function, as the async version takes and forwards it.
+enum Arg<'a> {
+    /// A callback, which the async version provides: its slot in `deliveries` and its choice.
+    Callback(usize, &'a Chosen),
+    /// The receiver, without `mut` (the async version only forwards it).
+    Receiver(syn::Receiver),
+    /// A parameter forwarded under `name`.
+    Typed(Ident, &'a Type),
+}
+
+// The tokens are written straight into the stream (or group) that they end up in, never built
+// as intermediate streams: see `tokens`. Each piece is written as `quote!` would write the text in
+// its comment, spans and spacing included.
 fn expand(
     function: &Function,
     options: &Options,
     place: &Place,
     selection: &Selection,
     deliveries: &[Delivery],
-    private: &TokenStream,
+    private: Private,
 ) -> TokenStream {
     let sig = function.sig;
     let mixed = Span::mixed_site();
@@ -401,12 +404,18 @@ fn expand(
     let promise = Ident::new("promise", mixed);
     let ret = Ident::new("ret", mixed);
 
-    let value_type = match deliveries {
+    // `::core::result::Result<OK, ERR>` for `ok`/`err`, else the one callback's value type.
+    let value_type = |out: &mut TokenStream| match deliveries {
         [ok, err] => {
-            let (ok, err) = (&ok.value_type, &err.value_type);
-            quote!(::core::result::Result<#ok, #err>)
+            tokens::path(out, "::core::result::Result");
+            tokens::punct(out, "<");
+            ok.write_value_type(out);
+            tokens::punct(out, ",");
+            err.write_value_type(out);
+            tokens::punct(out, ">");
         }
-        one => one[0].value_type.clone(),
+        [one, ..] => one.write_value_type(out),
+        [] => {}
     };
 
     let streams = options.stream.is_some();
@@ -424,63 +433,107 @@ fn expand(
             format!("{}::{}", owner.as_deref().unwrap_or("Self"), sig.ident)
         }
     };
-    let origin = quote!(&::core::concat!(::core::module_path!(), "::", #label));
+    // `&::core::concat!(::core::module_path!(), "::", LABEL)`
+    let origin = |out: &mut TokenStream| {
+        tokens::punct(out, "&");
+        tokens::path(out, "::core::concat");
+        tokens::punct(out, "!");
+        tokens::group(out, Delimiter::Parenthesis, |out| {
+            tokens::path(out, "::core::module_path");
+            tokens::punct(out, "!");
+            tokens::group(out, Delimiter::Parenthesis, |_| {});
+            tokens::punct(out, ",");
+            tokens::string(out, "::");
+            tokens::punct(out, ",");
+            tokens::string(out, &label);
+        });
+    };
 
-    // The async version's parameters, and the arguments that forward them (plus the callbacks).
     let chosen: Vec<(usize, &Chosen)> = match selection {
         Selection::One(one) => vec![(0, one)],
         Selection::OkErr(ok, err) => vec![(0, ok), (1, err)],
     };
-    let mut inputs = Vec::new();
-    let mut call_args = Vec::new();
-    for (index, arg) in sig.inputs.iter().enumerate() {
-        if let Some((slot, one)) = chosen.iter().find(|(_, one)| one.index == index) {
-            call_args.push(callback_closure(
-                &origin,
-                mode,
-                *slot,
-                one,
-                &deliveries[*slot],
-                selection,
-                private,
-            ));
-            continue;
-        }
-        match arg {
-            FnArg::Receiver(receiver) => {
-                let mut receiver = receiver.clone();
-                receiver.mutability = None;
-                inputs.push(receiver.to_token_stream());
-                call_args.push(quote!(self));
+    let args: Vec<Arg> = sig
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(index, arg)| {
+            if let Some((slot, one)) = chosen.iter().find(|(_, one)| one.index == index) {
+                return Arg::Callback(*slot, one);
             }
-            FnArg::Typed(typed) => {
-                // A parameter named like the function itself would shadow it in the call.
-                let name = match &*typed.pat {
-                    Pat::Ident(pat)
-                        if pat.by_ref.is_none()
-                            && pat.subpat.is_none()
-                            && pat.ident != sig.ident =>
-                    {
-                        pat.ident.clone()
-                    }
-                    _ => format_ident!("arg_{}", index, span = mixed),
-                };
-                let ty = &typed.ty;
-                inputs.push(quote!(#name: #ty));
-                call_args.push(name.to_token_stream());
+            match arg {
+                FnArg::Receiver(receiver) => {
+                    let mut receiver = receiver.clone();
+                    receiver.mutability = None;
+                    Arg::Receiver(receiver)
+                }
+                FnArg::Typed(typed) => {
+                    // A parameter named like the function itself would shadow it in the call.
+                    let name = match &*typed.pat {
+                        Pat::Ident(pat)
+                            if pat.by_ref.is_none()
+                                && pat.subpat.is_none()
+                                && pat.ident != sig.ident =>
+                        {
+                            pat.ident.clone()
+                        }
+                        _ => format_ident!("arg_{}", index, span = mixed),
+                    };
+                    Arg::Typed(name, &typed.ty)
+                }
+            }
+        })
+        .collect();
+    // The async version's parameters: `SELF, NAME: TYPE, ..` (without the commas for `prune`,
+    // which only reads the names).
+    let inputs = |out: &mut TokenStream, commas: bool| {
+        let mut first = true;
+        for arg in &args {
+            if matches!(arg, Arg::Callback(..)) {
+                continue;
+            }
+            if !first && commas {
+                tokens::punct(out, ",");
+            }
+            first = false;
+            match arg {
+                Arg::Callback(..) => {}
+                Arg::Receiver(receiver) => receiver.to_tokens(out),
+                Arg::Typed(name, ty) => {
+                    name.to_tokens(out);
+                    tokens::punct(out, ":");
+                    ty.to_tokens(out);
+                }
             }
         }
-    }
+    };
 
-    let promise_type = if streams {
-        quote!(#private::CallbackStream<#value_type>)
-    } else {
-        quote!(#private::Promise<#value_type>)
+    // `PRIVATE::CallbackStream<VALUE>` or `PRIVATE::Promise<VALUE>`
+    let promise_type = |out: &mut TokenStream| {
+        private.to_tokens(out);
+        tokens::path(
+            out,
+            if streams {
+                "::CallbackStream"
+            } else {
+                "::Promise"
+            },
+        );
+        tokens::punct(out, "<");
+        value_type(out);
+        tokens::punct(out, ">");
     };
     let returns_value = returned_type(sig);
-    let output = match returns_value {
-        Some(ty) if options.cancel.is_none() => quote!((#ty, #promise_type)),
-        _ => promise_type,
+    // `(RETURNED, PROMISE)`, or the promise alone.
+    let output = |out: &mut TokenStream| match returns_value {
+        Some(ty) if options.cancel.is_none() => {
+            tokens::group(out, Delimiter::Parenthesis, |out| {
+                ty.to_tokens(out);
+                tokens::punct(out, ",");
+                promise_type(out);
+            });
+        }
+        _ => promise_type(out),
     };
 
     let callback_params: Vec<Ident> = chosen
@@ -491,12 +544,19 @@ fn expand(
         })
         .collect();
     let receiver = sig.receiver();
-    let used = quote!(#(#inputs)* #output);
-    let mut generics = generics::prune(&sig.generics, &callback_params, used);
+    let mut generics = generics::prune(&sig.generics, &callback_params, || {
+        let mut used = TokenStream::new();
+        inputs(&mut used, false);
+        output(&mut used);
+        used
+    });
     let mut predicates = Vec::new();
     let needs_send = chosen.iter().any(|(_, one)| one.shape.needs_send);
     let needs_static = chosen.iter().any(|(_, one)| one.shape.needs_static);
-    if (needs_send || needs_static) && value_is_generic(&value_type, &generics) {
+    let value_generic =
+        (needs_send || needs_static) && value_is_generic(tokens::stream(value_type), &generics);
+    if value_generic {
+        let value_type = tokens::stream(value_type);
         let send = needs_send.then(|| quote!(::core::marker::Send));
         let plus = (needs_send && needs_static).then(|| quote!(+));
         let statik = needs_static.then(|| quote!('static));
@@ -517,17 +577,21 @@ fn expand(
         }
     }
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let generic_params = generics
-        .params
-        .is_empty()
-        .then(TokenStream::new)
-        .unwrap_or_else(|| impl_generics.to_token_stream());
+    let generic_params = (!generics.params.is_empty()).then_some(impl_generics);
 
     let name = generated_name(sig, options);
     let original = &sig.ident;
-    let (callee, link) = match place {
-        Place::Free => (quote!(#original), original.to_string()),
-        Place::Associated { .. } => (quote!(Self::#original), format!("Self::{original}")),
+    let link = match place {
+        Place::Free => original.to_string(),
+        Place::Associated { .. } => format!("Self::{original}"),
+    };
+    // `ORIGINAL` or `Self::ORIGINAL`
+    let callee = |out: &mut TokenStream| {
+        if let Place::Associated { .. } = place {
+            tokens::ident(out, "Self");
+            tokens::punct(out, "::");
+        }
+        original.to_tokens(out);
     };
 
     // Outer attributes only: inner ones (`//!` in the body) belong to the original's body.
@@ -554,14 +618,26 @@ fn expand(
              `{original}` at once with a callback that settles the returned promise."
         )
     };
-    let note = has_docs.then(|| quote!(#[doc = ""] #[doc = #note]));
+    // `#[doc = ""] #[doc = NOTE]`
+    let note = |out: &mut TokenStream| {
+        if has_docs {
+            for line in ["", &note] {
+                tokens::punct(out, "#");
+                tokens::group(out, Delimiter::Bracket, |out| {
+                    tokens::ident(out, "doc");
+                    tokens::punct(out, "=");
+                    tokens::string(out, line);
+                });
+            }
+        }
+    };
     // The generated call would warn where the original is deprecated (by the user or by
     // `deprecate`); elsewhere the attribute would only cost compile time.
     let deprecated =
         options.deprecate.is_some() || outer().any(|attr| attr.path().is_ident("deprecated"));
-    let allow_deprecated = deprecated.then(|| quote!(#[allow(deprecated)]));
     let vis = function.vis;
-    let unsafety = matches!(sig.safety, Safety::Unsafe(_)).then(|| quote!(unsafe));
+    let unsafety = matches!(sig.safety, Safety::Unsafe(_));
+    let unsafe_keyword = unsafety.then(|| Ident::new("unsafe", Span::call_site()));
 
     let stack_slot = Ident::new("slot", mixed);
     let shared_callback =
@@ -569,117 +645,283 @@ fn expand(
     // A value that must be `Send` is checked first and at the value's type, so that one that is
     // not is reported there rather than deep inside the generated callback: by the bound of the
     // function that makes the channel, or by `require_send` where there is none.
-    let check_send = needs_send && !value_is_generic(&value_type, &generics);
-    let mut setup = match mode {
-        Mode::Stream if check_send => {
-            quote!(let (#resolver, #promise) = #private::stream_send::<#value_type>();)
-        }
-        Mode::Stream => quote!(let (#resolver, #promise) = #private::stream::<#value_type>();),
-        Mode::Channel if check_send => quote! {
-            let (#resolver, #promise) = #private::promise_once_send::<#value_type>(#origin);
-        },
-        Mode::Channel => quote! {
-            let (#resolver, #promise) = #private::promise_once::<#value_type>(#origin);
-        },
-        Mode::Stack if shared_callback => quote! {
-            let #stack_slot = #private::OnceCell::<#value_type>::new();
-        },
-        Mode::Stack => quote! {
-            let mut #stack_slot = ::core::option::Option::<#value_type>::None;
-        },
-    };
-    if check_send && mode == Mode::Stack {
-        setup.extend(quote!(#private::require_send::<#value_type>();));
-    }
+    let check_send = needs_send && !value_generic;
     // The closure's own tokens are ours, so that lints such as `clippy::redundant_closure` do
     // not report it at the user's expression.
-    let fallback = options.dropped.as_ref().map(|dropped| {
-        let expr = &dropped.value;
-        quote!(|| #expr)
-    });
-    if let (Some(fallback), Mode::Channel) = (&fallback, mode) {
-        setup.extend(quote! {
-            let #resolver = #private::Once::or_else(#resolver, #fallback);
+    let fallback = options.dropped.as_ref().map(|dropped| &dropped.value);
+    // `|| EXPR`
+    let write_fallback = |out: &mut TokenStream, expr: &syn::Expr| {
+        tokens::punct(out, "||");
+        expr.to_tokens(out);
+    };
+    // `PRIVATE::PATH::<VALUE>`
+    let turbofish = |out: &mut TokenStream, path: &str| {
+        private.to_tokens(out);
+        tokens::path(out, path);
+        tokens::punct(out, "::");
+        tokens::punct(out, "<");
+        value_type(out);
+        tokens::punct(out, ">");
+    };
+    // `let (resolver, promise) =`
+    let let_pair = |out: &mut TokenStream| {
+        tokens::ident(out, "let");
+        tokens::group(out, Delimiter::Parenthesis, |out| {
+            resolver.to_tokens(out);
+            tokens::punct(out, ",");
+            promise.to_tokens(out);
         });
-    }
-    match selection {
-        Selection::OkErr(..) => {
-            let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));
-            setup.extend(quote! {
-                let #ok = #private::Arc::new(#private::Shared::new(#resolver));
-                let #err = #private::Arc::clone(&#ok);
+        tokens::punct(out, "=");
+    };
+    // `let NAME = PRIVATE::PATH(ARGS);`
+    let let_call =
+        |out: &mut TokenStream, name: &Ident, path: &str, args: &dyn Fn(&mut TokenStream)| {
+            tokens::ident(out, "let");
+            name.to_tokens(out);
+            tokens::punct(out, "=");
+            private.to_tokens(out);
+            tokens::path(out, path);
+            tokens::group(out, Delimiter::Parenthesis, args);
+            tokens::punct(out, ";");
+        };
+    let setup = |out: &mut TokenStream| {
+        match mode {
+            // `let (resolver, promise) = PRIVATE::stream_send::<VALUE>();`
+            Mode::Stream => {
+                let_pair(out);
+                turbofish(
+                    out,
+                    if check_send {
+                        "::stream_send"
+                    } else {
+                        "::stream"
+                    },
+                );
+                tokens::group(out, Delimiter::Parenthesis, |_| {});
+                tokens::punct(out, ";");
+            }
+            // `let (resolver, promise) = PRIVATE::promise_once_send::<VALUE>(ORIGIN);`
+            Mode::Channel => {
+                let_pair(out);
+                turbofish(
+                    out,
+                    if check_send {
+                        "::promise_once_send"
+                    } else {
+                        "::promise_once"
+                    },
+                );
+                tokens::group(out, Delimiter::Parenthesis, origin);
+                tokens::punct(out, ";");
+            }
+            // `let slot = PRIVATE::OnceCell::<VALUE>::new();`
+            Mode::Stack if shared_callback => {
+                tokens::ident(out, "let");
+                stack_slot.to_tokens(out);
+                tokens::punct(out, "=");
+                turbofish(out, "::OnceCell");
+                tokens::path(out, "::new");
+                tokens::group(out, Delimiter::Parenthesis, |_| {});
+                tokens::punct(out, ";");
+            }
+            // `let mut slot = ::core::option::Option::<VALUE>::None;`
+            Mode::Stack => {
+                tokens::ident(out, "let");
+                tokens::ident(out, "mut");
+                stack_slot.to_tokens(out);
+                tokens::punct(out, "=");
+                tokens::path(out, "::core::option::Option");
+                tokens::punct(out, "::");
+                tokens::punct(out, "<");
+                value_type(out);
+                tokens::punct(out, ">");
+                tokens::path(out, "::None");
+                tokens::punct(out, ";");
+            }
+        }
+        // `PRIVATE::require_send::<VALUE>();`
+        if check_send && mode == Mode::Stack {
+            turbofish(out, "::require_send");
+            tokens::group(out, Delimiter::Parenthesis, |_| {});
+            tokens::punct(out, ";");
+        }
+        // `let resolver = PRIVATE::Once::or_else(resolver, || EXPR);`
+        if let (Some(fallback), Mode::Channel) = (fallback, mode) {
+            let_call(out, &resolver, "::Once::or_else", &|out| {
+                resolver.to_tokens(out);
+                tokens::punct(out, ",");
+                write_fallback(out, fallback);
             });
         }
-        Selection::One(one) if one.shape.kind == Kind::Mut && mode == Mode::Channel => {
-            setup.extend(quote!(let mut #resolver = #resolver;));
+        match selection {
+            // `let ok = PRIVATE::Arc::new(PRIVATE::Shared::new(resolver));`
+            // `let err = PRIVATE::Arc::clone(&ok);`
+            Selection::OkErr(..) => {
+                let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));
+                let_call(out, &ok, "::Arc::new", &|out| {
+                    private.to_tokens(out);
+                    tokens::path(out, "::Shared::new");
+                    tokens::group(out, Delimiter::Parenthesis, |out| resolver.to_tokens(out));
+                });
+                let_call(out, &err, "::Arc::clone", &|out| {
+                    tokens::punct(out, "&");
+                    ok.to_tokens(out);
+                });
+            }
+            // `let mut resolver = resolver;`
+            Selection::One(one) if one.shape.kind == Kind::Mut && mode == Mode::Channel => {
+                tokens::ident(out, "let");
+                tokens::ident(out, "mut");
+                resolver.to_tokens(out);
+                tokens::punct(out, "=");
+                resolver.to_tokens(out);
+                tokens::punct(out, ";");
+            }
+            // `let resolver = PRIVATE::Shared::new(resolver);`
+            Selection::One(one) if one.shape.kind == Kind::Shared && mode == Mode::Channel => {
+                let_call(out, &resolver, "::Shared::new", &|out| {
+                    resolver.to_tokens(out)
+                });
+            }
+            Selection::One(_) => {}
         }
-        Selection::One(one) if one.shape.kind == Kind::Shared && mode == Mode::Channel => {
-            setup.extend(quote!(let #resolver = #private::Shared::new(#resolver);));
+    };
+    // `CALLEE(ARGS)`, in `unsafe { .. }` for an unsafe function.
+    let call = |out: &mut TokenStream| {
+        let call = |out: &mut TokenStream| {
+            callee(out);
+            tokens::group(out, Delimiter::Parenthesis, |out| {
+                for (position, arg) in args.iter().enumerate() {
+                    if position > 0 {
+                        tokens::punct(out, ",");
+                    }
+                    match arg {
+                        Arg::Callback(slot, one) => Closure {
+                            origin: &origin,
+                            mode,
+                            slot: *slot,
+                            chosen: one,
+                            delivery: &deliveries[*slot],
+                            selection,
+                            private,
+                        }
+                        .to_tokens(out),
+                        Arg::Receiver(_) => tokens::ident(out, "self"),
+                        Arg::Typed(name, _) => name.to_tokens(out),
+                    }
+                }
+            });
+        };
+        if unsafety {
+            tokens::ident(out, "unsafe");
+            tokens::group(out, Delimiter::Brace, call);
+        } else {
+            call(out);
         }
-        Selection::One(_) => {}
-    }
-    let call = quote!(#callee(#(#call_args),*));
-    let call = match unsafety {
-        Some(_) => quote!(unsafe { #call }),
-        None => call,
     };
     // What the generated function hands back, built from the call's value `ret` (if any).
-    let handed_back = |ret: Option<&Ident>| match mode {
+    let handed_back = |out: &mut TokenStream, ret: Option<&Ident>| match mode {
         Mode::Stack => {
-            let filled = if shared_callback {
-                quote!(#stack_slot.into_inner())
-            } else {
-                quote!(#stack_slot)
-            };
-            let settled = match &fallback {
-                Some(fallback) => quote!(#private::settled_or(#filled, #fallback)),
-                None => quote!(#private::settled(#filled, #origin)),
+            // `PRIVATE::settled_or(FILLED, || EXPR)` or `PRIVATE::settled(FILLED, ORIGIN)`,
+            // where `FILLED` is `slot.into_inner()` or `slot`.
+            let settled = |out: &mut TokenStream| {
+                private.to_tokens(out);
+                tokens::path(
+                    out,
+                    if fallback.is_some() {
+                        "::settled_or"
+                    } else {
+                        "::settled"
+                    },
+                );
+                tokens::group(out, Delimiter::Parenthesis, |out| {
+                    stack_slot.to_tokens(out);
+                    if shared_callback {
+                        tokens::punct(out, ".");
+                        tokens::ident(out, "into_inner");
+                        tokens::group(out, Delimiter::Parenthesis, |_| {});
+                    }
+                    tokens::punct(out, ",");
+                    match fallback {
+                        Some(fallback) => write_fallback(out, fallback),
+                        None => origin(out),
+                    }
+                });
             };
             match ret {
-                Some(ret) => quote!((#ret, #settled)),
-                None => settled,
+                // `(ret, SETTLED)`
+                Some(ret) => tokens::group(out, Delimiter::Parenthesis, |out| {
+                    ret.to_tokens(out);
+                    tokens::punct(out, ",");
+                    settled(out);
+                }),
+                None => settled(out),
             }
         }
         Mode::Channel | Mode::Stream => match (ret, &options.cancel) {
+            // `PRIVATE::cancel_promise(promise, ret, CANCEL)`
             (Some(ret), Some(cancel)) => {
-                let cancel = &cancel.value;
-                let keep = if streams {
-                    quote!(#private::cancel_stream)
-                } else {
-                    quote!(#private::cancel_promise)
-                };
-                quote!(#keep(#promise, #ret, #cancel))
+                private.to_tokens(out);
+                tokens::path(
+                    out,
+                    if streams {
+                        "::cancel_stream"
+                    } else {
+                        "::cancel_promise"
+                    },
+                );
+                tokens::group(out, Delimiter::Parenthesis, |out| {
+                    promise.to_tokens(out);
+                    tokens::punct(out, ",");
+                    ret.to_tokens(out);
+                    tokens::punct(out, ",");
+                    cancel.value.to_tokens(out);
+                });
             }
-            (Some(ret), None) => quote!((#ret, #promise)),
-            (None, _) => promise.to_token_stream(),
+            // `(ret, promise)`
+            (Some(ret), None) => tokens::group(out, Delimiter::Parenthesis, |out| {
+                ret.to_tokens(out);
+                tokens::punct(out, ",");
+                promise.to_tokens(out);
+            }),
+            (None, _) => promise.to_tokens(out),
         },
     };
-    let finish = match returns_value {
-        Some(_) => {
-            let handed_back = handed_back(Some(&ret));
-            quote! {
-                #allow_deprecated
-                let #ret = #call;
-                #handed_back
-            }
+    // `#[allow(deprecated)] let ret = CALL; HANDED_BACK` or `#[allow(deprecated)] CALL;
+    // HANDED_BACK`
+    let finish = |out: &mut TokenStream| {
+        if deprecated {
+            tokens::punct(out, "#");
+            tokens::group(out, Delimiter::Bracket, |out| {
+                tokens::ident(out, "allow");
+                tokens::group(out, Delimiter::Parenthesis, |out| {
+                    tokens::ident(out, "deprecated");
+                });
+            });
         }
-        None => {
-            let handed_back = handed_back(None);
-            quote! {
-                #allow_deprecated
-                #call;
-                #handed_back
-            }
+        let ret = returns_value.map(|_| &ret);
+        if let Some(ret) = ret {
+            tokens::ident(out, "let");
+            ret.to_tokens(out);
+            tokens::punct(out, "=");
         }
+        call(out);
+        tokens::punct(out, ";");
+        handed_back(out, ret);
     };
+    let inputs = Lazy(|out: &mut TokenStream| inputs(out, true));
+    let (note, output) = (Lazy(note), Lazy(output));
+    let body = Lazy(|out: &mut TokenStream| {
+        setup(out);
+        finish(out);
+    });
     quote! {
         #(#kept_attrs)*
         #note
         #[inline]
         #[track_caller]
-        #vis #unsafety fn #name #generic_params (#(#inputs),*) -> #output #where_clause {
-            #setup
-            #finish
+        #vis #unsafe_keyword fn #name #generic_params (#inputs) -> #output #where_clause {
+            #body
         }
     }
 }
@@ -703,9 +945,9 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 
 /// Whether the value type names a generic parameter that stays, or `Self`: then its `Send` or
 /// `'static` is not known and must be required.
-fn value_is_generic(value_type: &TokenStream, generics: &syn::Generics) -> bool {
+fn value_is_generic(value_type: TokenStream, generics: &syn::Generics) -> bool {
     let mut names = BTreeSet::new();
-    generics::names(value_type.clone(), &mut names);
+    generics::names(value_type, &mut names);
     names.contains("Self")
         || generics.params.iter().any(|param| {
             let name = match param {
@@ -719,67 +961,146 @@ fn value_is_generic(value_type: &TokenStream, generics: &syn::Generics) -> bool 
 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
 // Output: move |arg0: &str, arg1: u8| Once::settle_once(resolver, (ToOwned::to_owned(arg0), arg1))
-fn callback_closure(
-    origin: &TokenStream,
+/// The closure that the async version passes for one callback.
+struct Closure<'a> {
+    origin: &'a dyn Fn(&mut TokenStream),
     mode: Mode,
     slot: usize,
-    chosen: &Chosen,
-    delivery: &Delivery,
-    selection: &Selection,
-    private: &TokenStream,
-) -> TokenStream {
-    let mixed = Span::mixed_site();
-    // `Box::new(closure)` gives the closure no expected signature: its parameters need their
-    // types (a borrowed one would otherwise get one lifetime rather than any).
-    let params: Vec<&dyn ToTokens> = match chosen.shape.form {
-        Form::BoxDyn => delivery.params.iter().map(|p| p as &dyn ToTokens).collect(),
-        Form::ImplTrait | Form::TypeParam(_) => {
-            delivery.names.iter().map(|p| p as &dyn ToTokens).collect()
-        }
-    };
-    let value = &delivery.value;
-    let settle = match selection {
-        Selection::OkErr(..) => {
-            let (holder, variant) = if slot == 0 {
-                (Ident::new("ok", mixed), quote!(::core::result::Result::Ok))
-            } else {
-                (
-                    Ident::new("err", mixed),
-                    quote!(::core::result::Result::Err),
-                )
-            };
-            quote!(#private::Shared::settle(&*#holder, #variant(#value)))
-        }
-        Selection::One(_) if mode == Mode::Stream => {
-            let resolver = Ident::new("resolver", mixed);
-            quote!(#private::StreamSender::send(&#resolver, #value))
-        }
-        Selection::One(_) if mode == Mode::Stack => {
+    chosen: &'a Chosen,
+    delivery: &'a Delivery<'a>,
+    selection: &'a Selection,
+    private: Private<'a>,
+}
+
+impl ToTokens for Closure<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let Closure {
+            origin,
+            mode,
+            slot,
+            chosen,
+            delivery,
+            selection,
+            private,
+        } = *self;
+        let mixed = Span::mixed_site();
+        // `|PARAMS|`. `Box::new(closure)` gives the closure no expected signature: its
+        // parameters need their types (a borrowed one would otherwise get one lifetime rather
+        // than any).
+        let params = |out: &mut TokenStream| {
+            tokens::punct(out, "|");
+            match chosen.shape.form {
+                Form::BoxDyn => delivery.write_params(out, true),
+                Form::ImplTrait | Form::TypeParam(_) => delivery.write_params(out, false),
+            }
+            tokens::punct(out, "|");
+        };
+        let value = Lazy(|out: &mut TokenStream| delivery.write_value(out));
+        // `PRIVATE::PATH(ARGS)`
+        let settle = |out: &mut TokenStream, path: &str, args: &dyn Fn(&mut TokenStream)| {
+            private.to_tokens(out);
+            tokens::path(out, path);
+            tokens::group(out, Delimiter::Parenthesis, args);
+        };
+        // `&mut NAME` or `&NAME`
+        let borrow = |out: &mut TokenStream, name: &Ident, mutable: bool| {
+            tokens::punct(out, "&");
+            if mutable {
+                tokens::ident(out, "mut");
+            }
+            name.to_tokens(out);
+        };
+        if let (Selection::One(_), Mode::Stack) = (selection, mode) {
             // Borrows the caller's slot: the closure is not `move`.
             let slot = Ident::new("slot", mixed);
-            let closure = match chosen.shape.kind {
-                Kind::Shared => {
-                    quote!(|#(#params),*| #private::fill_cell(&#slot, #origin, || #value))
-                }
-                Kind::Once => quote!(|#(#params),*| #private::fill_once(&mut #slot, #value)),
-                Kind::Mut => {
-                    quote!(|#(#params),*| #private::fill(&mut #slot, #origin, || #value))
-                }
-            };
-            return closure;
-        }
-        Selection::One(_) => {
-            let resolver = Ident::new("resolver", mixed);
+            params(out);
             match chosen.shape.kind {
-                Kind::Once => quote!(#private::Once::settle_once(#resolver, #value)),
-                Kind::Mut => quote!(#private::Once::settle_mut(&mut #resolver, #value)),
-                Kind::Shared => quote!(#private::Shared::settle(&#resolver, #value)),
+                // `PRIVATE::fill_cell(&slot, ORIGIN, || VALUE)`
+                Kind::Shared => settle(out, "::fill_cell", &|out| {
+                    borrow(out, &slot, false);
+                    tokens::punct(out, ",");
+                    origin(out);
+                    tokens::punct(out, ",");
+                    tokens::punct(out, "||");
+                    value.to_tokens(out);
+                }),
+                // `PRIVATE::fill_once(&mut slot, VALUE)`
+                Kind::Once => settle(out, "::fill_once", &|out| {
+                    borrow(out, &slot, true);
+                    tokens::punct(out, ",");
+                    value.to_tokens(out);
+                }),
+                // `PRIVATE::fill(&mut slot, ORIGIN, || VALUE)`
+                Kind::Mut => settle(out, "::fill", &|out| {
+                    borrow(out, &slot, true);
+                    tokens::punct(out, ",");
+                    origin(out);
+                    tokens::punct(out, ",");
+                    tokens::punct(out, "||");
+                    value.to_tokens(out);
+                }),
             }
+            return;
         }
-    };
-    let closure = quote!(move |#(#params),*| #settle);
-    match chosen.shape.form {
-        Form::BoxDyn => quote!(#private::Box::new(#closure)),
-        Form::ImplTrait | Form::TypeParam(_) => closure,
+        let resolver = Ident::new("resolver", mixed);
+        // `move |PARAMS| SETTLE`
+        let closure = |out: &mut TokenStream| {
+            tokens::ident(out, "move");
+            params(out);
+            match selection {
+                // `PRIVATE::Shared::settle(&*ok, ::core::result::Result::Ok(VALUE))`
+                Selection::OkErr(..) => {
+                    let (holder, variant) = if slot == 0 {
+                        (Ident::new("ok", mixed), "::core::result::Result::Ok")
+                    } else {
+                        (Ident::new("err", mixed), "::core::result::Result::Err")
+                    };
+                    settle(out, "::Shared::settle", &|out| {
+                        tokens::punct(out, "&");
+                        tokens::punct(out, "*");
+                        holder.to_tokens(out);
+                        tokens::punct(out, ",");
+                        tokens::path(out, variant);
+                        tokens::group(out, Delimiter::Parenthesis, |out| value.to_tokens(out));
+                    });
+                }
+                // `PRIVATE::StreamSender::send(&resolver, VALUE)`
+                Selection::One(_) if mode == Mode::Stream => {
+                    settle(out, "::StreamSender::send", &|out| {
+                        borrow(out, &resolver, false);
+                        tokens::punct(out, ",");
+                        value.to_tokens(out);
+                    });
+                }
+                // `PRIVATE::Once::settle_once(resolver, VALUE)`,
+                // `PRIVATE::Once::settle_mut(&mut resolver, VALUE)` or
+                // `PRIVATE::Shared::settle(&resolver, VALUE)`
+                Selection::One(_) => {
+                    let path = match chosen.shape.kind {
+                        Kind::Once => "::Once::settle_once",
+                        Kind::Mut => "::Once::settle_mut",
+                        Kind::Shared => "::Shared::settle",
+                    };
+                    settle(out, path, &|out| {
+                        match chosen.shape.kind {
+                            Kind::Once => resolver.to_tokens(out),
+                            Kind::Mut => borrow(out, &resolver, true),
+                            Kind::Shared => borrow(out, &resolver, false),
+                        }
+                        tokens::punct(out, ",");
+                        value.to_tokens(out);
+                    });
+                }
+            }
+        };
+        match chosen.shape.form {
+            // `PRIVATE::Box::new(CLOSURE)`
+            Form::BoxDyn => {
+                private.to_tokens(out);
+                tokens::path(out, "::Box::new");
+                tokens::group(out, Delimiter::Parenthesis, closure);
+            }
+            Form::ImplTrait | Form::TypeParam(_) => closure(out),
+        }
     }
 }

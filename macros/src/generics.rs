@@ -44,16 +44,21 @@ fn mentions(item: &impl ToTokens, name: &str) -> bool {
     found.contains(name)
 }
 
-/// Keeps the generic parameters that `used` (the async version's signature) names, directly or
+/// Keeps the generic parameters that `used` (the async version's signature, written only when
+/// there are generics to prune) names, directly or
 /// through the bounds of another kept parameter, and the where-predicates that only constrain
 /// kept parameters. `callbacks` are the callbacks' own type parameters, which always go.
-pub fn prune(generics: &Generics, callbacks: &[Ident], used: TokenStream) -> Generics {
+pub fn prune(
+    generics: &Generics,
+    callbacks: &[Ident],
+    used: impl FnOnce() -> TokenStream,
+) -> Generics {
     if generics.params.is_empty() && generics.where_clause.is_none() {
         return generics.clone();
     }
     let all: Vec<String> = generics.params.iter().map(param_name).collect();
     let mut kept = BTreeSet::new();
-    names(used, &mut kept);
+    names(used(), &mut kept);
     kept.retain(|name| all.contains(name));
     let is_callback = |name: &str| callbacks.iter().any(|c| c == name);
     let mentions_callback =

@@ -11,6 +11,7 @@ mod ffi;
 mod function;
 mod generics;
 mod promisify;
+mod tokens;
 
 use proc_macro::TokenStream;
 
