@@ -94,7 +94,7 @@ pub fn looks_associated(sig: &Signature) -> bool {
 // Output:
 //     fn fetch_async(url: &str) -> (Handle, Promise<io::Result<Vec<u8>>>) {
 //         let (resolver, promise) = __private::promise("fetch");
-//         let ret = fetch(url, move |arg0| Once::settle_once(resolver, arg0));
+//         let ret = fetch(url, move |arg0| resolver.settle_once(arg0));
 //         (ret, promise)
 //     }
 /// The async version of `function`, or the errors that prevent it.
@@ -960,7 +960,7 @@ fn value_is_generic(value_type: TokenStream, generics: &syn::Generics) -> bool {
 }
 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
-// Output: move |arg0: &str, arg1: u8| Once::settle_once(resolver, (ToOwned::to_owned(arg0), arg1))
+// Output: move |arg0: &str, arg1: u8| resolver.settle_once((ToOwned::to_owned(arg0), arg1))
 /// The closure that the async version passes for one callback.
 struct Closure<'a> {
     origin: &'a dyn Fn(&mut TokenStream),
@@ -1043,53 +1043,70 @@ impl ToTokens for Closure<'_> {
             return;
         }
         let resolver = Ident::new("resolver", mixed);
+        // `RECEIVER.METHOD(VALUE)`: an inherent method on a receiver of the exact type it takes
+        // (`resolver`, `(&resolver)`, `(&mut resolver)`), which costs the type checker less
+        // than a type-relative path such as `PRIVATE::Once::settle_once(resolver, VALUE)`, and
+        // which no trait in the user's scope can take over: inherent methods win at the first
+        // step of method resolution.
+        let call = |out: &mut TokenStream,
+                    receiver: &dyn Fn(&mut TokenStream),
+                    method: &str,
+                    args: &dyn Fn(&mut TokenStream)| {
+            receiver(out);
+            tokens::punct(out, ".");
+            tokens::ident(out, method);
+            tokens::group(out, Delimiter::Parenthesis, args);
+        };
+        // `(&mut NAME)` or `(&NAME)`
+        let borrowed = |name: &Ident, mutable: bool| {
+            let name = name.clone();
+            move |out: &mut TokenStream| {
+                tokens::group(out, Delimiter::Parenthesis, |out| {
+                    borrow(out, &name, mutable)
+                });
+            }
+        };
         // `move |PARAMS| SETTLE`
         let closure = |out: &mut TokenStream| {
             tokens::ident(out, "move");
             params(out);
             match selection {
-                // `PRIVATE::Shared::settle(&*ok, ::core::result::Result::Ok(VALUE))`
+                // `(&*ok).settle(::core::result::Result::Ok(VALUE))`
                 Selection::OkErr(..) => {
                     let (holder, variant) = if slot == 0 {
                         (Ident::new("ok", mixed), "::core::result::Result::Ok")
                     } else {
                         (Ident::new("err", mixed), "::core::result::Result::Err")
                     };
-                    settle(out, "::Shared::settle", &|out| {
-                        tokens::punct(out, "&");
-                        tokens::punct(out, "*");
-                        holder.to_tokens(out);
-                        tokens::punct(out, ",");
+                    let receiver = |out: &mut TokenStream| {
+                        tokens::group(out, Delimiter::Parenthesis, |out| {
+                            tokens::punct(out, "&");
+                            tokens::punct(out, "*");
+                            holder.to_tokens(out);
+                        });
+                    };
+                    call(out, &receiver, "settle", &|out| {
                         tokens::path(out, variant);
                         tokens::group(out, Delimiter::Parenthesis, |out| value.to_tokens(out));
                     });
                 }
-                // `PRIVATE::StreamSender::send(&resolver, VALUE)`
+                // `(&resolver).send(VALUE)`
                 Selection::One(_) if mode == Mode::Stream => {
-                    settle(out, "::StreamSender::send", &|out| {
-                        borrow(out, &resolver, false);
-                        tokens::punct(out, ",");
+                    call(out, &borrowed(&resolver, false), "send", &|out| {
                         value.to_tokens(out);
                     });
                 }
-                // `PRIVATE::Once::settle_once(resolver, VALUE)`,
-                // `PRIVATE::Once::settle_mut(&mut resolver, VALUE)` or
-                // `PRIVATE::Shared::settle(&resolver, VALUE)`
+                // `resolver.settle_once(VALUE)`, `(&mut resolver).settle_mut(VALUE)` or
+                // `(&resolver).settle(VALUE)`
                 Selection::One(_) => {
-                    let path = match chosen.shape.kind {
-                        Kind::Once => "::Once::settle_once",
-                        Kind::Mut => "::Once::settle_mut",
-                        Kind::Shared => "::Shared::settle",
-                    };
-                    settle(out, path, &|out| {
-                        match chosen.shape.kind {
-                            Kind::Once => resolver.to_tokens(out),
-                            Kind::Mut => borrow(out, &resolver, true),
-                            Kind::Shared => borrow(out, &resolver, false),
+                    let args = |out: &mut TokenStream| value.to_tokens(out);
+                    match chosen.shape.kind {
+                        Kind::Once => {
+                            call(out, &|out| resolver.to_tokens(out), "settle_once", &args)
                         }
-                        tokens::punct(out, ",");
-                        value.to_tokens(out);
-                    });
+                        Kind::Mut => call(out, &borrowed(&resolver, true), "settle_mut", &args),
+                        Kind::Shared => call(out, &borrowed(&resolver, false), "settle", &args),
+                    }
                 }
             }
         };

@@ -13,10 +13,7 @@ pub fn fetch_async(
     let (resolver, promise) = ::callback_async::__private::promise_once_send::<
         std::io::Result<Vec<u8>>,
     >(&::core::concat!(::core::module_path!(), "::", "fetch"));
-    fetch(
-        url,
-        move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0),
-    );
+    fetch(url, move |arg0| resolver.settle_once(arg0));
     promise
 }
 fn lookup<F>(key: u32, cb: F) -> Handle
@@ -40,10 +37,13 @@ fn lookup_async(
     let mut resolver = resolver;
     let ret = lookup(
         key,
-        move |arg0, arg1| ::callback_async::__private::Once::settle_mut(
-            &mut resolver,
-            (<str as ::callback_async::__private::ToOwned>::to_owned(arg0), arg1),
-        ),
+        move |arg0, arg1| {
+            (&mut resolver)
+                .settle_mut((
+                    <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
+                    arg1,
+                ))
+        },
     );
     (ret, promise)
 }
@@ -72,14 +72,10 @@ fn connect_later(
     let err = ::callback_async::__private::Arc::clone(&ok);
     connect(
         arg_0,
-        ::callback_async::__private::Box::new(move |arg0: Connection| ::callback_async::__private::Shared::settle(
-            &*ok,
-            ::core::result::Result::Ok(arg0),
-        )),
-        move |arg0| ::callback_async::__private::Shared::settle(
-            &*err,
-            ::core::result::Result::Err(arg0),
-        ),
+        ::callback_async::__private::Box::new(move |arg0: Connection| {
+            (&*ok).settle(::core::result::Result::Ok(arg0))
+        }),
+        move |arg0| (&*err).settle(::core::result::Result::Err(arg0)),
     );
     promise
 }
@@ -101,10 +97,10 @@ where
     >(&::core::concat!(::core::module_path!(), "::", "generic"));
     generic(
         item,
-        move |arg0| ::callback_async::__private::Once::settle_once(
-            resolver,
-            <T as ::callback_async::__private::ToOwned>::to_owned(arg0),
-        ),
+        move |arg0| {
+            resolver
+                .settle_once(<T as ::callback_async::__private::ToOwned>::to_owned(arg0))
+        },
     );
     promise
 }

@@ -12,11 +12,7 @@ impl Client {
         let (resolver, promise) = ::callback_async::__private::promise_once_send::<
             u32,
         >(&::core::concat!(::core::module_path!(), "::", "Client::get"));
-        Self::get(
-            self,
-            key,
-            move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0),
-        );
+        Self::get(self, key, move |arg0| resolver.settle_once(arg0));
         promise
     }
     pub fn count(&mut self, done: impl FnOnce(u32)) {
@@ -47,10 +43,7 @@ impl Client {
         >(&::core::concat!(::core::module_path!(), "::", "Client::close"));
         Self::close(
             self,
-            ::callback_async::__private::Box::new(move || ::callback_async::__private::Once::settle_once(
-                resolver,
-                (),
-            )),
+            ::callback_async::__private::Box::new(move || resolver.settle_once(())),
         );
         promise
     }
@@ -131,10 +124,9 @@ pub trait Store {
         Self::load(
             self,
             key,
-            ::callback_async::__private::Box::new(move |arg0: Option<String>| ::callback_async::__private::Once::settle_once(
-                resolver,
-                arg0,
-            )),
+            ::callback_async::__private::Box::new(move |arg0: Option<String>| {
+                resolver.settle_once(arg0)
+            }),
         );
         promise
     }
@@ -164,10 +156,7 @@ pub trait Store {
         let (resolver, promise) = ::callback_async::__private::promise_once_send::<
             u8,
         >(&::core::concat!(::core::module_path!(), "::", "Store::provided"));
-        Self::provided(
-            self,
-            move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0),
-        );
+        Self::provided(self, move |arg0| resolver.settle_once(arg0));
         promise
     }
     fn left_alone(&self) -> usize;

@@ -60,6 +60,6 @@ fn escapes_async() -> ::callback_async::__private::Promise<u8> {
     let (resolver, promise) = ::callback_async::__private::promise_once::<
         u8,
     >(&::core::concat!(::core::module_path!(), "::", "escapes"));
-    escapes(move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0));
+    escapes(move |arg0| resolver.settle_once(arg0));
     promise
 }

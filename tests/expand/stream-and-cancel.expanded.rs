@@ -5,10 +5,7 @@ fn count_to(n: u32, mut each: impl FnMut(u32) + Send + 'static) {
 #[track_caller]
 fn count_to_stream(n: u32) -> ::callback_async::__private::CallbackStream<u32> {
     let (resolver, promise) = ::callback_async::__private::stream_send::<u32>();
-    count_to(
-        n,
-        move |arg0| ::callback_async::__private::StreamSender::send(&resolver, arg0),
-    );
+    count_to(n, move |arg0| (&resolver).send(arg0));
     promise
 }
 fn run(ms: u64, done: impl FnOnce(u64) + Send + 'static) -> Job {
@@ -20,10 +17,7 @@ fn run_async(ms: u64) -> ::callback_async::__private::Promise<u64> {
     let (resolver, promise) = ::callback_async::__private::promise_once_send::<
         u64,
     >(&::core::concat!(::core::module_path!(), "::", "run"));
-    let ret = run(
-        ms,
-        move |arg0| ::callback_async::__private::Once::settle_once(resolver, arg0),
-    );
+    let ret = run(ms, move |arg0| resolver.settle_once(arg0));
     ::callback_async::__private::cancel_promise(promise, ret, Job::cancel)
 }
 fn ticks(each: impl Fn(&str) + Send + Sync + 'static) -> Job {
@@ -37,9 +31,8 @@ fn ticks_stream() -> ::callback_async::__private::CallbackStream<
     let (resolver, promise) = ::callback_async::__private::stream_send::<
         ::callback_async::__private::String,
     >();
-    let ret = ticks(move |arg0| ::callback_async::__private::StreamSender::send(
-        &resolver,
-        <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
-    ));
+    let ret = ticks(move |arg0| {
+        (&resolver).send(<str as ::callback_async::__private::ToOwned>::to_owned(arg0))
+    });
     ::callback_async::__private::cancel_stream(promise, ret, |j: Job| j.stop())
 }
