@@ -508,22 +508,8 @@ pub fn delivery<'a>(shape: &'a Shape, private: Private<'a>) -> syn::Result<Deliv
     Ok(Delivery { args, private })
 }
 
-/// `(value type, closure parameter type, value expression)` for one callback argument.
-pub fn owned(
-    ty: &Type,
-    arg: &Ident,
-    private: &impl ToTokens,
-) -> syn::Result<(TokenStream, TokenStream, TokenStream)> {
-    let conversion = Conversion::new(ty)?;
-    Ok((
-        tokens::stream(|out| conversion.write_value_type(out, private)),
-        tokens::stream(|out| conversion.write_param(out)),
-        tokens::stream(|out| conversion.write_value(out, arg, private)),
-    ))
-}
-
 /// How one callback argument becomes (part of) the promise's value.
-enum Conversion<'a> {
+pub enum Conversion<'a> {
     /// As it is: not a reference, or a `&'static` one.
     Kept(&'a Type),
     /// A borrowed `&T`, made owned; the tokens that say so are spanned at the whole type.
@@ -535,7 +521,7 @@ enum Conversion<'a> {
 }
 
 impl<'a> Conversion<'a> {
-    fn new(ty: &'a Type) -> syn::Result<Self> {
+    pub fn new(ty: &'a Type) -> syn::Result<Self> {
         let Type::Reference(reference) = strip(ty) else {
             reject_nested(ty, ty)?;
             return Ok(Conversion::Kept(ty));
@@ -581,7 +567,7 @@ impl<'a> Conversion<'a> {
     }
 
     /// `&mut T` or `&T`, unnamed lifetime.
-    fn write_param(&self, out: &mut TokenStream) {
+    pub fn write_param(&self, out: &mut TokenStream) {
         match *self {
             Conversion::Kept(ty) => ty.to_tokens(out),
             Conversion::Owned {
@@ -595,7 +581,7 @@ impl<'a> Conversion<'a> {
     }
 
     /// `ARG`, or `<T as PRIVATE::ToOwned>::to_owned(ARG)`.
-    fn write_value(&self, out: &mut TokenStream, arg: &Ident, private: &impl ToTokens) {
+    pub fn write_value(&self, out: &mut TokenStream, arg: &Ident, private: &impl ToTokens) {
         match *self {
             Conversion::Kept(_) => arg.to_tokens(out),
             Conversion::Owned { elem, span, .. } => {

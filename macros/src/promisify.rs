@@ -1,13 +1,15 @@
 //! `promisify!(CALL)`: one call of a callback API that cannot be annotated, with `_` where the
 //! callback goes.
 
-use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote};
 use syn::parse::{Parse, ParseStream};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, Ident, Pat, ReturnType, Token};
 
 use crate::args::push;
+use crate::callback::Conversion;
+use crate::tokens::{self, Lazy, Private};
 
 mod kw {
     syn::custom_keyword!(stream);
@@ -131,18 +133,13 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
         return Err(errors);
     }
 
-    let private = quote!(::callback_async::__private);
+    let private = Private::new(None);
     let mixed = Span::mixed_site();
     let resolver = Ident::new("resolver", mixed);
     let promise = Ident::new("promise", mixed);
     let mut closures = Vec::new();
     for placeholder in &found {
-        closures.push(closure(
-            placeholder,
-            shape,
-            input.stream.is_some(),
-            &private,
-        )?);
+        closures.push(closure(placeholder, shape, input.stream.is_some())?);
     }
     let mut replacer = Replacer {
         closures: closures.into_iter(),
@@ -159,11 +156,21 @@ fn expand(input: Input, text: &str) -> syn::Result<TokenStream> {
         _ => {}
     }
 
-    let create = if input.stream.is_some() {
-        quote!(#private::stream())
-    } else {
-        quote!(#private::promise_shared(&#text))
-    };
+    let stream = input.stream.is_some();
+    // `PRIVATE::stream()` or `PRIVATE::promise_shared(&"TEXT")`
+    let create = Lazy(|out: &mut TokenStream| {
+        private.to_tokens(out);
+        if stream {
+            tokens::path(out, "::stream");
+            tokens::group(out, Delimiter::Parenthesis, |_| {});
+        } else {
+            tokens::path(out, "::promise_shared");
+            tokens::group(out, Delimiter::Parenthesis, |out| {
+                tokens::punct(out, "&");
+                tokens::string(out, text);
+            });
+        }
+    });
     let shared = (shape == Shape::OkErr).then(|| {
         let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));
         quote! {
@@ -264,87 +271,96 @@ fn check_shape(
 }
 
 // Input:  `|s: &str, n| _` inside `Err(..)`
-// Output: move |arg0: &str, arg1| Shared::settle(&*err, Err((ToOwned::to_owned(arg0), arg1)))
+// Output: move |arg0: &str, arg1| (&*err).settle(Err((ToOwned::to_owned(arg0), arg1)))
 //
 // The generated tokens resolve as before but are located at the placeholder, so that errors about
 // the callback (a value that is not `Send`, a borrowed argument) point there rather than at the
-// whole `promisify!(..)`.
-fn closure(
-    placeholder: &Placeholder,
-    shape: Shape,
-    stream: bool,
-    private: &TokenStream,
-) -> syn::Result<TokenStream> {
+// whole `promisify!(..)`. They are written straight into one stream: see `tokens`.
+fn closure(placeholder: &Placeholder, shape: Shape, stream: bool) -> syn::Result<TokenStream> {
     let at = placeholder.span;
     let call = Span::call_site().located_at(at);
     let mixed = Span::mixed_site().located_at(at);
-    // Only owned copies of typed arguments name the runtime here.
-    let mut located_private = None;
-    let mut params = Vec::new();
-    let mut values = Vec::new();
     let declared = placeholder.params.as_ref();
     let count = declared.map_or(1, Vec::len);
+    let mut args = Vec::with_capacity(count);
     for position in 0..count {
         let arg = format_ident!("arg{}", position, span = mixed);
-        match declared.and_then(|params| params[position].ty.as_ref()) {
-            Some(ty) => {
-                let private =
-                    located_private.get_or_insert_with(|| located_at(private.clone(), at));
-                let (_, param, value) = crate::callback::owned(ty, &arg, private)?;
-                params.push(quote_spanned!(call=> #arg: #param));
-                values.push(value);
+        let conversion = match declared.and_then(|params| params[position].ty.as_ref()) {
+            Some(ty) => Some(Conversion::new(ty)?),
+            None => None,
+        };
+        args.push((arg, conversion));
+    }
+    // Only owned copies of typed arguments name the runtime here.
+    let private = Private::located_at(at);
+    let value = |out: &mut TokenStream| {
+        let write = |out: &mut TokenStream, (arg, conversion): &(Ident, Option<Conversion>)| {
+            match conversion {
+                Some(conversion) => conversion.write_value(out, arg, &private),
+                None => arg.to_tokens(out),
             }
-            None => {
-                params.push(arg.to_token_stream());
-                values.push(arg.to_token_stream());
-            }
+        };
+        match (declared, args.as_slice()) {
+            (None, [one]) | (Some(_), [one]) => write(out, one),
+            // `(VALUE, ..,)`
+            _ => tokens::group_spanned(out, Delimiter::Parenthesis, call, |out| {
+                for arg in &args {
+                    write(out, arg);
+                    tokens::punct_spanned(out, ",", call);
+                }
+            }),
+        }
+    };
+
+    let mut out = TokenStream::new();
+    // `move |ARG: PARAM, ..|`
+    tokens::path_spanned(&mut out, "move", call);
+    tokens::punct_spanned(&mut out, "|", call);
+    for (position, (arg, conversion)) in args.iter().enumerate() {
+        if position > 0 {
+            tokens::punct_spanned(&mut out, ",", call);
+        }
+        arg.to_tokens(&mut out);
+        if let Some(conversion) = conversion {
+            tokens::punct_spanned(&mut out, ":", call);
+            conversion.write_param(&mut out);
         }
     }
-    let value = match (declared, values.len()) {
-        (None, _) | (Some(_), 1) => values.remove(0),
-        _ => quote_spanned!(call=> (#(#values,)*)),
+    tokens::punct_spanned(&mut out, "|", call);
+    // `(&RESOLVER).METHOD(VALUE)`: an inherent method called on an explicit `&`, the cheapest
+    // form for the type checker in a crate with many calls (a type-relative path like
+    // `Shared::settle(&r, v)` costs more); no trait in the user's scope can take the call over,
+    // since inherent methods win at the first step of method resolution, whose receiver type is
+    // already `&Shared<T>`.
+    let (holder, variant) = match (shape, placeholder.wrapper) {
+        (Shape::OkErr, Some((Wrapper::Ok, _))) => (Ident::new("ok", mixed), Some("Ok")),
+        (Shape::OkErr, _) => (Ident::new("err", mixed), Some("Err")),
+        (Shape::One, _) => (Ident::new("resolver", mixed), None),
     };
-    // An inherent method called on an explicit `&`: the cheapest form for the type checker in a
-    // crate with many calls (a type-relative path like `Shared::settle(&r, v)` costs more), and
-    // no trait in the user's scope can take the call over, since inherent methods win at the
-    // first step of method resolution, whose receiver type is already `&Shared<T>`.
-    let method = if stream {
-        Ident::new("send", call)
-    } else {
-        Ident::new("settle", call)
-    };
-    let settle = match (shape, placeholder.wrapper) {
-        (Shape::OkErr, Some((Wrapper::Ok, _))) => {
-            let ok = Ident::new("ok", mixed);
-            quote_spanned!(call=> (&*#ok).#method(::core::result::Result::Ok(#value)))
+    tokens::group_spanned(&mut out, Delimiter::Parenthesis, call, |out| {
+        tokens::punct_spanned(out, "&", call);
+        if variant.is_some() {
+            tokens::punct_spanned(out, "*", call);
         }
-        (Shape::OkErr, _) => {
-            let err = Ident::new("err", mixed);
-            quote_spanned!(call=> (&*#err).#method(::core::result::Result::Err(#value)))
-        }
-        (Shape::One, _) => {
-            let resolver = Ident::new("resolver", mixed);
-            quote_spanned!(call=> (&#resolver).#method(#value))
-        }
-    };
-    Ok(quote_spanned!(call=> move |#(#params),*| #settle))
-}
-
-/// `tokens`, resolved as they are but located at `span`.
-fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tree| {
-            if let TokenTree::Group(group) = &tree {
-                let mut inner = Group::new(group.delimiter(), located_at(group.stream(), span));
-                inner.set_span(group.span().located_at(span));
-                tree = TokenTree::Group(inner);
-            } else {
-                tree.set_span(tree.span().located_at(span));
+        holder.to_tokens(out);
+    });
+    tokens::punct_spanned(&mut out, ".", call);
+    tokens::path_spanned(&mut out, if stream { "send" } else { "settle" }, call);
+    tokens::group_spanned(
+        &mut out,
+        Delimiter::Parenthesis,
+        call,
+        |out| match variant {
+            // `::core::result::Result::Ok(VALUE)`
+            Some(variant) => {
+                tokens::path_spanned(out, "::core::result::Result", call);
+                tokens::path_spanned(out, &format!("::{variant}"), call);
+                tokens::group_spanned(out, Delimiter::Parenthesis, call, value);
             }
-            tree
-        })
-        .collect()
+            None => value(out),
+        },
+    );
+    Ok(out)
 }
 
 /// Collects placeholders in visiting order, and errors for placeholders where none may be.

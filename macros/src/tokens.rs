@@ -22,12 +22,25 @@ use quote::{ToTokens, TokenStreamExt};
 #[derive(Clone, Copy)]
 pub struct Private<'a> {
     krate: Option<&'a syn::Path>,
+    span: Span,
 }
 
 impl<'a> Private<'a> {
     /// The path for the `crate = ".."` option's value, if any.
     pub fn new(krate: Option<&'a syn::Path>) -> Self {
-        Private { krate }
+        Private {
+            krate,
+            span: Span::call_site(),
+        }
+    }
+
+    /// `::callback_async::__private`, resolved at the call site but located at `span`, so that
+    /// an error about what it names points there.
+    pub fn located_at(span: Span) -> Self {
+        Private {
+            krate: None,
+            span: Span::call_site().located_at(span),
+        }
     }
 }
 
@@ -35,9 +48,9 @@ impl ToTokens for Private<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         match self.krate {
             Some(path) => path.to_tokens(out),
-            None => self::path(out, "::callback_async"),
+            None => self::path_spanned(out, "::callback_async", self.span),
         }
-        self::path(out, "::__private");
+        self::path_spanned(out, "::__private", self.span);
     }
 }
 
@@ -95,6 +108,20 @@ pub fn group(out: &mut TokenStream, delimiter: Delimiter, inner: impl FnOnce(&mu
     let mut stream = TokenStream::new();
     inner(&mut stream);
     out.append(Group::new(delimiter, stream));
+}
+
+/// `group` as `quote_spanned!` writes it.
+pub fn group_spanned(
+    out: &mut TokenStream,
+    delimiter: Delimiter,
+    span: Span,
+    inner: impl FnOnce(&mut TokenStream),
+) {
+    let mut stream = TokenStream::new();
+    inner(&mut stream);
+    let mut group = Group::new(delimiter, stream);
+    group.set_span(span);
+    out.append(group);
 }
 
 /// The tokens that `write` writes, as a stream of their own.
