@@ -1015,30 +1015,28 @@ impl ToTokens for Closure<'_> {
             let slot = Ident::new("slot", mixed);
             params(out);
             match chosen.shape.kind {
-                // `PRIVATE::fill_cell(&slot, ORIGIN, || VALUE)`
-                Kind::Shared => settle(out, "::fill_cell", &|out| {
-                    borrow(out, &slot, false);
-                    tokens::punct(out, ",");
-                    origin(out);
-                    tokens::punct(out, ",");
-                    tokens::punct(out, "||");
-                    value.to_tokens(out);
-                }),
                 // `PRIVATE::fill_once(&mut slot, VALUE)`
                 Kind::Once => settle(out, "::fill_once", &|out| {
                     borrow(out, &slot, true);
                     tokens::punct(out, ",");
                     value.to_tokens(out);
                 }),
+                // `PRIVATE::fill_cell(&slot, ORIGIN, || VALUE)` or
                 // `PRIVATE::fill(&mut slot, ORIGIN, || VALUE)`
-                Kind::Mut => settle(out, "::fill", &|out| {
-                    borrow(out, &slot, true);
-                    tokens::punct(out, ",");
-                    origin(out);
-                    tokens::punct(out, ",");
-                    tokens::punct(out, "||");
-                    value.to_tokens(out);
-                }),
+                kind @ (Kind::Shared | Kind::Mut) => {
+                    let (path, mutable) = match kind {
+                        Kind::Shared => ("::fill_cell", false),
+                        _ => ("::fill", true),
+                    };
+                    settle(out, path, &|out| {
+                        borrow(out, &slot, mutable);
+                        tokens::punct(out, ",");
+                        origin(out);
+                        tokens::punct(out, ",");
+                        tokens::punct(out, "||");
+                        value.to_tokens(out);
+                    });
+                }
             }
             return;
         }
