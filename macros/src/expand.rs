@@ -18,8 +18,8 @@ use crate::function::{self, Function, Place};
 pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
     let (options, mut errors) = Options::parse(args);
     let output = match parse_target(input.clone()) {
-        Ok(Target::Fn(item)) => {
-            let place = if function::looks_associated(&item.sig) {
+        Ok(Target::Fn(mut item)) => {
+            let place = if function::looks_associated_mut(&mut item.sig) {
                 Place::Associated {
                     owner: None,
                     in_trait: false,

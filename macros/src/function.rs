@@ -73,19 +73,34 @@ pub struct Function<'a> {
 /// Whether a function is associated even though the attribute sits on it alone: it has a
 /// receiver or mentions `Self`.
 pub fn looks_associated(sig: &Signature) -> bool {
-    struct MentionsSelf(bool);
-    impl VisitMut for MentionsSelf {
-        fn visit_ident_mut(&mut self, ident: &mut Ident) {
-            self.0 |= ident == "Self";
-        }
-    }
-    if sig.receiver().is_some() {
-        return true;
-    }
-    let mut mentions = MentionsSelf(false);
     // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml); not the tokens, which would
     // also find `Self` in attributes' arguments and in macro calls.
-    mentions.visit_signature_mut(&mut sig.clone());
+    sig.receiver().is_some() || mentions_self(&mut sig.clone())
+}
+
+/// `looks_associated` for a signature the caller owns: no copy.
+pub fn looks_associated_mut(sig: &mut Signature) -> bool {
+    sig.receiver().is_some() || mentions_self(sig)
+}
+
+/// Whether `Self` starts a path (a type, `Self::Assoc`, `<Self as Trait>`, a bound) anywhere in
+/// the signature: the only places it can stand. Comparing an identifier's text costs a call into
+/// the compiler, so only the first segment of each path is compared.
+fn mentions_self(sig: &mut Signature) -> bool {
+    struct MentionsSelf(bool);
+    impl VisitMut for MentionsSelf {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            if !self.0 {
+                self.0 = path
+                    .segments
+                    .first()
+                    .is_some_and(|first| first.ident == "Self");
+                syn::visit_mut::visit_path_mut(self, path);
+            }
+        }
+    }
+    let mut mentions = MentionsSelf(false);
+    mentions.visit_signature_mut(sig);
     mentions.0
 }
 
