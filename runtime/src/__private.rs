@@ -14,7 +14,7 @@ use core::panic::Location;
 pub use crate::ffi::private as ffi;
 use crate::promise::{Name, Origin};
 use crate::resolver::send;
-pub use crate::sender::{Once, Shared};
+pub use crate::sender::{FirstCall, Once, Shared};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
@@ -49,9 +49,10 @@ pub fn promise_once_send<T: Send>(callback: Name) -> (Once<T>, Promise<T>) {
 /// threads (`promisify!`'s callbacks, which must fit any closure bound).
 #[inline]
 #[track_caller]
-pub fn promise_shared<T>(callback: Name) -> (Shared<T>, Promise<T>) {
-    let (once, promise) = promise_once(callback);
-    (Shared::new(once), promise)
+pub fn promise_shared<T>(callback: Name) -> (FirstCall<T>, Promise<T>) {
+    let origin = Origin::Callback(callback, Location::caller());
+    let (sender, promise) = Promise::with_sender(origin);
+    (FirstCall::new(sender, origin), promise)
 }
 
 /// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call

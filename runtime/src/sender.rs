@@ -121,11 +121,57 @@ impl<T> Shared<T> {
     }
 }
 
+/// The sending half behind a `promisify!` callback, which must fit an `Fn` bound (the macro
+/// cannot see which closure trait the API asks for): the first call takes the channel's sender
+/// with one atomic swap. Leaner than a [`Shared`] around a [`Once`]: no fallback to keep
+/// (`promisify!` has no `dropped = ..`), so nothing to test or clear but the swap.
+pub struct FirstCall<T> {
+    sender: TakeOnce<cell::Sender<T>>,
+    #[cfg(feature = "tracing")]
+    origin: Origin,
+}
+
+impl<T> FirstCall<T> {
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    #[inline]
+    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
+        FirstCall {
+            sender: TakeOnce::new(sender),
+            #[cfg(feature = "tracing")]
+            origin,
+        }
+    }
+
+    /// Settles, if no call settled before; later calls are ignored.
+    #[inline]
+    pub fn settle(&self, value: T) {
+        if let Some(sender) = self.sender.take() {
+            send(Some(sender), value);
+        } else {
+            #[cfg(feature = "tracing")]
+            crate::trace::called_again(&self.origin);
+        }
+    }
+}
+
+/// Dropped uncalled, the sender closes the channel (`TakeOnce`'s drop), and the promise reads as
+/// dropped; this only reports it.
+#[cfg(feature = "tracing")]
+impl<T> Drop for FirstCall<T> {
+    fn drop(&mut self) {
+        if !self.sender.is_taken() {
+            crate::trace::dropped_uncalled(&self.origin);
+        }
+    }
+}
+
 /// A value that exactly one of several threads can take, with one atomic swap: a minimal
 /// replacement for `Mutex<Option<T>>` where the only operation is "take it if nobody did".
 pub(crate) struct TakeOnce<T> {
     taken: AtomicBool,
-    value: UnsafeCell<Option<T>>,
+    /// Whether this still holds a value is `taken`'s to say: no `Option` to test and clear on top
+    /// of the swap that already decided it.
+    value: UnsafeCell<ManuallyDrop<T>>,
 }
 
 // SAFETY: `take` hands the value to exactly one thread (the one whose swap saw `false`), so the
@@ -136,11 +182,12 @@ impl<T> TakeOnce<T> {
     pub(crate) fn new(value: T) -> Self {
         TakeOnce {
             taken: AtomicBool::new(false),
-            value: UnsafeCell::new(Some(value)),
+            value: UnsafeCell::new(ManuallyDrop::new(value)),
         }
     }
 
     /// The value, for the first caller only.
+    #[inline]
     pub(crate) fn take(&self) -> Option<T> {
         // Acquire pairs with nothing written later (the value was written before `self` was
         // shared), but keeps the read below after the swap that grants it.
@@ -148,9 +195,31 @@ impl<T> TakeOnce<T> {
             return None;
         }
         // SAFETY: only the one caller whose swap returned `false` gets here, once, and the only
-        // other access to `value` is its drop, which needs `&mut self`; so this access is
-        // exclusive, and the pointer is valid because `self` is borrowed.
-        self.value.with_mut(|value| unsafe { (*value).take() })
+        // other access to `value` is `drop`, which needs `&mut self` and skips a taken value; so
+        // this access is exclusive, the value is still there, and it is never read again.
+        Some(
+            self.value
+                .with_mut(|value| unsafe { ManuallyDrop::take(&mut *value) }),
+        )
+    }
+
+    /// Whether a caller took the value (`&mut self`: no caller can be taking it now).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn is_taken(&mut self) -> bool {
+        // `&mut self`: every `take` happened before this, so a relaxed load sees its swap.
+        self.taken.load(Ordering::Relaxed)
+    }
+}
+
+impl<T> Drop for TakeOnce<T> {
+    #[inline]
+    fn drop(&mut self) {
+        if !self.is_taken() {
+            // SAFETY: not taken, so the value is still there; `&mut self` makes this the last
+            // access.
+            self.value
+                .with_mut(|value| unsafe { ManuallyDrop::drop(&mut *value) });
+        }
     }
 }
 
