@@ -1,6 +1,6 @@
 //! `#[callback_async]` on each kind of item it accepts.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{
     Attribute, ForeignItem, ImplItem, Item, ItemForeignMod, ItemImpl, ItemTrait, TraitItem,
@@ -101,13 +101,13 @@ struct FnHead {
     sig: syn::Signature,
 }
 
+/// Everything of a function item before its body (the body is split off beforehand).
 impl Parse for FnHead {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis = input.parse()?;
         let sig = input.parse()?;
-        let body: proc_macro2::Group = input.parse()?;
-        if body.delimiter() != proc_macro2::Delimiter::Brace || !input.is_empty() {
+        if !input.is_empty() {
             return Err(input.error("expected a function body"));
         }
         Ok(FnHead { attrs, vis, sig })
@@ -115,8 +115,16 @@ impl Parse for FnHead {
 }
 
 fn parse_target(input: TokenStream) -> syn::Result<Target> {
-    if let Ok(head) = syn::parse2::<FnHead>(input.clone()) {
-        return Ok(Target::Fn(head));
+    // The body is never looked at: parsing the item without it spares syn a walk through every
+    // token of the body, which in a long function is most of the item.
+    let mut trees: Vec<TokenTree> = input.clone().into_iter().collect();
+    if let Some(TokenTree::Group(body)) = trees.last() {
+        if body.delimiter() == Delimiter::Brace {
+            trees.pop();
+            if let Ok(head) = syn::parse2::<FnHead>(trees.into_iter().collect()) {
+                return Ok(Target::Fn(head));
+            }
+        }
     }
     match syn::parse2::<Item>(input.clone()) {
         Ok(Item::Fn(item)) => Ok(Target::Fn(FnHead {
