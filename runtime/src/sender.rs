@@ -204,7 +204,6 @@ impl<T> TakeOnce<T> {
     }
 
     /// Whether a caller took the value (`&mut self`: no caller can be taking it now).
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) fn is_taken(&mut self) -> bool {
         // `&mut self`: every `take` happened before this, so a relaxed load sees its swap.
         self.taken.load(Ordering::Relaxed)
