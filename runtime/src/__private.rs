@@ -13,7 +13,6 @@ use core::panic::Location;
 
 pub use crate::ffi::private as ffi;
 use crate::promise::{Name, Origin};
-use crate::resolver::send;
 pub use crate::sender::{FirstCall, Once, Shared};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
@@ -193,71 +192,5 @@ impl<R, P> FinishWithValue<R, P> {
             Some(pair) => pair,
             None => unreachable!("`promisify!` finishes its result once"),
         }
-    }
-}
-
-/// How a generated callback settles its promise, one method per closure kind, so that an
-/// `FnOnce` or `FnMut` callback never pays for the lock that an `Fn` callback needs.
-pub trait Settle<T> {
-    /// From an `FnOnce` callback, which owns the resolver.
-    fn settle_once(self, value: T);
-    /// From an `FnMut` callback: exclusive access, no lock.
-    fn settle_mut(&mut self, value: T);
-    /// From an `Fn` callback, which may be called from several threads at once.
-    fn settle(&self, value: T);
-}
-
-impl<T> Settle<T> for Resolver<T> {
-    #[inline]
-    fn settle_once(mut self, value: T) {
-        send(self.take_owned(), value);
-    }
-
-    #[inline]
-    fn settle_mut(&mut self, value: T) {
-        let sender = self.take_owned();
-        if sender.is_none() {
-            self.called_again();
-        }
-        send(sender, value);
-    }
-
-    #[inline]
-    fn settle(&self, value: T) {
-        self.resolve(value);
-    }
-}
-
-impl<T> Settle<T> for Shared<T> {
-    #[inline]
-    fn settle_once(self, value: T) {
-        Shared::settle(&self, value);
-    }
-
-    #[inline]
-    fn settle_mut(&mut self, value: T) {
-        Shared::settle(self, value);
-    }
-
-    #[inline]
-    fn settle(&self, value: T) {
-        Shared::settle(self, value);
-    }
-}
-
-impl<T> Settle<T> for StreamSender<T> {
-    #[inline]
-    fn settle_once(self, value: T) {
-        self.send(value);
-    }
-
-    #[inline]
-    fn settle_mut(&mut self, value: T) {
-        self.send(value);
-    }
-
-    #[inline]
-    fn settle(&self, value: T) {
-        self.send(value);
     }
 }

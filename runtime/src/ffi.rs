@@ -451,7 +451,6 @@ pub mod private {
     use std::thread;
 
     use super::{CPromise, CReturn, CStream, Registration};
-    use crate::__private::Settle;
     use crate::{Resolver, StreamSender};
 
     /// Where a C callback hands its values: a promise's resolver or a stream's sender.
@@ -470,11 +469,11 @@ pub mod private {
 
         #[inline]
         fn deliver(&self, value: T) {
-            self.0.settle(Ok(value));
+            self.0.resolve(Ok(value));
         }
 
         fn panicked(&self, payload: Box<dyn Any + Send>) {
-            self.0.settle(Err(payload));
+            self.0.resolve(Err(payload));
         }
     }
 

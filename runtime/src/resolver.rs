@@ -63,6 +63,7 @@ impl<T> Resolver<T> {
             .take()
     }
 
+    #[cfg(feature = "tracing")]
     pub(crate) fn take_owned(&mut self) -> Option<cell::Sender<T>> {
         self.sender
             .get_mut()
