@@ -1,17 +1,7 @@
 //! Procedural macros of [`callback-async`](https://docs.rs/callback-async). Depend on that crate,
-//! which re-exports them and holds the runtime their expansions use.
+//! which re-exports them and holds the runtime their expansions use. This crate is a thin shell:
+//! the expansions are written in `callback-async-macros-core`, a plain library.
 #![deny(missing_docs)]
-
-mod args;
-mod c_function;
-mod callback;
-mod callbackify;
-mod expand;
-mod ffi;
-mod function;
-mod generics;
-mod promisify;
-mod tokens;
 
 use proc_macro::TokenStream;
 
@@ -19,24 +9,20 @@ use proc_macro::TokenStream;
 /// of `callback_async::callback_async`.
 #[proc_macro_attribute]
 pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::callback_async(args.into(), input.into()).into()
+    callback_async_macros_core::callback_async(args.into(), input.into()).into()
 }
 
-/// Wraps one call of a callback API, with `_` where the callback goes, in a promise (or a stream).
-/// See the documentation of `callback_async::promisify`.
+/// `promisify!` as `callback_async::promisify!` forwards it, with the runtime's `$crate` first in
+/// brackets: see the documentation of `callback_async::promisify`.
+#[doc(hidden)]
 #[proc_macro]
-pub fn promisify(input: TokenStream) -> TokenStream {
-    promisify::promisify(input.into()).into()
+pub fn promisify_forwarded(input: TokenStream) -> TokenStream {
+    callback_async_macros_core::promisify_forwarded(input.into()).into()
 }
 
 /// Generates the callback version of an `async fn`, for legacy callers. See the documentation of
 /// `callback_async::callbackify`.
 #[proc_macro_attribute]
 pub fn callbackify(args: TokenStream, input: TokenStream) -> TokenStream {
-    callbackify::callbackify(args.into(), input.into()).into()
+    callback_async_macros_core::callbackify(args.into(), input.into()).into()
 }
-
-#[cfg(test)]
-mod fuzz;
-#[cfg(test)]
-mod snapshots;

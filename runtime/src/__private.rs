@@ -1,4 +1,5 @@
-//! What expansions of `#[callback_async]` and `promisify!` name; not a public API.
+//! What expansions of `#[callback_async]`, `promisify!` and `#[callbackify]` name, and the only
+//! path they name in this crate; not a public API.
 
 pub use core::cell::OnceCell;
 
@@ -12,6 +13,8 @@ pub use std::vec::Vec;
 use core::panic::Location;
 
 pub use crate::ffi::private as ffi;
+pub use crate::ffi::{CPromise, CStream, Registration};
+pub use callback_async_macros::promisify_forwarded;
 use crate::promise::{Name, Origin};
 pub use crate::sender::{FirstCall, Once, Shared};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};

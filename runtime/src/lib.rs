@@ -171,8 +171,16 @@ pub use stream::{CallbackStream, StreamSender, stream_channel, stream_channel_bo
 #[doc = include_str!("docs/callback_async.md")]
 pub use callback_async_macros::callback_async;
 
+// A `macro_rules!` in front of the proc macro, so that the expansion can name the runtime by
+// `$crate`: it then works through any crate that re-exports this one (tokio's `select!` forwards
+// the same way).
 #[doc = include_str!("docs/promisify.md")]
-pub use callback_async_macros::promisify;
+#[macro_export]
+macro_rules! promisify {
+    ($($input:tt)*) => {
+        $crate::__private::promisify_forwarded!([$crate] $($input)*)
+    };
+}
 
 #[doc = include_str!("docs/callbackify.md")]
 pub use callback_async_macros::callbackify;

@@ -20,7 +20,7 @@ unsafe extern "C" {
 #[track_caller]
 pub unsafe fn exec_stream(
     db: *mut sqlite3,
-) -> (c_int, ::callback_async::ffi::CStream<(c_int, i64)>) {
+) -> (c_int, ::callback_async::__private::CStream<(c_int, i64)>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -74,7 +74,7 @@ pub unsafe fn exec_stream(
 unsafe fn pthread_create_async(
     thread: *mut pthread_t,
     attr: *const c_void,
-) -> (c_int, ::callback_async::ffi::CPromise<ThreadId>) {
+) -> (c_int, ::callback_async::__private::CPromise<ThreadId>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -130,7 +130,10 @@ impl Timer {
     /// The contract of [`Self::schedule`] for its other arguments, and: C calls the callback only before it calls the destroy notify, which it calls once. See `callback_async::ffi`.
     #[inline]
     #[track_caller]
-    unsafe fn schedule_async(&self, ms: u32) -> ::callback_async::ffi::CPromise<()> {
+    unsafe fn schedule_async(
+        &self,
+        ms: u32,
+    ) -> ::callback_async::__private::CPromise<()> {
         {
             #[allow(clippy::too_many_arguments)]
             extern "C" fn callback_async_trampoline<D>(arg0: *mut ::core::ffi::c_void)

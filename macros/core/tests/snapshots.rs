@@ -1,4 +1,4 @@
-//! Expansion snapshots: `tests/expand/NAME.rs` holds items under `#[callback_async(..)]` and
+//! Expansion snapshots: `tests/expand/NAME.rs` (at the workspace root) holds items under `#[callback_async(..)]` and
 //! functions that call `promisify!(..)`; `NAME.expanded.rs` is what they expand to, rendered with
 //! prettyplease so that a reviewer can read each form's output.
 //! `CALLBACK_ASYNC_SNAPSHOTS=overwrite` rewrites the snapshots.
@@ -36,7 +36,7 @@ fn expand_file(source: &str) -> String {
             syn::Meta::List(list) => list.tokens,
             _ => proc_macro2::TokenStream::new(),
         };
-        let expanded = crate::expand::callback_async(args, item.into_token_stream());
+        let expanded = callback_async_macros_core::callback_async(args, item.into_token_stream());
         let expanded: File = syn::parse2(expanded).expect("expansion parses as items");
         items.extend(expanded.items);
     }
@@ -54,7 +54,7 @@ impl Promisify {
         if name.ident != "promisify" {
             return None;
         }
-        let expanded = crate::promisify::promisify(mac.tokens.clone());
+        let expanded = callback_async_macros_core::promisify(mac.tokens.clone());
         Some(syn::parse2(expanded).expect("`promisify!` expands to an expression"))
     }
 }
@@ -81,7 +81,7 @@ impl VisitMut for Promisify {
 
 #[test]
 fn expansion_snapshots() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/expand");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/expand");
     let overwrite = std::env::var_os("CALLBACK_ASYNC_SNAPSHOTS").is_some_and(|v| v == "overwrite");
     let mut inputs: Vec<_> = fs::read_dir(&dir)
         .expect("tests/expand exists")

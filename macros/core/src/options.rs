@@ -1,8 +1,11 @@
-//! The options of `#[callback_async(...)]`.
+//! One parser for the options of every macro: `#[callback_async(..)]`'s and `#[callbackify(..)]`'s.
+//! Each bad option is reported and skipped, so that the options that did parse still apply.
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Ident, LitStr, Path, Token, Type};
+
+use crate::error::Errors;
 
 mod kw {
     syn::custom_keyword!(callback);
@@ -14,6 +17,7 @@ mod kw {
     syn::custom_keyword!(cancel);
     syn::custom_keyword!(deprecate);
     syn::custom_keyword!(output);
+    syn::custom_keyword!(spawn);
 }
 
 /// An option as written, with the span of its key for error messages.
@@ -49,31 +53,47 @@ pub struct CArgument {
     pub value: Expr,
 }
 
-impl Options {
-    /// Parses the attribute's arguments, collecting one error per bad option rather than
-    /// stopping at the first, so that the options that did parse still apply.
-    pub fn parse(args: TokenStream) -> (Options, Option<syn::Error>) {
-        let mut options = Options::default();
-        let mut errors: Option<syn::Error> = None;
-        let parser = |input: ParseStream| {
-            while !input.is_empty() {
-                if let Err(error) = options.parse_one(input) {
-                    push(&mut errors, error);
+/// Options of `#[callbackify(..)]`.
+#[derive(Default)]
+pub struct CallbackifyOptions {
+    pub spawn: Option<Spanned<Expr>>,
+    pub krate: Option<Spanned<Path>>,
+}
+
+/// Calls `one` for each comma-separated option of `args`. An option that fails is reported and
+/// skipped up to the next comma.
+fn parse_each(
+    args: TokenStream,
+    errors: &mut Errors,
+    mut one: impl FnMut(ParseStream) -> syn::Result<()>,
+) {
+    let parser = |input: ParseStream| {
+        while !input.is_empty() {
+            if let Err(error) = one(input) {
+                errors.push(error);
+                skip_to_comma(input);
+            }
+            if !input.is_empty() {
+                if let Err(error) = input.parse::<Token![,]>() {
+                    errors.push(error);
                     skip_to_comma(input);
-                }
-                if !input.is_empty() {
-                    if let Err(error) = input.parse::<Token![,]>() {
-                        push(&mut errors, error);
-                        skip_to_comma(input);
-                        let _ = input.parse::<Option<Token![,]>>();
-                    }
+                    let _ = input.parse::<Option<Token![,]>>();
                 }
             }
-            Ok(())
-        };
-        if let Err(error) = parser.parse2(args) {
-            push(&mut errors, error);
         }
+        Ok(())
+    };
+    if let Err(error) = parser.parse2(args) {
+        errors.push(error);
+    }
+}
+
+impl Options {
+    /// Parses the attribute's arguments, with one error per bad option.
+    pub fn parse(args: TokenStream) -> (Options, Errors) {
+        let mut options = Options::default();
+        let mut errors = Errors::new();
+        parse_each(args, &mut errors, |input| options.parse_one(input));
         (options, errors)
     }
 
@@ -94,70 +114,34 @@ impl Options {
         let lookahead = input.lookahead1();
         if lookahead.peek(kw::callback) {
             let key = input.parse::<kw::callback>()?.span;
-            let value = value(input, key, "callback", parameter)?;
-            set(&mut self.callback, key, "callback", value)
+            set(&mut self.callback, key, "callback", value(input, key, "callback", parameter)?)
         } else if lookahead.peek(kw::ok) {
             let key = input.parse::<kw::ok>()?.span;
-            let value = value(input, key, "ok", parameter)?;
-            set(&mut self.ok, key, "ok", value)
+            set(&mut self.ok, key, "ok", value(input, key, "ok", parameter)?)
         } else if lookahead.peek(kw::err) {
             let key = input.parse::<kw::err>()?.span;
-            let value = value(input, key, "err", parameter)?;
-            set(&mut self.err, key, "err", value)
+            set(&mut self.err, key, "err", value(input, key, "err", parameter)?)
         } else if lookahead.peek(kw::name) {
             let key = input.parse::<kw::name>()?.span;
-            let value = value(input, key, "name", |input| {
-                let lit: LitStr = input.parse()?;
-                lit.parse::<Ident>().map_err(|_| {
-                    syn::Error::new(
-                        lit.span(),
-                        "`name` must be a function name, like \"fetch_later\"",
-                    )
-                })
-            })?;
-            set(&mut self.name, key, "name", value)
+            set(&mut self.name, key, "name", value(input, key, "name", function_name)?)
         } else if lookahead.peek(Token![crate]) {
             let key = input.parse::<Token![crate]>()?.span;
-            let value = value(input, key, "crate", |input| {
-                let lit: LitStr = input.parse()?;
-                lit.parse_with(Path::parse_mod_style).map_err(|_| {
-                    syn::Error::new(
-                        lit.span(),
-                        "`crate` must be a path, like \"::my_callback_async\"",
-                    )
-                })
-            })?;
-            set(&mut self.krate, key, "crate", value)
+            set(&mut self.krate, key, "crate", value(input, key, "crate", crate_path)?)
         } else if lookahead.peek(kw::dropped) {
             let key = input.parse::<kw::dropped>()?.span;
-            let value = value(input, key, "dropped", |input| input.parse())?;
-            set(&mut self.dropped, key, "dropped", value)
+            set(&mut self.dropped, key, "dropped", value(input, key, "dropped", |input| input.parse())?)
         } else if lookahead.peek(kw::stream) {
             let key = input.parse::<kw::stream>()?.span;
-            if input.peek(Token![=]) {
-                return Err(syn::Error::new(
-                    key,
-                    "`stream` takes no value: write `stream`",
-                ));
-            }
-            set(&mut self.stream, key, "stream", ())
+            set(&mut self.stream, key, "stream", flag(input, key, "stream")?)
         } else if lookahead.peek(kw::deprecate) {
             let key = input.parse::<kw::deprecate>()?.span;
-            if input.peek(Token![=]) {
-                return Err(syn::Error::new(
-                    key,
-                    "`deprecate` takes no value: write `deprecate`",
-                ));
-            }
-            set(&mut self.deprecate, key, "deprecate", ())
+            set(&mut self.deprecate, key, "deprecate", flag(input, key, "deprecate")?)
         } else if lookahead.peek(kw::cancel) {
             let key = input.parse::<kw::cancel>()?.span;
-            let value = value(input, key, "cancel", |input| input.parse())?;
-            set(&mut self.cancel, key, "cancel", value)
+            set(&mut self.cancel, key, "cancel", value(input, key, "cancel", |input| input.parse())?)
         } else if lookahead.peek(kw::output) {
             let key = input.parse::<kw::output>()?.span;
-            let value = value(input, key, "output", |input| input.parse())?;
-            set(&mut self.output, key, "output", value)
+            set(&mut self.output, key, "output", value(input, key, "output", |input| input.parse())?)
         } else {
             Err(lookahead.error())
         }
@@ -181,6 +165,27 @@ impl Options {
     }
 }
 
+impl CallbackifyOptions {
+    /// Parses `#[callbackify(..)]`'s arguments, with one error per bad option.
+    pub fn parse(args: TokenStream, errors: &mut Errors) -> CallbackifyOptions {
+        let mut options = CallbackifyOptions::default();
+        parse_each(args, errors, |input| {
+            let lookahead = input.lookahead1();
+            if lookahead.peek(kw::spawn) {
+                let key = input.parse::<kw::spawn>()?.span;
+                let spawn = value(input, key, "spawn", |input| input.parse())?;
+                set(&mut options.spawn, key, "spawn", spawn)
+            } else if lookahead.peek(Token![crate]) {
+                let key = input.parse::<Token![crate]>()?.span;
+                set(&mut options.krate, key, "crate", value(input, key, "crate", crate_path)?)
+            } else {
+                Err(lookahead.error())
+            }
+        });
+        options
+    }
+}
+
 /// Parses `= VALUE` after the key `name`, or explains what value it takes.
 fn value<T>(
     input: ParseStream,
@@ -195,6 +200,7 @@ fn value<T>(
             "crate" => "a string, as in `crate = \"::my_runtime\"`",
             "cancel" => "a path or a closure, as in `cancel = |handle| handle.abort()`",
             "output" => "a type, as in `output = Vec<u8>`",
+            "spawn" => "an expression, as in `spawn = tokio::spawn`",
             _ => "an expression, as in `dropped = Err(Error::Cancelled)`",
         };
         return Err(syn::Error::new(
@@ -204,6 +210,17 @@ fn value<T>(
     }
     input.parse::<Token![=]>()?;
     value(input)
+}
+
+/// A key that takes no value.
+fn flag(input: ParseStream, key: Span, name: &str) -> syn::Result<()> {
+    if input.peek(Token![=]) {
+        return Err(syn::Error::new(
+            key,
+            format!("`{name}` takes no value: write `{name}`"),
+        ));
+    }
+    Ok(())
 }
 
 fn parameter(input: ParseStream) -> syn::Result<Ident> {
@@ -218,6 +235,26 @@ fn parameter(input: ParseStream) -> syn::Result<Ident> {
         ));
     }
     input.parse()
+}
+
+fn function_name(input: ParseStream) -> syn::Result<Ident> {
+    let lit: LitStr = input.parse()?;
+    lit.parse::<Ident>().map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            "`name` must be a function name, like \"fetch_later\"",
+        )
+    })
+}
+
+fn crate_path(input: ParseStream) -> syn::Result<Path> {
+    let lit: LitStr = input.parse()?;
+    lit.parse_with(Path::parse_mod_style).map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            "`crate` must be a path, like \"::my_callback_async\"",
+        )
+    })
 }
 
 fn set<T>(slot: &mut Option<Spanned<T>>, key: Span, name: &str, value: T) -> syn::Result<()> {
@@ -239,12 +276,4 @@ fn skip_to_comma(input: ParseStream) {
         }
         Ok(((), rest))
     });
-}
-
-/// Adds `error` to the collected ones.
-pub fn push(errors: &mut Option<syn::Error>, error: syn::Error) {
-    match errors {
-        Some(existing) => existing.combine(error),
-        None => *errors = Some(error),
-    }
 }

@@ -1208,7 +1208,7 @@ fn promisify_input() -> impl Strategy<Value = String> {
 /// inside the input.
 fn check_promisify(input: &Source, tally: &Tally) -> Result<(), TestCaseError> {
     let tokens = input.tokens.clone();
-    let output = no_panic("promisify!", || crate::promisify::promisify(tokens))?;
+    let output = no_panic("promisify!", || callback_async_macros_core::promisify(tokens))?;
     let messages = check_errors(&output, &[input])?;
     if let Err(error) = syn::parse2::<syn::Expr>(output.clone()) {
         return Err(TestCaseError::fail(format!(
@@ -1321,7 +1321,7 @@ fn callbackify_case() -> impl Strategy<Value = (String, String)> {
 fn attribute_case(args: &Source, item: &Source, tally: &Tally) -> Result<(), TestCaseError> {
     let (args_tokens, item_tokens) = (args.tokens.clone(), item.tokens.clone());
     let output = no_panic("#[callback_async]", || {
-        crate::expand::callback_async(args_tokens, item_tokens)
+        callback_async_macros_core::callback_async(args_tokens, item_tokens)
     })?;
     check_items(&output, args, item, tally)
 }
@@ -1390,7 +1390,7 @@ fn generated_and_mutated_callbackify_items() {
             let item = Source::parse(&item)?.mutated(&mutations);
             let (args_tokens, item_tokens) = (args.tokens.clone(), item.tokens.clone());
             let output = no_panic("#[callbackify]", || {
-                crate::callbackify::callbackify(args_tokens, item_tokens)
+                callback_async_macros_core::callbackify(args_tokens, item_tokens)
             })?;
             check_items(&output, &args, &item, tally)
         },
@@ -1423,7 +1423,7 @@ fn mutations_keep_the_input_spans() {
     all(mutated.tokens.clone(), &mut spans);
     assert_eq!(count(&mutated.tokens), count(&one.tokens) + 2);
     assert!(spans.iter().all(|span| one.contains(*span)));
-    let output = crate::expand::callback_async(TokenStream::new(), "struct S;".parse().unwrap());
+    let output = callback_async_macros_core::callback_async(TokenStream::new(), "struct S;".parse().unwrap());
     let mut errors = Vec::new();
     compile_errors(output, &mut errors);
     assert_eq!(errors.len(), 1, "one error for a struct");
@@ -1439,7 +1439,7 @@ fn inner_attributes_stay_in_the_body() {
         "{ #![cfg(all())] done(1) }",
     ] {
         let item = format!("fn fetch(done: impl FnOnce(u8)) {body}");
-        let output = crate::expand::callback_async(TokenStream::new(), item.parse().unwrap());
+        let output = callback_async_macros_core::callback_async(TokenStream::new(), item.parse().unwrap());
         if let Err(error) = syn::parse2::<syn::File>(output.clone()) {
             panic!("{item}: {error}: {output}");
         }
@@ -1453,7 +1453,7 @@ fn callbackify_keeps_inner_attributes_in_the_body_and_takes_trailing_commas() {
         "async fn fetch(x: u8) -> u8 { #![cfg(all())] x }",
         "async fn fetch<T,>(x: T) -> T where T: Send, { x }",
     ] {
-        let output = crate::callbackify::callbackify(TokenStream::new(), item.parse().unwrap());
+        let output = callback_async_macros_core::callbackify(TokenStream::new(), item.parse().unwrap());
         if let Err(error) = syn::parse2::<syn::File>(output.clone()) {
             panic!("{item}: {error}: {output}");
         }

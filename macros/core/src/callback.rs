@@ -1,16 +1,12 @@
-//! Finding the callback parameter of a signature and deriving the promise's value from it.
+//! Finding the callback parameter of a signature and classifying it: which closure trait, which
+//! form, which bounds. What its arguments become is `owned`'s job.
 
-use proc_macro2::{Delimiter, Span, TokenStream};
-use quote::{ToTokens, TokenStreamExt, format_ident};
-use syn::spanned::Spanned as _;
-use syn::visit_mut::VisitMut;
 use syn::{
-    FnArg, GenericArgument, Generics, Ident, Lifetime, Pat, PathArguments, ReturnType, Signature,
-    TraitBound, Type, TypeParamBound, WherePredicate,
+    FnArg, GenericArgument, Generics, Ident, Pat, PathArguments, ReturnType, Signature, TraitBound,
+    Type, TypeParamBound, WherePredicate,
 };
 
-use crate::args::Options;
-use crate::tokens::{self, Private};
+use crate::options::Options;
 
 /// Which closure trait the legacy function asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,13 +29,13 @@ pub enum Form {
 
 /// A parameter whose type is one of the callback forms.
 #[derive(Clone)]
-pub struct Shape {
+pub struct Shape<'a> {
     pub kind: Kind,
     pub form: Form,
     /// The argument types of the callback, as written.
-    pub inputs: Vec<Type>,
+    pub inputs: Vec<&'a Type>,
     /// `Some` when the callback returns something other than `()`: then it is an ordinary argument.
-    pub output: Option<Type>,
+    pub output: Option<&'a Type>,
     /// `Send` or `Sync` among the bounds: the value must then be `Send`.
     pub needs_send: bool,
     pub needs_sync: bool,
@@ -47,13 +43,13 @@ pub struct Shape {
     /// Any lifetime among the bounds (`'static`, `'a`): the callback may outlive the call.
     pub lifetime_bound: bool,
     /// Bounds besides the closure trait and `Send`, `Sync`, `Unpin` or a lifetime.
-    pub unsupported: Vec<TraitBound>,
+    pub unsupported: Vec<&'a TraitBound>,
 }
 
 // Built once per parameter at expansion time: boxing would buy nothing.
 #[allow(clippy::large_enum_variant)]
-enum Classified {
-    Callback(Shape),
+enum ParamRole<'a> {
+    Callback(Shape<'a>),
     /// A callback that the async version cannot provide (a `fn` pointer, a borrowed closure).
     Rejected(syn::Error),
     Ordinary,
@@ -61,23 +57,23 @@ enum Classified {
 
 /// The callback parameter chosen in a signature.
 #[derive(Clone)]
-pub struct Chosen {
+pub struct Chosen<'a> {
     /// Its position in `sig.inputs`.
     pub index: usize,
-    pub shape: Shape,
+    pub shape: Shape<'a>,
 }
 
 /// What the async version settles its promise with.
 #[allow(clippy::large_enum_variant)]
-pub enum Selection {
-    One(Chosen),
+pub enum Selection<'a> {
+    One(Chosen<'a>),
     /// `#[callback_async(ok = .., err = ..)]`: the value is `Result<ok's, err's>`.
-    OkErr(Chosen, Chosen),
+    OkErr(Chosen<'a>, Chosen<'a>),
 }
 
 const FN_TRAITS: [&str; 3] = ["FnOnce", "FnMut", "Fn"];
 
-fn strip(ty: &Type) -> &Type {
+pub fn strip(ty: &Type) -> &Type {
     match ty {
         Type::Group(group) => strip(&group.elem),
         Type::Paren(paren) => strip(&paren.elem),
@@ -96,7 +92,7 @@ pub fn param_name(arg: &FnArg) -> Option<&Ident> {
     }
 }
 
-fn classify(ty: &Type, generics: &Generics) -> Classified {
+fn classify<'a>(ty: &'a Type, generics: &'a Generics) -> ParamRole<'a> {
     match strip(ty) {
         Type::ImplTrait(imp) => shape(imp.bounds.iter(), Form::ImplTrait),
         Type::Path(path) if path.qself.is_none() => {
@@ -112,11 +108,11 @@ fn classify(ty: &Type, generics: &Generics) -> Classified {
             }
             match boxed_trait_object(&path.path) {
                 Some(bounds) => shape(bounds.iter(), Form::BoxDyn),
-                None => Classified::Ordinary,
+                None => ParamRole::Ordinary,
             }
         }
         Type::FnPtr(ptr) if returns_unit(&ptr.output) => {
-            Classified::Rejected(syn::Error::new_spanned(
+            ParamRole::Rejected(syn::Error::new_spanned(
                 ty,
                 "a `fn` pointer cannot be the callback: it cannot carry the state that settles the \
              promise; make the legacy function take `impl FnOnce(..)`, a type parameter bounded by \
@@ -124,14 +120,14 @@ fn classify(ty: &Type, generics: &Generics) -> Classified {
             ))
         }
         Type::Reference(reference) if is_closure(&reference.elem, generics) => {
-            Classified::Rejected(syn::Error::new_spanned(
+            ParamRole::Rejected(syn::Error::new_spanned(
                 ty,
                 "a borrowed callback (`&dyn Fn`, `&mut dyn FnMut`, `&impl Fn`) cannot be the \
                  callback: it must not outlive the call, but the promise outlives it; take it by \
                  value (`impl FnOnce(..)`, `Box<dyn FnOnce(..)>`) instead",
             ))
         }
-        _ => Classified::Ordinary,
+        _ => ParamRole::Ordinary,
     }
 }
 
@@ -227,7 +223,7 @@ fn fn_trait(bound: &TypeParamBound) -> Option<(Kind, &syn::ParenthesizedGenericA
     }
 }
 
-fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> Classified {
+fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> ParamRole<'a> {
     let mut found = None;
     let mut needs_send = false;
     let mut needs_sync = false;
@@ -256,24 +252,24 @@ fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> Cl
                         needs_sync = true;
                     }
                     "Unpin" | "Sized" => {}
-                    _ => unsupported.push(trait_bound.clone()),
+                    _ => unsupported.push(trait_bound),
                 }
             }
             _ => {}
         }
     }
     let Some((kind, args)) = found else {
-        return Classified::Ordinary;
+        return ParamRole::Ordinary;
     };
     let output = match &args.output {
         output if returns_unit(output) => None,
-        ReturnType::Type(_, ty) => Some((**ty).clone()),
+        ReturnType::Type(_, ty) => Some(&**ty),
         ReturnType::Default => None,
     };
-    Classified::Callback(Shape {
+    ParamRole::Callback(Shape {
         kind,
         form,
-        inputs: args.inputs.iter().map(|arg| arg.ty.clone()).collect(),
+        inputs: args.inputs.iter().map(|arg| &arg.ty).collect(),
         output,
         needs_send,
         needs_sync,
@@ -294,17 +290,17 @@ fn typed_inputs(sig: &Signature) -> impl Iterator<Item = (usize, &syn::PatType)>
 }
 
 /// The parameters that can be the callback: a callback form returning `()`.
-pub fn candidates(sig: &Signature) -> Vec<Chosen> {
+pub fn candidates(sig: &Signature) -> Vec<Chosen<'_>> {
     typed_inputs(sig)
         .filter_map(|(index, typed)| match classify(&typed.ty, &sig.generics) {
-            Classified::Callback(shape) if shape.output.is_none() => Some(Chosen { index, shape }),
+            ParamRole::Callback(shape) if shape.output.is_none() => Some(Chosen { index, shape }),
             _ => None,
         })
         .collect()
 }
 
 /// Chooses the callback(s) of `sig` as `options` say, or explains why none fits.
-pub fn select(sig: &Signature, options: &Options) -> syn::Result<Selection> {
+pub fn select<'a>(sig: &'a Signature, options: &Options) -> syn::Result<Selection<'a>> {
     match (&options.ok, &options.err, &options.callback) {
         (Some(ok), Some(err), callback) => {
             if let Some(callback) = callback {
@@ -336,14 +332,14 @@ pub fn select(sig: &Signature, options: &Options) -> syn::Result<Selection> {
     }
 }
 
-fn single(sig: &Signature) -> syn::Result<Chosen> {
+fn single(sig: &Signature) -> syn::Result<Chosen<'_>> {
     let mut found = candidates(sig);
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => {
             let mut rejected = typed_inputs(sig).filter_map(|(_, typed)| {
                 match classify(&typed.ty, &sig.generics) {
-                    Classified::Rejected(error) => Some(error),
+                    ParamRole::Rejected(error) => Some(error),
                     _ => None,
                 }
             });
@@ -390,7 +386,7 @@ fn single(sig: &Signature) -> syn::Result<Chosen> {
     }
 }
 
-fn by_name(sig: &Signature, name: &Ident) -> syn::Result<Chosen> {
+fn by_name<'a>(sig: &'a Signature, name: &Ident) -> syn::Result<Chosen<'a>> {
     let Some((index, typed)) =
         typed_inputs(sig).find(|(index, _)| param_name(&sig.inputs[*index]) == Some(name))
     else {
@@ -414,7 +410,7 @@ fn by_name(sig: &Signature, name: &Ident) -> syn::Result<Chosen> {
         ));
     };
     match classify(&typed.ty, &sig.generics) {
-        Classified::Callback(shape) => match &shape.output {
+        ParamRole::Callback(shape) => match &shape.output {
             None => Ok(Chosen { index, shape }),
             Some(output) => Err(syn::Error::new_spanned(
                 output,
@@ -425,8 +421,8 @@ fn by_name(sig: &Signature, name: &Ident) -> syn::Result<Chosen> {
                 ),
             )),
         },
-        Classified::Rejected(error) => Err(error),
-        Classified::Ordinary => Err(syn::Error::new_spanned(
+        ParamRole::Rejected(error) => Err(error),
+        ParamRole::Ordinary => Err(syn::Error::new_spanned(
             &typed.ty,
             format!(
                 "`{name}` is not a callback: expected `impl FnOnce(..)`, `impl FnMut(..)`, \
@@ -436,216 +432,3 @@ fn by_name(sig: &Signature, name: &Ident) -> syn::Result<Chosen> {
     }
 }
 
-/// The closure that the async version passes for one callback, and the type of the value it
-/// delivers. Written straight into the stream being built (see `tokens`).
-pub struct Delivery<'a> {
-    /// The closure's parameters, `arg0`, `arg1`, .., each with its argument's conversion.
-    args: Vec<(Ident, Conversion<'a>)>,
-    private: Private<'a>,
-}
-
-impl Delivery<'_> {
-    /// The value type: `()`, `A`, or `(A, B, …)`, with borrowed arguments made owned.
-    pub fn write_value_type(&self, out: &mut TokenStream) {
-        match self.args.as_slice() {
-            [(_, one)] => one.write_value_type(out, &self.private),
-            all => tokens::group(out, Delimiter::Parenthesis, |out| {
-                for (_, conversion) in all {
-                    conversion.write_value_type(out, &self.private);
-                    tokens::punct(out, ",");
-                }
-            }),
-        }
-    }
-
-    /// The closure's parameters, `arg0, arg1`; with `typed`, `arg0: A, arg1: B`, typed as the
-    /// callback's arguments (references unnamed, so the closure accepts any lifetime). Untyped
-    /// parameters suit closures passed where the callback's bound gives the compiler their
-    /// signature (which spares it checking the annotations).
-    pub fn write_params(&self, out: &mut TokenStream, typed: bool) {
-        for (position, (arg, conversion)) in self.args.iter().enumerate() {
-            if position > 0 {
-                tokens::punct(out, ",");
-            }
-            arg.to_tokens(out);
-            if typed {
-                tokens::punct(out, ":");
-                conversion.write_param(out);
-            }
-        }
-    }
-
-    /// The expression that builds the value from the parameters.
-    pub fn write_value(&self, out: &mut TokenStream) {
-        match self.args.as_slice() {
-            [(arg, one)] => one.write_value(out, arg, &self.private),
-            all => tokens::group(out, Delimiter::Parenthesis, |out| {
-                for (arg, conversion) in all {
-                    conversion.write_value(out, arg, &self.private);
-                    tokens::punct(out, ",");
-                }
-            }),
-        }
-    }
-}
-
-/// Derives the value type of a callback, turning top-level borrowed arguments into owned ones.
-pub fn delivery<'a>(shape: &'a Shape, private: Private<'a>) -> syn::Result<Delivery<'a>> {
-    let mut args = Vec::new();
-    let mut errors: Option<syn::Error> = None;
-    for (position, input) in shape.inputs.iter().enumerate() {
-        match Conversion::new(input) {
-            Ok(conversion) => {
-                let arg = format_ident!("arg{}", position, span = Span::mixed_site());
-                args.push((arg, conversion));
-            }
-            Err(error) => crate::args::push(&mut errors, error),
-        }
-    }
-    if let Some(errors) = errors {
-        return Err(errors);
-    }
-    Ok(Delivery { args, private })
-}
-
-/// How one callback argument becomes (part of) the promise's value.
-pub enum Conversion<'a> {
-    /// As it is: not a reference, or a `&'static` one.
-    Kept(&'a Type),
-    /// A borrowed `&T`, made owned; the tokens that say so are spanned at the whole type.
-    Owned {
-        reference: &'a syn::TypeReference,
-        elem: &'a Type,
-        span: Span,
-    },
-}
-
-impl<'a> Conversion<'a> {
-    pub fn new(ty: &'a Type) -> syn::Result<Self> {
-        let Type::Reference(reference) = strip(ty) else {
-            reject_nested(ty, ty)?;
-            return Ok(Conversion::Kept(ty));
-        };
-        if reference
-            .lifetime
-            .as_ref()
-            .is_some_and(|l| l.ident == "static")
-        {
-            reject_nested(&reference.elem, ty)?;
-            return Ok(Conversion::Kept(ty));
-        }
-        let elem = strip(&reference.elem);
-        reject_nested(elem, ty)?;
-        Ok(Conversion::Owned {
-            reference,
-            elem,
-            span: ty.span(),
-        })
-    }
-
-    /// `PRIVATE::String` for `&str`, `PRIVATE::Vec<T>` for `&[T]`, else
-    /// `<T as PRIVATE::ToOwned>::Owned`.
-    fn write_value_type(&self, out: &mut TokenStream, private: &impl ToTokens) {
-        let (elem, span) = match *self {
-            Conversion::Kept(ty) => return ty.to_tokens(out),
-            Conversion::Owned { elem, span, .. } => (elem, span),
-        };
-        match elem {
-            Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => {
-                private.to_tokens(out);
-                tokens::path_spanned(out, "::String", span);
-            }
-            Type::Slice(slice) => {
-                private.to_tokens(out);
-                tokens::path_spanned(out, "::Vec", span);
-                tokens::punct_spanned(out, "<", span);
-                slice.elem.to_tokens(out);
-                tokens::punct_spanned(out, ">", span);
-            }
-            _ => write_to_owned(out, elem, private, span, "::Owned"),
-        }
-    }
-
-    /// `&mut T` or `&T`, unnamed lifetime.
-    pub fn write_param(&self, out: &mut TokenStream) {
-        match *self {
-            Conversion::Kept(ty) => ty.to_tokens(out),
-            Conversion::Owned {
-                reference, elem, ..
-            } => {
-                tokens::punct(out, "&");
-                reference.mutability.to_tokens(out);
-                elem.to_tokens(out);
-            }
-        }
-    }
-
-    /// `ARG`, or `<T as PRIVATE::ToOwned>::to_owned(ARG)`.
-    pub fn write_value(&self, out: &mut TokenStream, arg: &Ident, private: &impl ToTokens) {
-        match *self {
-            Conversion::Kept(_) => arg.to_tokens(out),
-            Conversion::Owned { elem, span, .. } => {
-                write_to_owned(out, elem, private, span, "::to_owned");
-                let mut group = proc_macro2::Group::new(
-                    Delimiter::Parenthesis,
-                    tokens::stream(|out| arg.to_tokens(out)),
-                );
-                group.set_span(span);
-                out.append(group);
-            }
-        }
-    }
-}
-
-/// `<T as PRIVATE::ToOwned>ITEM`, spanned at `span` as `quote_spanned!` would.
-fn write_to_owned(
-    out: &mut TokenStream,
-    elem: &Type,
-    private: &impl ToTokens,
-    span: Span,
-    item: &str,
-) {
-    tokens::punct_spanned(out, "<", span);
-    elem.to_tokens(out);
-    tokens::path_spanned(out, "as", span);
-    private.to_tokens(out);
-    tokens::path_spanned(out, "::ToOwned", span);
-    tokens::punct_spanned(out, ">", span);
-    tokens::path_spanned(out, item, span);
-}
-
-/// Rejects references and elided lifetimes below the top level of a callback argument type:
-/// only a top-level `&T` can be turned into an owned value.
-fn reject_nested(ty: &Type, whole: &Type) -> syn::Result<()> {
-    struct Finder {
-        found: bool,
-    }
-    impl VisitMut for Finder {
-        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
-            if reference
-                .lifetime
-                .as_ref()
-                .is_some_and(|l| l.ident == "static")
-            {
-                self.visit_type_mut(&mut reference.elem);
-            } else {
-                self.found = true;
-            }
-        }
-        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
-            self.found |= lifetime.ident == "_";
-        }
-    }
-    let mut finder = Finder { found: false };
-    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml): an argument's type is small.
-    finder.visit_type_mut(&mut ty.clone());
-    if finder.found {
-        return Err(syn::Error::new_spanned(
-            whole,
-            "a reference nested inside a callback argument's type cannot be turned into an owned \
-             value: only a top-level `&T` argument is converted (to `T::Owned`); make the \
-             callback's argument an owned type or a top-level reference",
-        ));
-    }
-    Ok(())
-}

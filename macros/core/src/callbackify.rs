@@ -2,94 +2,35 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
-use syn::parse::{ParseStream, Parser};
-use syn::{AttrStyle, FnArg, Ident, ImplItemFn, Pat, ReceiverKind, ReturnType, Token, Type};
+use syn::{AttrStyle, FnArg, Ident, ImplItemFn, Pat, ReceiverKind, ReturnType, Type};
 
-use crate::args::push;
-
-mod kw {
-    syn::custom_keyword!(spawn);
-}
-
-struct Options {
-    spawn: Option<syn::Expr>,
-    krate: Option<syn::Path>,
-}
-
-fn parse_options(args: TokenStream) -> syn::Result<Options> {
-    let mut options = Options {
-        spawn: None,
-        krate: None,
-    };
-    let parser = |input: ParseStream| {
-        while !input.is_empty() {
-            let lookahead = input.lookahead1();
-            if lookahead.peek(kw::spawn) {
-                let key = input.parse::<kw::spawn>()?;
-                input.parse::<Token![=]>()?;
-                if options.spawn.replace(input.parse()?).is_some() {
-                    return Err(syn::Error::new(key.span, "duplicate option `spawn`"));
-                }
-            } else if lookahead.peek(Token![crate]) {
-                let key = input.parse::<Token![crate]>()?;
-                input.parse::<Token![=]>()?;
-                let lit: syn::LitStr = input.parse()?;
-                if options
-                    .krate
-                    .replace(lit.parse_with(syn::Path::parse_mod_style)?)
-                    .is_some()
-                {
-                    return Err(syn::Error::new(key.span, "duplicate option `crate`"));
-                }
-            } else {
-                return Err(lookahead.error());
-            }
-            if !input.is_empty() {
-                input.parse::<Token![,]>()?;
-            }
-        }
-        Ok(())
-    };
-    parser.parse2(args)?;
-    Ok(options)
-}
+use crate::error::Errors;
+use crate::options::CallbackifyOptions;
+use crate::root::{Private, Root};
+use crate::signature::looks_associated;
 
 /// Expands `#[callbackify(args)]` on `input`; on errors the input is kept beside them.
 pub fn callbackify(args: TokenStream, input: TokenStream) -> TokenStream {
-    let mut errors = None;
-    let options = match parse_options(args) {
-        Ok(options) => Some(options),
-        Err(error) => {
-            push(&mut errors, error);
+    let mut errors = Errors::new();
+    let options = CallbackifyOptions::parse(args, &mut errors);
+    let generated = match syn::parse2::<ImplItemFn>(input.clone()) {
+        Ok(function) => errors.keep(expand(&function, &options)),
+        Err(_) => {
+            errors.push(syn::Error::new(
+                Span::call_site(),
+                "`#[callbackify]` goes on an `async fn`",
+            ));
             None
         }
     };
-    let generated = match (syn::parse2::<ImplItemFn>(input.clone()), options) {
-        (Ok(function), Some(options)) => match expand(&function, &options) {
-            Ok(tokens) => tokens,
-            Err(error) => {
-                push(&mut errors, error);
-                TokenStream::new()
-            }
-        },
-        (Err(_), _) => {
-            push(
-                &mut errors,
-                syn::Error::new(Span::call_site(), "`#[callbackify]` goes on an `async fn`"),
-            );
-            TokenStream::new()
-        }
-        (Ok(_), None) => TokenStream::new(),
-    };
-    let errors = errors.map(|errors| errors.to_compile_error());
-    quote!(#input #generated #errors)
+    errors.emit_after(quote!(#input #generated))
 }
 
 // Input:  async fn fetch(url: String) -> Vec<u8>
 // Output: fn fetch_callback(url: String, spawn: impl FnOnce(BoxFuture) -> R, callback: impl FnOnce(Vec<u8>) + Send + 'static) {
 //             callbackify(fetch(url), spawn, callback)
 //         }
-fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> {
+fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<TokenStream> {
     let sig = &function.sig;
     if sig.asyncness.is_none() {
         return Err(syn::Error::new(
@@ -98,11 +39,9 @@ fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> 
              `#[callback_async]`",
         ));
     }
-    let mut errors = None;
+    let mut errors = Errors::new();
     for lifetime in sig.generics.lifetimes() {
-        push(
-            &mut errors,
-            syn::Error::new_spanned(
+        errors.push(syn::Error::new_spanned(
                 lifetime,
                 "the future is spawned, so it cannot borrow: `#[callbackify]` needs an `async fn` \
                  without lifetimes",
@@ -116,9 +55,7 @@ fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> 
         match arg {
             FnArg::Receiver(receiver) => {
                 if let ReceiverKind::Reference(and, ..) = &receiver.kind {
-                    push(
-                        &mut errors,
-                        syn::Error::new(
+                    errors.push(syn::Error::new(
                             and.span,
                             "the future is spawned, so it cannot borrow `self`: take `self`, \
                              `self: Arc<Self>` or another owning receiver",
@@ -137,9 +74,7 @@ fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> 
                         .as_ref()
                         .is_none_or(|l| l.ident != "static")
                     {
-                        push(
-                            &mut errors,
-                            syn::Error::new_spanned(
+                        errors.push(syn::Error::new_spanned(
                                 &typed.ty,
                                 "the future is spawned, so it cannot borrow its arguments: take \
                                  this argument by value",
@@ -159,20 +94,15 @@ fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> 
             }
         }
     }
-    if let Some(errors) = errors {
-        return Err(errors);
-    }
-    let krate = match &options.krate {
-        Some(path) => path.to_token_stream(),
-        None => quote!(::callback_async),
-    };
+    errors.finish()?;
+    let private = Private::new(Root::from_option(options.krate.as_ref().map(|k| &k.value)));
     let output = match &sig.output {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => ty.to_token_stream(),
     };
     let original = &sig.ident;
     let name = format_ident!("{}_callback", original, span = original.span());
-    let callee = if sig.receiver().is_some() || crate::function::looks_associated(sig) {
+    let callee = if sig.receiver().is_some() || looks_associated(sig) {
         quote!(Self::#original)
     } else {
         quote!(#original)
@@ -181,10 +111,13 @@ fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> 
     let callback = Ident::new("callback", mixed);
     let spawned = Ident::new("Spawned", mixed);
     let (spawn_param, spawn_generic, spawner) = match &options.spawn {
-        Some(expr) => (None, None, quote!(#expr)),
+        Some(spawn) => {
+            let expr = &spawn.value;
+            (None, None, quote!(#expr))
+        }
         None => (
             Some(
-                quote!(#spawn: impl ::core::ops::FnOnce(#krate::__private::BoxFuture) -> #spawned,),
+                quote!(#spawn: impl ::core::ops::FnOnce(#private::BoxFuture) -> #spawned,),
             ),
             Some(quote!(#spawned,)),
             spawn.to_token_stream(),
@@ -216,7 +149,7 @@ fn expand(function: &ImplItemFn, options: &Options) -> syn::Result<TokenStream> 
             #spawn_param
             #callback: impl ::core::ops::FnOnce(#output) + ::core::marker::Send + 'static,
         ) #where_clause {
-            #krate::__private::callbackify(#callee(#(#call_args),*), #spawner, #callback);
+            #private::callbackify(#callee(#(#call_args),*), #spawner, #callback);
         }
     })
 }

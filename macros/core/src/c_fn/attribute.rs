@@ -1,0 +1,246 @@
+//! `#[callback_async(param: placeholder, ..)]`: the async version of a function that takes a C
+//! callback and its user data — a function of an `extern` block, or a wrapper the user wrote.
+//!
+//! Each `param: EXPR` replaces a parameter in a call of the original function by what
+//! `promisify!(unsafe { .. })` would have there (the C-callback closure, `_`, `&_`, `|_| drop(_)`),
+//! the other parameters stay parameters of the generated function, and the call is expanded as
+//! `promisify!` expands its block, so the generated code and its safety argument are the same.
+//! The generated function is `unsafe` even when the original is not: C's side of the contract
+//! (how often it calls back, and until when) is what the caller vouches for.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+use syn::{FnArg, Pat, Signature};
+
+use super::{Expansion, Ownership};
+use crate::error::Errors;
+use crate::options::Options;
+use crate::root::{Private, Root};
+use crate::signature::{Function, Place, generated_name, returned_type};
+
+/// Generates `NAME_async` (or `NAME_stream`) for a function whose C-callback parameters are
+/// given as `param: placeholder` in `options`.
+pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::Result<TokenStream> {
+    let sig = function.sig;
+    let mut errors = Errors::new();
+    check(sig, options, &mut errors);
+    let call = call_with_placeholders(sig, options, &mut errors);
+    errors.finish()?;
+    let (inputs, call_args) = call;
+
+    let original = &sig.ident;
+    let link = place.link(original);
+    let receiver = sig.receiver().map(|receiver| receiver.self_token).into_iter();
+    let call = match place {
+        Place::Free => quote!(#original(#(#call_args),*)),
+        Place::Associated { .. } => quote!(Self::#original(#(#receiver,)* #(#call_args),*)),
+    };
+    let block: syn::ExprUnsafe = syn::parse2(quote!(unsafe { #call }))?;
+    let streams = options.stream.is_some();
+    let private = Private::new(Root::from_option(options.krate.as_ref().map(|k| &k.value)));
+    let expansion = super::expand_block(streams, block, &format!("{link}(..)"), private)?;
+    let output = output_type(sig, options, &expansion, private)?;
+
+    let name = generated_name(sig, options);
+    let kept_attrs = function.kept_attrs();
+    let docs = Docs {
+        after_docs: function.has_docs(),
+        note: note(streams, &link, original),
+        safety: format!(" {}", contract(expansion.ownership, &link)),
+    };
+    let (impl_generics, _, where_clause) = sig.generics.split_for_impl();
+    let vis = function.vis;
+    let body = expansion.tokens;
+    Ok(quote! {
+        #(#kept_attrs)*
+        #docs
+        #[inline]
+        #[track_caller]
+        #vis unsafe fn #name #impl_generics (#(#inputs),*) -> #output #where_clause {
+            #body
+        }
+    })
+}
+
+/// Options that belong to Rust callbacks, and signatures that C cannot call back into.
+fn check(sig: &Signature, options: &Options, errors: &mut Errors) {
+    let keys = [
+        options.callback.as_ref().map(|o| (o.key, "callback")),
+        options.ok.as_ref().map(|o| (o.key, "ok")),
+        options.err.as_ref().map(|o| (o.key, "err")),
+        options.dropped.as_ref().map(|o| (o.key, "dropped")),
+        options.cancel.as_ref().map(|o| (o.key, "cancel")),
+    ];
+    for (span, key) in keys.into_iter().flatten() {
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "`{key}` is an option for Rust callbacks; with `param: placeholder` the function \
+                 takes a C callback, whose options are `stream`, `name`, `output`, `crate` and \
+                 `deprecate`"
+            ),
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new_spanned(
+            variadic,
+            "a variadic C function cannot be wrapped: declare it with the arguments of the call \
+             you make",
+        ));
+    }
+    if let Some(asyncness) = &sig.asyncness {
+        errors.push(syn::Error::new(
+            asyncness.span,
+            "this function is already `async`",
+        ));
+    }
+}
+
+// Input:  fn start(cb: .., data: *mut c_void, n: c_int) with `cb: |_, n: c_int| _(n), data: _`
+// Output: the inputs `n: c_int` and the call's arguments `|_, n: c_int| _(n), _, n`
+/// The generated function's parameters, and the original's call arguments with the
+/// placeholders in place.
+fn call_with_placeholders(
+    sig: &Signature,
+    options: &Options,
+    errors: &mut Errors,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut inputs = Vec::new();
+    let mut call_args = Vec::new();
+    let mut used = vec![false; options.c_args.len()];
+    for (position, input) in sig.inputs.iter().enumerate() {
+        let typed = match input {
+            FnArg::Receiver(_) => {
+                inputs.push(input.to_token_stream());
+                continue;
+            }
+            FnArg::Typed(typed) => typed,
+        };
+        let name = match &*typed.pat {
+            Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => Some(&pat.ident),
+            _ => None,
+        };
+        let replaced =
+            name.and_then(|name| options.c_args.iter().position(|arg| arg.param == *name));
+        if let Some(index) = replaced {
+            used[index] = true;
+            call_args.push(options.c_args[index].value.to_token_stream());
+            continue;
+        }
+        // Patterns (`_`, `(a, b)`) get a name, so that the call can pass the argument on.
+        let arg = match name {
+            Some(name) => name.clone(),
+            None => format_ident!("arg{}", position, span = Span::mixed_site()),
+        };
+        let ty = &typed.ty;
+        inputs.push(quote!(#arg: #ty));
+        call_args.push(arg.to_token_stream());
+    }
+    for (arg, used) in options.c_args.iter().zip(used) {
+        if !used {
+            errors.push(syn::Error::new(
+                arg.param.span(),
+                format!(
+                    "`{}` has no parameter `{}` to put this placeholder in",
+                    sig.ident, arg.param
+                ),
+            ));
+        }
+    }
+    (inputs, call_args)
+}
+
+// Output: PRIVATE::CPromise<VALUE>, PRIVATE::CStream<VALUE>, (PRIVATE::CStream<VALUE>,
+//         PRIVATE::Registration), each after the original's return type if it has one
+fn output_type(
+    sig: &Signature,
+    options: &Options,
+    expansion: &Expansion,
+    private: Private,
+) -> syn::Result<TokenStream> {
+    let value = match (&options.output, &expansion.value) {
+        (Some(output), _) => output.value.to_token_stream(),
+        (None, Some(value)) => value.clone(),
+        (None, None) => {
+            return Err(syn::Error::new(
+                expansion.value_span,
+                "the type of the value this callback hands to `_(..)` is not written in its \
+                 parameters: name it with `output = Type` in `#[callback_async(..)]`",
+            ));
+        }
+    };
+    let handed_back = match (expansion.ownership, options.stream.is_some()) {
+        (Ownership::Handle, _) => quote!((#private::CStream<#value>, #private::Registration)),
+        (_, true) => quote!(#private::CStream<#value>),
+        (_, false) => quote!(#private::CPromise<#value>),
+    };
+    Ok(match returned_type(sig) {
+        Some(ty) => quote!((#ty, #handed_back)),
+        None => handed_back,
+    })
+}
+
+fn note(streams: bool, link: &str, original: &syn::Ident) -> String {
+    if streams {
+        format!(
+            " The stream version of [`{link}`], generated by `#[callback_async]`: it calls \
+             `{original}` at once with a generated `extern \"C\"` callback whose every `_(..)` \
+             is an item of the returned stream."
+        )
+    } else {
+        format!(
+            " The async version of [`{link}`], generated by `#[callback_async]`: it calls \
+             `{original}` at once with a generated `extern \"C\"` callback whose `_(..)` settles \
+             the returned promise."
+        )
+    }
+}
+
+// Output: #[doc = ""] #[doc = NOTE] #[doc = ""] #[doc = " # Safety"] #[doc = ""] #[doc = CONTRACT]
+/// The generated function's docs: always a `# Safety` section, since it is `unsafe`.
+struct Docs {
+    /// Whether the note follows the original's docs, and so needs a blank line before it.
+    after_docs: bool,
+    note: String,
+    safety: String,
+}
+
+impl ToTokens for Docs {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let Docs {
+            after_docs,
+            note,
+            safety,
+        } = self;
+        let separator = after_docs.then(|| quote!(#[doc = ""]));
+        out.extend(quote! {
+            #separator
+            #[doc = #note]
+            #[doc = ""]
+            #[doc = " # Safety"]
+            #[doc = ""]
+            #[doc = #safety]
+        });
+    }
+}
+
+/// What C must do for the generated code to be sound, for the form chosen.
+fn contract(ownership: Ownership, link: &str) -> String {
+    let form = match ownership {
+        Ownership::Once => {
+            "C calls the callback at most once, with the user data it was given; if it never \
+             does, the callback's state is leaked and the promise never settles"
+        }
+        Ownership::Destroy => {
+            "C calls the callback only before it calls the destroy notify, which it calls once"
+        }
+        Ownership::Scoped => "C calls the callback only while the call runs (`&_`)",
+        Ownership::Handle => {
+            "C calls the callback only until the returned `Registration` is released"
+        }
+    };
+    format!(
+        "The contract of [`{link}`] for its other arguments, and: {form}. See \
+         `callback_async::ffi`."
+    )
+}

@@ -1,0 +1,483 @@
+//! The placeholders of a C-callback block, taken out of it: the C-callback closure, the user data
+//! (`_` or `&_`) and the destroy notify (`|_| drop(_)`), each checked and replaced by the
+//! generated local it stands for; and `_(value)` in the closure's body, rewritten into a delivery.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ExprClosure, ExprUnsafe, Ident, Member, Pat, ReturnType, Type};
+
+use crate::error::Errors;
+use crate::root::Private;
+
+const NO_CALLBACK: &str = "`promisify!(unsafe { .. })` awaits a C callback: write the callback \
+                           as a closure whose parameters have their C types, except the user \
+                           data written `_`, and whose body hands a value over with `_(value)`, \
+                           like `|_, code: c_int| _(code)`; for a Rust callback API that is \
+                           unsafe to call, put the macro inside the block instead: \
+                           `unsafe { promisify!(f(_)) }`";
+
+/// How the C callback finds the user-data pointer among its arguments.
+pub enum Carrier {
+    /// A `void *` argument, written `_`.
+    Pointer,
+    /// A pointer in a field of a struct or union argument, written `Path { field: _ }`.
+    Field(syn::Path, Member),
+}
+
+// Built a few times per expansion: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum CParam {
+    UserData(Carrier),
+    Typed(Pat, Type),
+}
+
+/// A closure placeholder: the C callback or the destroy notify.
+pub struct CClosure {
+    pub params: Vec<CParam>,
+    pub output: Option<Type>,
+    pub body: Expr,
+    pub span: Span,
+    /// The type of the value handed to `_(..)`, where the parameters' types tell it.
+    pub value: Option<TokenStream>,
+    /// The first `_(..)` (or the closure, for a body that is `_`).
+    pub value_span: Span,
+}
+
+/// The placeholders of one block, checked.
+pub struct Taken {
+    pub callback: CClosure,
+    pub destroy: Option<CClosure>,
+    /// The user data is lent (`&_`) rather than given (`_`).
+    pub borrowed: bool,
+}
+
+// Input:  unsafe { start(|_, n: c_int| _(n), _) }
+// Output: unsafe { start(callback, user_data) }, and the closure taken out
+/// Takes the placeholders out of `block`, or reports every misplaced or missing one.
+pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
+    let mut finder = Placeholders::default();
+    finder.visit_block_mut(&mut block.block);
+    let Placeholders {
+        callbacks,
+        destroys,
+        user_data,
+        mut errors,
+    } = finder;
+    let callback = first_of(callbacks, &mut errors, private, false, "a second C callback placeholder: `promisify!` settles one promise (or feeds one stream) from one callback");
+    let destroy = first_of(destroys, &mut errors, private, true, "a second destroy-notify placeholder: the user data is freed once");
+    for (span, _) in user_data.iter().skip(1) {
+        errors.push(syn::Error::new(
+            *span,
+            "a second user-data placeholder: C hands back one pointer; `_` goes where the call \
+             takes the callback's `void *` user data",
+        ));
+    }
+    let borrowed = user_data.iter().any(|(_, borrowed)| *borrowed);
+    if callback.is_none() && errors.is_empty() {
+        errors.push(syn::Error::new_spanned(&*block, NO_CALLBACK));
+    }
+    if user_data.is_empty() && callback.is_some() {
+        errors.push(syn::Error::new_spanned(
+            &*block,
+            "this block has no user-data placeholder: write `_` where the call takes the \
+             callback's `void *` user data (or `&_` if C uses it only during the call)",
+        ));
+    }
+    if let (Some(destroy), true) = (&destroy, borrowed) {
+        errors.push(syn::Error::new(
+            destroy.span,
+            "a destroy notify frees user data given to C with `_`; `&_` lends it only while the \
+             block runs, and frees it afterwards",
+        ));
+    }
+    errors.finish()?;
+    let Some(callback) = callback else {
+        unreachable!("reported above")
+    };
+    Ok(Taken {
+        callback,
+        destroy,
+        borrowed,
+    })
+}
+
+/// The first closure placeholder of a kind, read; later ones are reported with `second`.
+fn first_of(
+    found: Vec<Found>,
+    errors: &mut Errors,
+    private: Private,
+    destroy: bool,
+    second: &str,
+) -> Option<CClosure> {
+    let mut first = None;
+    for (index, closure) in found.into_iter().enumerate() {
+        if index > 0 {
+            errors.push(syn::Error::new(closure.or_span(), second));
+            continue;
+        }
+        first = errors.keep(closure.and_then(|closure| callback_of(&closure, destroy, private)));
+    }
+    first
+}
+
+/// A closure placeholder taken out of the block, or the error it raised.
+type Found = syn::Result<ExprClosure>;
+
+trait OrSpan {
+    fn or_span(&self) -> Span;
+}
+
+impl OrSpan for Found {
+    fn or_span(&self) -> Span {
+        match self {
+            Ok(closure) => closure.inputs_begin.span,
+            Err(error) => error.span(),
+        }
+    }
+}
+
+/// Takes the placeholders out of the user's block, replacing each by the generated local it
+/// stands for.
+#[derive(Default)]
+struct Placeholders {
+    callbacks: Vec<Found>,
+    destroys: Vec<Found>,
+    /// Each user-data placeholder, and whether it is borrowed (`&_`).
+    user_data: Vec<(Span, bool)>,
+    errors: Errors,
+}
+
+fn local(name: &str, at: Span) -> Expr {
+    Expr::Verbatim(Ident::new(name, Span::mixed_site().located_at(at)).to_token_stream())
+}
+
+impl VisitMut for Placeholders {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Infer(infer) => {
+                let span = infer.underscore_token.span;
+                self.user_data.push((span, false));
+                *expr = local("user_data", span);
+            }
+            Expr::Reference(reference) if matches!(&*reference.expr, Expr::Infer(_)) => {
+                let span = reference.and_token.span;
+                self.user_data.push((span, true));
+                *expr = local("user_data", span);
+            }
+            Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => self.errors.push(syn::Error::new_spanned(
+                    &*call,
+                    "`_(value)` hands a value over from inside the C callback's body; outside \
+                     it, `_` is the user-data pointer",
+                ),
+            ),
+            Expr::Closure(closure) if is_destroy(closure) => {
+                let span = closure.inputs_begin.span;
+                self.destroys.push(Ok((*closure).clone()));
+                *expr = local("destroy", span);
+            }
+            // Not a guard: `is_callback` walks the body with a `VisitMut`, which a guard's shared
+            // binding cannot give it.
+            Expr::Closure(closure) => {
+                if !is_callback(closure) {
+                    visit_mut::visit_expr_mut(self, expr);
+                    return;
+                }
+                let span = closure.inputs_begin.span;
+                let found = match &closure.asyncness {
+                    Some(asyncness) => Err(syn::Error::new(
+                        asyncness.span,
+                        "a C callback placeholder is a plain closure: C cannot await",
+                    )),
+                    None => Ok((*closure).clone()),
+                };
+                self.callbacks.push(found);
+                *expr = local("callback", span);
+            }
+            // `_ = value;` discards a value: its `_` is no placeholder.
+            Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
+                self.visit_expr_mut(&mut assign.right);
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    // Tokens of a macro call are not expressions: leave them alone.
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+
+/// `|_| drop(_)`: the destroy notify.
+fn is_destroy(closure: &ExprClosure) -> bool {
+    let Expr::Call(call) = &*closure.body else {
+        return false;
+    };
+    matches!(&*call.func, Expr::Path(path) if path.qself.is_none() && path.path.is_ident("drop"))
+        && call.args.len() == 1
+        && matches!(call.args[0], Expr::Infer(_))
+}
+
+/// A closure whose body is `_` or hands a value over with `_(..)`.
+fn is_callback(closure: &mut ExprClosure) -> bool {
+    // A `VisitMut` that changes nothing: syn's `visit` is off (see Cargo.toml).
+    struct Delivers(bool);
+    impl VisitMut for Delivers {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            self.0 |= matches!(&*call.func, Expr::Infer(_));
+            visit_mut::visit_expr_call_mut(self, call);
+        }
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+    }
+    if bare(&closure.body).is_some() {
+        return true;
+    }
+    let mut delivers = Delivers(false);
+    delivers.visit_expr_mut(&mut closure.body);
+    delivers.0
+}
+
+/// The `_` of a body that is `_` or `{ _ }`.
+fn bare(body: &Expr) -> Option<&syn::ExprInfer> {
+    match body {
+        Expr::Infer(infer) => Some(infer),
+        Expr::Block(block) if block.label.is_none() => match block.block.stmts.as_slice() {
+            [syn::Stmt::Expr(Expr::Infer(infer), None)] => Some(infer),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Reads a closure placeholder's parameters, return type and body.
+fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::Result<CClosure> {
+    let mut errors = Errors::new();
+    let mut params = Vec::new();
+    let mut user_data = 0;
+    for input in &closure.inputs {
+        match input {
+            Pat::Type(typed) => {
+                if let Pat::Wild(_) = &*typed.pat {
+                    if let Type::Infer(_) = &*typed.ty {
+                        errors.push(syn::Error::new_spanned(
+                                typed,
+                                "write the user-data parameter as `_`, without a type: the \
+                                 trampoline gives it the type `*mut c_void`",
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                params.push(CParam::Typed((*typed.pat).clone(), (*typed.ty).clone()));
+            }
+            Pat::Wild(_) => {
+                user_data += 1;
+                params.push(CParam::UserData(Carrier::Pointer));
+            }
+            Pat::Struct(pattern) if carrier(pattern).is_some() => {
+                user_data += 1;
+                let member = carrier(pattern).cloned().expect("checked by the guard");
+                params.push(CParam::UserData(Carrier::Field(
+                    pattern.path.clone(),
+                    member,
+                )));
+            }
+            other => errors.push(syn::Error::new_spanned(
+                    other,
+                    "a C callback's parameter needs its C type (`n: c_int`); only the user data \
+                     is written without one: `_` for a `void *`, or `Struct { field: _ }` for a \
+                     pointer carried in a field (`libc::sigval { sival_ptr: _ }`)",
+                ),
+            ),
+        }
+    }
+    if user_data != 1 && errors.is_empty() {
+        let message = if user_data == 0 {
+            "this C callback has no user-data parameter: write the parameter that carries the \
+             user data as `_`, without a type (`|_, n: c_int| ..`)"
+        } else {
+            "this C callback has several user-data parameters: only the one that carries the \
+             user data is written `_` without a type; give the others their C types"
+        };
+        errors.push(syn::Error::new_spanned(quote!(#closure), message),
+        );
+    }
+    let output = match &closure.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) if destroy => {
+            errors.push(syn::Error::new_spanned(ty, "a destroy notify returns nothing"),
+            );
+            None
+        }
+        ReturnType::Type(_, ty) => Some((**ty).clone()),
+    };
+    errors.finish()?;
+    let mut body = (*closure.body).clone();
+    let mut value = None;
+    let mut value_span = closure.inputs_begin.span;
+    if !destroy {
+        let mut deliver = Deliver::new(private);
+        if let Some(span) = bare(&body).map(|infer| infer.underscore_token.span) {
+            value = Some(named_types(&params));
+            if output.is_some() {
+                return Err(syn::Error::new(
+                    span,
+                    "a C callback that returns a value to C hands its value over with \
+                     `_(value)`, then returns: `-> c_int { _(value); 0 }`",
+                ));
+            }
+            body = deliver.all(&params, span)?;
+        } else {
+            deliver.visit_expr_mut(&mut body);
+            std::mem::take(&mut deliver.errors).finish()?;
+            if let Some((span, values)) = deliver.first {
+                value_span = span;
+                value = type_of_values(&values, &params);
+            }
+        }
+    }
+    Ok(CClosure {
+        params,
+        output,
+        body,
+        span: closure.inputs_begin.span,
+        value,
+        value_span,
+    })
+}
+
+/// The type of what a body that is `_` hands over: its named arguments.
+fn named_types(params: &[CParam]) -> TokenStream {
+    let types: Vec<&Type> = params
+        .iter()
+        .filter_map(|param| match param {
+            CParam::Typed(Pat::Ident(_), ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    match types.as_slice() {
+        [one] => one.to_token_stream(),
+        _ => quote!((#(#types),*)),
+    }
+}
+
+/// The type of `_(a, b)` when each value is an argument of the callback, named with its type.
+fn type_of_values(values: &[Expr], params: &[CParam]) -> Option<TokenStream> {
+    let types = values
+        .iter()
+        .map(|value| {
+            let Expr::Path(path) = value else {
+                return None;
+            };
+            let name = path.path.get_ident()?;
+            params.iter().find_map(|param| match param {
+                CParam::Typed(Pat::Ident(pat), ty) if pat.ident == *name && pat.subpat.is_none() => {
+                    Some(ty)
+                }
+                _ => None,
+            })
+        })
+        .collect::<Option<Vec<&Type>>>()?;
+    Some(match types.as_slice() {
+        [one] => one.to_token_stream(),
+        _ => quote!((#(#types),*)),
+    })
+}
+
+/// The field written `_` in `Path { field: _ }` (other fields may follow `..`).
+fn carrier(pattern: &syn::PatStruct) -> Option<&Member> {
+    let mut wild = pattern
+        .fields
+        .iter()
+        .filter(|field| matches!(&*field.pat, Pat::Wild(_)) && field.colon_token.is_some());
+    let field = wild.next()?;
+    (wild.next().is_none() && pattern.qself.is_none()).then_some(&field.member)
+}
+
+/// Rewrites `_(value)` in a C callback's body into a delivery to the sink.
+struct Deliver<'a> {
+    private: Private<'a>,
+    errors: Errors,
+    /// The first `_(..)`: its span and its values as written.
+    first: Option<(Span, Vec<Expr>)>,
+}
+
+// Input:  `_(value)` at `span`
+// Output: PRIVATE::ffi::deliver(sink, value), located at `span`
+fn deliver_call(span: Span, value: &TokenStream, private: Private) -> Expr {
+    let call = Span::call_site().located_at(span);
+    let sink = Ident::new("sink", Span::mixed_site().located_at(span));
+    let private = private.located_at(span);
+    Expr::Verbatim(quote_spanned!(call=> #private::ffi::deliver(#sink, #value)))
+}
+
+impl<'a> Deliver<'a> {
+    fn new(private: Private<'a>) -> Self {
+        Deliver {
+            private,
+            errors: Errors::new(),
+            first: None,
+        }
+    }
+
+    /// A body that is just `_`: hands over every named argument (not those written `_: T`).
+    fn all(&mut self, params: &[CParam], span: Span) -> syn::Result<Expr> {
+        let mut values = Vec::new();
+        for param in params {
+            if let CParam::Typed(pat, _) = param {
+                match pat {
+                    Pat::Ident(ident) if ident.subpat.is_none() => {
+                        values.push(ident.ident.to_token_stream());
+                    }
+                    Pat::Wild(_) => {}
+                    other => {
+                        return Err(syn::Error::new_spanned(
+                            other,
+                            "a C callback whose body is `_` hands over its named arguments: name \
+                             this one (or write `_: T` to leave it out), or write the body as \
+                             `_(value)`",
+                        ));
+                    }
+                }
+            }
+        }
+        let value = match values.as_slice() {
+            [one] => one.clone(),
+            _ => quote!((#(#values),*)),
+        };
+        Ok(deliver_call(span, &value, self.private))
+    }
+}
+
+impl VisitMut for Deliver<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => {
+                if self.first.is_none() {
+                    let values = call.args.iter().cloned().collect();
+                    self.first = Some((call.span(), values));
+                }
+                for arg in &mut call.args {
+                    self.visit_expr_mut(arg);
+                }
+                let args = call.args.iter();
+                let value = match call.args.len() {
+                    1 => call.args[0].to_token_stream(),
+                    _ => quote!((#(#args),*)),
+                };
+                *expr = deliver_call(call.func.span(), &value, self.private);
+            }
+            Expr::Infer(infer) => self.errors.push(syn::Error::new(
+                    infer.underscore_token.span,
+                    "inside a C callback's body, hand a value over with `_(value)`",
+                ),
+            ),
+            Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
+                self.visit_expr_mut(&mut assign.right);
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+

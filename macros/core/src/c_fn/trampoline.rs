@@ -1,0 +1,311 @@
+//! The generated side of a C-callback block: the `extern "C"` trampolines that turn the user-data
+//! pointer back into the state, the state itself, and the block with its placeholders replaced.
+//! The safety argument is in the parent module's documentation.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::{Expr, ExprUnsafe, Ident};
+
+use super::Ownership;
+use super::placeholders::{CClosure, CParam, Carrier, Taken};
+use crate::root::Private;
+
+/// The generated locals, hygienic (`Span::mixed_site()`).
+struct Locals {
+    sink: Ident,
+    state: Ident,
+    promise: Ident,
+    callback: Ident,
+    destroy: Ident,
+    user_data: Ident,
+    registration: Ident,
+}
+
+impl Locals {
+    fn new() -> Self {
+        let mixed = Span::mixed_site();
+        let local = |name| Ident::new(name, mixed);
+        Locals {
+            sink: local("sink"),
+            state: local("state"),
+            promise: local("promise"),
+            callback: local("callback"),
+            destroy: local("destroy"),
+            user_data: local("user_data"),
+            registration: local("registration"),
+        }
+    }
+}
+
+// Output: {
+//             extern "C" fn callback_async_trampoline<D>(..) {..}  fn callback_async_instantiate ..
+//             let (sink, promise) = PRIVATE::ffi::promise(&"TEXT");
+//             let state = PRIVATE::ffi::once(sink, move |sink, (n,): (c_int,)| ..);
+//             let callback = callback_async_instantiate(&state);
+//             let user_data = PRIVATE::ffi::into_raw_once(state);
+//             PRIVATE::finish(unsafe { .. }, promise).finish()
+//         }
+pub fn emit(
+    taken: &Taken,
+    ownership: Ownership,
+    stream: bool,
+    block: &ExprUnsafe,
+    text: &str,
+    private: Private,
+) -> TokenStream {
+    let locals = Locals::new();
+    let Locals {
+        sink,
+        state,
+        promise,
+        callback,
+        destroy,
+        user_data,
+        registration,
+    } = &locals;
+    let signature = CSignature::of(&taken.callback);
+    let trampolines = Trampolines {
+        signature: &signature,
+        destroy: taken.destroy.as_ref().map(CSignature::of),
+        ownership,
+        private,
+    };
+    let closure = signature.closure(&taken.callback, sink);
+    let create = if stream {
+        quote!(#private::ffi::stream())
+    } else {
+        quote!(#private::ffi::promise(&#text))
+    };
+    let make = if ownership == Ownership::Once {
+        quote!(once)
+    } else {
+        quote!(shared)
+    };
+    let make_destroy = taken
+        .destroy
+        .is_some()
+        .then(|| quote!(let #destroy = callback_async_instantiate_destroy(&#state);));
+    let (give, result) = match ownership {
+        Ownership::Once => (
+            quote!(let #user_data = #private::ffi::into_raw_once(#state);),
+            promise.to_token_stream(),
+        ),
+        Ownership::Destroy => (
+            quote!(let #user_data = #private::ffi::into_raw_shared(#state);),
+            promise.to_token_stream(),
+        ),
+        Ownership::Scoped => (
+            quote!(let #user_data = #private::ffi::borrow_raw(&#state);),
+            promise.to_token_stream(),
+        ),
+        Ownership::Handle => (
+            quote!(let (#user_data, #registration) = #private::ffi::registration(#state);),
+            quote!((#promise, #registration)),
+        ),
+    };
+    quote! {
+        {
+            #trampolines
+            let (#sink, #promise) = #create;
+            let #state = #private::ffi::#make(#sink, #closure);
+            let #callback = callback_async_instantiate(&#state);
+            #make_destroy
+            #give
+            #private::finish(#block, #result).finish()
+        }
+    }
+}
+
+// Output: extern "C" fn callback_async_trampoline<D>(..) where D: CallOnce<..> {..}
+//         fn callback_async_instantiate<D>(_: &D) -> extern "C" fn(..) {..}
+//         and the same pair for the destroy notify, if any
+/// The items that C calls, generic over the state's type `D`, and the functions that instantiate
+/// them from the state itself (so the cast back is always to the type the pointer was made from).
+struct Trampolines<'a> {
+    signature: &'a CSignature,
+    destroy: Option<CSignature>,
+    ownership: Ownership,
+    private: Private<'a>,
+}
+
+impl ToTokens for Trampolines<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let private = self.private;
+        let signature = self.signature;
+        let (args_ty, ret) = (&signature.args_ty, &signature.ret);
+        let (call_trait, call_fn) = if self.ownership == Ownership::Once {
+            (quote!(CallOnce), quote!(call_once))
+        } else {
+            (quote!(CallShared), quote!(call_shared))
+        };
+        let bound = quote!(#private::ffi::#call_trait<#args_ty, Output = #ret>);
+        let trampoline = signature.trampoline(
+            &format_ident!("callback_async_trampoline"),
+            &bound,
+            &quote!(#private::ffi::#call_fn::<D, _>),
+            true,
+        );
+        let fn_ptr = signature.fn_ptr();
+        out.extend(quote! {
+            #trampoline
+            #[inline]
+            fn callback_async_instantiate<D>(_: &D) -> #fn_ptr
+            where
+                D: #bound,
+            {
+                callback_async_trampoline::<D>
+            }
+        });
+        if let Some(destroy) = &self.destroy {
+            let trampoline = destroy.trampoline(
+                &format_ident!("callback_async_destroy"),
+                &quote!(::core::marker::Sized),
+                &quote!(#private::ffi::destroy::<D>),
+                false,
+            );
+            let fn_ptr = destroy.fn_ptr();
+            out.extend(quote! {
+                #trampoline
+                #[inline]
+                fn callback_async_instantiate_destroy<D>(_: &D) -> #fn_ptr {
+                    callback_async_destroy::<D>
+                }
+            });
+        }
+    }
+}
+
+/// The C signature of a closure placeholder, and the pieces generated from it.
+struct CSignature {
+    /// `arg0: *mut c_void, arg1: c_int`
+    params: Vec<TokenStream>,
+    /// The same with the typed arguments unnamed (`_: c_int`), for a destroy notify.
+    unnamed: Vec<TokenStream>,
+    /// The parameter types, for the function pointer type.
+    types: Vec<TokenStream>,
+    /// How the trampoline reads the user-data pointer: `arg0`, `arg0.sival_ptr`.
+    user_data: TokenStream,
+    /// The typed arguments, as the tuple the state is called with.
+    args: TokenStream,
+    args_ty: TokenStream,
+    ret: TokenStream,
+    unit: bool,
+}
+
+impl CSignature {
+    fn of(callback: &CClosure) -> Self {
+        let mixed = Span::mixed_site();
+        let (mut params, mut types, mut args, mut args_ty) = (vec![], vec![], vec![], vec![]);
+        let mut unnamed = vec![];
+        let mut user_data = TokenStream::new();
+        for (position, param) in callback.params.iter().enumerate() {
+            let arg = format_ident!("arg{}", position, span = mixed);
+            let ty = match param {
+                CParam::UserData(Carrier::Pointer) => {
+                    user_data = arg.to_token_stream();
+                    quote!(*mut ::core::ffi::c_void)
+                }
+                CParam::UserData(Carrier::Field(path, member)) => {
+                    user_data = quote!(#arg.#member);
+                    path.to_token_stream()
+                }
+                CParam::Typed(_, ty) => {
+                    args.push(arg.clone());
+                    args_ty.push(ty.to_token_stream());
+                    ty.to_token_stream()
+                }
+            };
+            params.push(quote!(#arg: #ty));
+            unnamed.push(match param {
+                CParam::Typed(..) => quote!(_: #ty),
+                CParam::UserData(_) => quote!(#arg: #ty),
+            });
+            types.push(ty);
+        }
+        let unit = callback.output.is_none();
+        let ret = callback
+            .output
+            .as_ref()
+            .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+        CSignature {
+            params,
+            unnamed,
+            types,
+            user_data,
+            args: quote!((#(#args,)*)),
+            args_ty: quote!((#(#args_ty,)*)),
+            ret,
+            unit,
+        }
+    }
+
+    /// `extern "C" fn(*mut c_void, c_int) -> c_int`
+    fn fn_ptr(&self) -> TokenStream {
+        let types = &self.types;
+        let ret = self.arrow();
+        quote!(extern "C" fn(#(#types),*) #ret)
+    }
+
+    /// `-> T`, or nothing for `()` (an explicit `-> ()` would be linted).
+    fn arrow(&self) -> Option<TokenStream> {
+        let ret = &self.ret;
+        (!self.unit).then(|| quote!(-> #ret))
+    }
+
+    /// The `extern "C"` function that C calls: it passes the user-data pointer (and, for a
+    /// callback, the other arguments) to `target`, the runtime's `unsafe fn` that turns it back
+    /// into the state. The safety argument is in this module's documentation.
+    fn trampoline(
+        &self,
+        name: &Ident,
+        bound: &TokenStream,
+        target: &TokenStream,
+        with_args: bool,
+    ) -> TokenStream {
+        let params = if with_args {
+            &self.params
+        } else {
+            &self.unnamed
+        };
+        let ret = self.arrow();
+        let user_data = &self.user_data;
+        let args = with_args.then_some(&self.args).into_iter();
+        let call = quote!(#target(#user_data #(, #args)*));
+        let body = if self.unit || !with_args {
+            quote!(unsafe { #call; })
+        } else {
+            quote!(unsafe { #call })
+        };
+        quote! {
+            #[allow(clippy::too_many_arguments)]
+            extern "C" fn #name<D>(#(#params),*) #ret
+            where
+                D: #bound,
+            {
+                #body
+            }
+        }
+    }
+
+    /// The user's closure, as the state stores it: `move |sink, (n, s): (c_int, *const c_char)|
+    /// -> c_int { .. }`.
+    fn closure(&self, callback: &CClosure, sink: &Ident) -> TokenStream {
+        let pats = callback.params.iter().filter_map(|param| match param {
+            CParam::Typed(pat, _) => Some(pat),
+            CParam::UserData(_) => None,
+        });
+        let args_ty = &self.args_ty;
+        let body = &callback.body;
+        let at = callback.span;
+        let call = Span::call_site().located_at(at);
+        match (self.arrow(), body) {
+            (Some(ret), Expr::Block(block)) if block.attrs.is_empty() && block.label.is_none() => {
+                quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #ret #block)
+            }
+            (Some(ret), body) => {
+                quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #ret { #body })
+            }
+            (None, body) => quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #body),
+        }
+    }
+}

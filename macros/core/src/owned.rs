@@ -1,0 +1,186 @@
+//! What a callback's arguments become in the promise's value: borrowed arguments made owned, and
+//! the closure parameters and value expression that deliver them.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::visit_mut::VisitMut;
+use syn::{Ident, Lifetime, Type};
+
+use crate::callback::{Shape, strip};
+use crate::error::Errors;
+use crate::root::Private;
+
+/// How one callback argument becomes (part of) the promise's value.
+pub enum Conversion<'a> {
+    /// As it is: not a reference, or a `&'static` one.
+    Kept(&'a Type),
+    /// A borrowed `&T`, made owned; the tokens that say so are spanned at the whole type.
+    Owned {
+        reference: &'a syn::TypeReference,
+        elem: &'a Type,
+        span: Span,
+    },
+}
+
+impl<'a> Conversion<'a> {
+    pub fn new(ty: &'a Type) -> syn::Result<Self> {
+        let Type::Reference(reference) = strip(ty) else {
+            reject_nested(ty, ty)?;
+            return Ok(Conversion::Kept(ty));
+        };
+        if reference
+            .lifetime
+            .as_ref()
+            .is_some_and(|l| l.ident == "static")
+        {
+            reject_nested(&reference.elem, ty)?;
+            return Ok(Conversion::Kept(ty));
+        }
+        let elem = strip(&reference.elem);
+        reject_nested(elem, ty)?;
+        Ok(Conversion::Owned {
+            reference,
+            elem,
+            span: ty.span(),
+        })
+    }
+
+    // Input:  `u8`, `&str`, `&[T]`, `&Path`
+    // Output: u8, PRIVATE::String, PRIVATE::Vec<T>, <Path as PRIVATE::ToOwned>::Owned
+    pub fn value_type(&self, private: Private) -> TokenStream {
+        let (elem, span) = match *self {
+            Conversion::Kept(ty) => return ty.to_token_stream(),
+            Conversion::Owned { elem, span, .. } => (elem, span),
+        };
+        match elem {
+            Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => {
+                quote_spanned!(span=> #private::String)
+            }
+            Type::Slice(slice) => {
+                let elem = &slice.elem;
+                quote_spanned!(span=> #private::Vec<#elem>)
+            }
+            _ => quote_spanned!(span=> <#elem as #private::ToOwned>::Owned),
+        }
+    }
+
+    // Input:  `&'a mut T`, `u8`
+    // Output: &mut T (any lifetime), u8
+    pub fn param_type(&self) -> TokenStream {
+        match *self {
+            Conversion::Kept(ty) => ty.to_token_stream(),
+            Conversion::Owned {
+                reference, elem, ..
+            } => {
+                let mutability = reference.mutability;
+                quote!(& #mutability #elem)
+            }
+        }
+    }
+
+    // Input:  the argument `arg0` of type `u8`, or of type `&T`
+    // Output: arg0, or <T as PRIVATE::ToOwned>::to_owned(arg0)
+    pub fn value(&self, arg: &Ident, private: Private) -> TokenStream {
+        match *self {
+            Conversion::Kept(_) => arg.to_token_stream(),
+            Conversion::Owned { elem, span, .. } => {
+                quote_spanned!(span=> <#elem as #private::ToOwned>::to_owned(#arg))
+            }
+        }
+    }
+}
+
+/// Rejects references and elided lifetimes below the top level of a callback argument type:
+/// only a top-level `&T` can be turned into an owned value.
+fn reject_nested(ty: &Type, whole: &Type) -> syn::Result<()> {
+    struct NestedBorrow {
+        found: bool,
+    }
+    impl VisitMut for NestedBorrow {
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            if reference
+                .lifetime
+                .as_ref()
+                .is_some_and(|l| l.ident == "static")
+            {
+                self.visit_type_mut(&mut reference.elem);
+            } else {
+                self.found = true;
+            }
+        }
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+            self.found |= lifetime.ident == "_";
+        }
+    }
+    let mut finder = NestedBorrow { found: false };
+    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml): an argument's type is small.
+    finder.visit_type_mut(&mut ty.clone());
+    if finder.found {
+        return Err(syn::Error::new_spanned(
+            whole,
+            "a reference nested inside a callback argument's type cannot be turned into an owned \
+             value: only a top-level `&T` argument is converted (to `T::Owned`); make the \
+             callback's argument an owned type or a top-level reference",
+        ));
+    }
+    Ok(())
+}
+
+/// What the generated closure for one callback takes and delivers: its parameters `arg0`,
+/// `arg1`, .., each with its argument's conversion.
+pub struct Delivery<'a> {
+    args: Vec<(Ident, Conversion<'a>)>,
+    private: Private<'a>,
+}
+
+impl<'a> Delivery<'a> {
+    /// The delivery of a callback's arguments, or the errors of those that cannot be made owned.
+    pub fn new(shape: &Shape<'a>, private: Private<'a>) -> syn::Result<Self> {
+        let mut args = Vec::new();
+        let mut errors = Errors::new();
+        for (position, input) in shape.inputs.iter().copied().enumerate() {
+            if let Some(conversion) = errors.keep(Conversion::new(input)) {
+                let arg = format_ident!("arg{}", position, span = Span::mixed_site());
+                args.push((arg, conversion));
+            }
+        }
+        errors.finish()?;
+        Ok(Delivery { args, private })
+    }
+
+    /// The value type: `()`, `A`, or `(A, B, …)`, with borrowed arguments made owned.
+    pub fn value_type(&self) -> TokenStream {
+        match self.args.as_slice() {
+            [(_, one)] => one.value_type(self.private),
+            all => {
+                let types = all.iter().map(|(_, one)| one.value_type(self.private));
+                quote!((#(#types,)*))
+            }
+        }
+    }
+
+    /// The closure's parameters, `arg0, arg1`; with `typed`, `arg0: A, arg1: B`, typed as the
+    /// callback's arguments (references unnamed, so that the closure accepts any lifetime).
+    /// Untyped parameters suit closures passed where the callback's bound gives the compiler
+    /// their signature (which spares it checking the annotations).
+    pub fn params(&self, typed: bool) -> TokenStream {
+        let params = self.args.iter().map(|(arg, conversion)| {
+            let ty = typed.then(|| conversion.param_type());
+            let colon = typed.then(|| quote!(:));
+            quote!(#arg #colon #ty)
+        });
+        quote!(#(#params),*)
+    }
+
+    /// The expression that builds the value from the parameters.
+    pub fn value(&self) -> TokenStream {
+        match self.args.as_slice() {
+            [(arg, one)] => one.value(arg, self.private),
+            all => {
+                let values = all.iter().map(|(arg, one)| one.value(arg, self.private));
+                quote!((#(#values,)*))
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! The one path contract: every runtime path an expansion names starts at [`Private`], the
+//! runtime's hidden `__private` module under the root the user's crate reaches it by.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote_spanned};
+
+/// How the user's crate names the runtime.
+#[derive(Clone, Copy)]
+pub enum Root<'a> {
+    /// `::callback_async`, the crate's own name.
+    Default,
+    /// `crate = "PATH"`, for a runtime renamed or re-exported by another crate.
+    Path(&'a syn::Path),
+    /// `$crate` of the runtime's `macro_rules!` that forwards to the proc macro, which works
+    /// through any crate that re-exports the runtime.
+    Forwarded(&'a TokenStream),
+}
+
+impl<'a> Root<'a> {
+    /// The root of the `crate = ".."` option, if written.
+    pub fn from_option(krate: Option<&'a syn::Path>) -> Self {
+        krate.map_or(Root::Default, Root::Path)
+    }
+}
+
+/// `ROOT::__private`: resolved at the call site, located at `span` so that an error about what it
+/// names points there.
+#[derive(Clone, Copy)]
+pub struct Private<'a> {
+    root: Root<'a>,
+    span: Span,
+}
+
+impl<'a> Private<'a> {
+    pub fn new(root: Root<'a>) -> Self {
+        Private {
+            root,
+            span: Span::call_site(),
+        }
+    }
+
+    /// The same path, located at `span`.
+    pub fn located_at(self, span: Span) -> Self {
+        Private {
+            span: Span::call_site().located_at(span),
+            ..self
+        }
+    }
+}
+
+// Input:  Root::Default, or `crate = "::facade::callback_async"`, or `$crate`
+// Output: ::callback_async::__private, ::facade::callback_async::__private, $crate::__private
+impl ToTokens for Private<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let span = self.span;
+        match self.root {
+            Root::Default => out.extend(quote_spanned!(span=> ::callback_async)),
+            Root::Path(path) => path.to_tokens(out),
+            Root::Forwarded(root) => root.to_tokens(out),
+        }
+        out.extend(quote_spanned!(span=> ::__private));
+    }
+}
