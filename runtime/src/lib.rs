@@ -150,8 +150,8 @@
 #![deny(missing_docs)]
 
 mod callbackify;
-mod cell;
 pub mod ffi;
+mod oneshot;
 mod promise;
 mod resolver;
 mod sender;

@@ -4,14 +4,14 @@
 
 use core::mem::ManuallyDrop;
 
-use crate::cell;
+use crate::oneshot;
 use crate::promise::Origin;
 use crate::resolver::send;
 use crate::sync::{AtomicBool, Ordering, UnsafeCell};
 
 /// The owned sending half of a generated promise.
 pub struct Once<T> {
-    sender: Option<cell::Sender<T>>,
+    sender: Option<oneshot::Sender<T>>,
     /// `#[callback_async(dropped = EXPR)]`: the value sent when the callback is dropped uncalled.
     fallback: Option<fn() -> T>,
     #[cfg(feature = "tracing")]
@@ -21,7 +21,7 @@ pub struct Once<T> {
 impl<T> Once<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     #[inline]
-    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
+    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
         Once {
             sender: Some(sender),
             fallback: None,
@@ -126,7 +126,7 @@ impl<T> Shared<T> {
 /// with one atomic swap. Leaner than a [`Shared`] around a [`Once`]: no fallback to keep
 /// (`promisify!` has no `dropped = ..`), so nothing to test or clear but the swap.
 pub struct FirstCall<T> {
-    sender: TakeOnce<cell::Sender<T>>,
+    sender: TakeOnce<oneshot::Sender<T>>,
     #[cfg(feature = "tracing")]
     origin: Origin,
 }
@@ -134,7 +134,7 @@ pub struct FirstCall<T> {
 impl<T> FirstCall<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     #[inline]
-    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
+    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
         FirstCall {
             sender: TakeOnce::new(sender),
             #[cfg(feature = "tracing")]
