@@ -13,7 +13,7 @@ use core::panic::Location;
 
 pub use crate::ffi::private as ffi;
 use crate::promise::{Name, Origin};
-pub use crate::sender::{FirstCall, Once, Shared};
+pub use crate::settler::{FirstCall, Once, Shared};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)

@@ -154,7 +154,7 @@ pub mod ffi;
 mod oneshot;
 mod promise;
 mod resolver;
-mod sender;
+mod settler;
 mod stream;
 mod sync;
 mod trace;

@@ -1,6 +1,6 @@
 //! The synchronisation primitives of the runtime's own code, swapped for loom's under `--cfg loom`
 //! so that `RUSTFLAGS="--cfg loom" cargo test -p callback-async --lib --release` checks every
-//! interleaving of [`TakeOnce`](crate::sender) and of the promise's channel
+//! interleaving of [`TakeOnce`](crate::settler) and of the promise's channel
 //! ([`oneshot`](crate::oneshot)).
 
 #[cfg(loom)]
