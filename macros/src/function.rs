@@ -760,22 +760,22 @@ fn expand(
             tokens::group(out, Delimiter::Parenthesis, |_| {});
             tokens::punct(out, ";");
         }
-        // `let resolver = PRIVATE::Once::or_else(resolver, || EXPR);`
+        // `let resolver = PRIVATE::Settler::or_else(resolver, || EXPR);`
         if let (Some(fallback), Mode::Channel) = (fallback, mode) {
-            let_call(out, &resolver, "::Once::or_else", &|out| {
+            let_call(out, &resolver, "::Settler::or_else", &|out| {
                 resolver.to_tokens(out);
                 tokens::punct(out, ",");
                 write_fallback(out, fallback);
             });
         }
         match selection {
-            // `let ok = PRIVATE::Arc::new(PRIVATE::Shared::new(resolver));`
+            // `let ok = PRIVATE::Arc::new(PRIVATE::SharedSettler::new(resolver));`
             // `let err = PRIVATE::Arc::clone(&ok);`
             Selection::OkErr(..) => {
                 let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));
                 let_call(out, &ok, "::Arc::new", &|out| {
                     private.to_tokens(out);
-                    tokens::path(out, "::Shared::new");
+                    tokens::path(out, "::SharedSettler::new");
                     tokens::group(out, Delimiter::Parenthesis, |out| resolver.to_tokens(out));
                 });
                 let_call(out, &err, "::Arc::clone", &|out| {
@@ -792,9 +792,9 @@ fn expand(
                 resolver.to_tokens(out);
                 tokens::punct(out, ";");
             }
-            // `let resolver = PRIVATE::Shared::new(resolver);`
+            // `let resolver = PRIVATE::SharedSettler::new(resolver);`
             Selection::One(one) if one.shape.kind == Kind::Shared && mode == Mode::Channel => {
-                let_call(out, &resolver, "::Shared::new", &|out| {
+                let_call(out, &resolver, "::SharedSettler::new", &|out| {
                     resolver.to_tokens(out)
                 });
             }
@@ -1058,7 +1058,7 @@ impl ToTokens for Closure<'_> {
         let resolver = Ident::new("resolver", mixed);
         // `RECEIVER.METHOD(VALUE)`: an inherent method on a receiver of the exact type it takes
         // (`resolver`, `(&resolver)`, `(&mut resolver)`), which costs the type checker less
-        // than a type-relative path such as `PRIVATE::Once::settle_once(resolver, VALUE)`, and
+        // than a type-relative path such as `PRIVATE::Settler::settle_once(resolver, VALUE)`, and
         // which no trait in the user's scope can take over: inherent methods win at the first
         // step of method resolution.
         let call = |out: &mut TokenStream,

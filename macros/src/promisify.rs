@@ -329,9 +329,9 @@ fn closure(placeholder: &Placeholder, shape: Shape, stream: bool) -> syn::Result
     tokens::punct_spanned(&mut out, "|", call);
     // `(&RESOLVER).METHOD(VALUE)`: an inherent method called on an explicit `&`, the cheapest
     // form for the type checker in a crate with many calls (a type-relative path like
-    // `FirstCall::settle(&r, v)` costs more); no trait in the user's scope can take the call
+    // `AtomicSettler::settle(&r, v)` costs more); no trait in the user's scope can take the call
     // over, since inherent methods win at the first step of method resolution, whose receiver
-    // type is already `&FirstCall<T>` (or `&StreamSender<T>`).
+    // type is already `&AtomicSettler<T>` (or `&StreamSender<T>`).
     let (holder, variant) = match (shape, placeholder.wrapper) {
         (Shape::OkErr, Some((Wrapper::Ok, _))) => (Ident::new("ok", mixed), Some("Ok")),
         (Shape::OkErr, _) => (Ident::new("err", mixed), Some("Err")),

@@ -80,7 +80,7 @@ pub fn ident(out: &mut TokenStream, name: &str) {
     out.append(Ident::new(name, Span::call_site()));
 }
 
-/// A path such as `::core::option::Option`, or `::Once::settle_once` after a prefix written
+/// A path such as `::core::option::Option`, or `::Settler::settle_once` after a prefix written
 /// before it, at the call site.
 pub fn path(out: &mut TokenStream, path: &str) {
     path_spanned(out, path, Span::call_site());

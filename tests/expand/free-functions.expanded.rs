@@ -62,12 +62,12 @@ fn connect_later(
     let (resolver, promise) = ::callback_async::__private::promise_once_send::<
         ::core::result::Result<Connection, Error>,
     >(&::core::concat!(::core::module_path!(), "::", "connect"));
-    let resolver = ::callback_async::__private::Once::or_else(
+    let resolver = ::callback_async::__private::Settler::or_else(
         resolver,
         || Err(Error::Cancelled),
     );
     let ok = ::callback_async::__private::Arc::new(
-        ::callback_async::__private::Shared::new(resolver),
+        ::callback_async::__private::SharedSettler::new(resolver),
     );
     let err = ::callback_async::__private::Arc::clone(&ok);
     connect(
