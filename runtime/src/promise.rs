@@ -1,3 +1,6 @@
+//! [`Promise`], the future of one callback call, with [`channel`], [`Dropped`] and
+//! [`OrDropped`] (the future of [`Promise::or_dropped`]).
+
 use core::fmt;
 use core::future::Future;
 use core::mem::ManuallyDrop;

@@ -1,3 +1,7 @@
+//! [`Resolver`], the settling half of a [`Promise`](crate::Promise) made by
+//! [`channel`](crate::channel) or [`Promise::new`](crate::Promise::new), and `send`, the last step
+//! of every settler.
+
 use core::fmt;
 use std::sync::{Mutex, PoisonError};
 

@@ -1,3 +1,6 @@
+//! Callbacks that fire many times: [`CallbackStream`], its [`StreamSender`], and the
+//! [`stream_channel`] / [`stream_channel_bounded`] that create them.
+
 use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
