@@ -16,7 +16,7 @@ pub use crate::ffi::private as ffi;
 pub use crate::ffi::{CPromise, CStream, Registration};
 pub use callback_async_macros::promisify_forwarded;
 use crate::promise::{Name, Origin};
-pub use crate::sender::{FirstCall, Once, Shared};
+pub use crate::settler::{AtomicSettler, Settler, SharedSettler};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
@@ -28,14 +28,14 @@ pub fn promise<T>(callback: Name) -> (Resolver<T>, Promise<T>) {
     Promise::with_origin(Origin::Callback(callback, Location::caller()))
 }
 
-/// A promise and the lock-free sending half that generated `FnOnce`/`FnMut` callbacks own
-/// (wrapped in [`Shared`] for `Fn` callbacks and `ok`/`err` pairs).
+/// A promise and the lock-free settler that generated `FnOnce`/`FnMut` callbacks own (wrapped in
+/// [`SharedSettler`] for `Fn` callbacks and `ok`/`err` pairs).
 #[inline]
 #[track_caller]
-pub fn promise_once<T>(callback: Name) -> (Once<T>, Promise<T>) {
+pub fn promise_once<T>(callback: Name) -> (Settler<T>, Promise<T>) {
     let origin = Origin::Callback(callback, Location::caller());
     let (sender, promise) = Promise::with_sender(origin);
-    (Once::new(sender, origin), promise)
+    (Settler::new(sender, origin), promise)
 }
 
 /// [`promise_once`] for a callback that must be `Send`: the bound fails to compile at the value's
@@ -43,18 +43,18 @@ pub fn promise_once<T>(callback: Name) -> (Once<T>, Promise<T>) {
 /// compiler less than a separate [`require_send`] check.
 #[inline]
 #[track_caller]
-pub fn promise_once_send<T: Send>(callback: Name) -> (Once<T>, Promise<T>) {
+pub fn promise_once_send<T: Send>(callback: Name) -> (Settler<T>, Promise<T>) {
     promise_once(callback)
 }
 
-/// A promise and the lock-free sending half of a callback that may be called from several
-/// threads (`promisify!`'s callbacks, which must fit any closure bound).
+/// A promise and the lock-free settler of a callback that may be called from several threads
+/// (`promisify!`'s callbacks, which must fit any closure bound).
 #[inline]
 #[track_caller]
-pub fn promise_shared<T>(callback: Name) -> (FirstCall<T>, Promise<T>) {
+pub fn promise_shared<T>(callback: Name) -> (AtomicSettler<T>, Promise<T>) {
     let origin = Origin::Callback(callback, Location::caller());
     let (sender, promise) = Promise::with_sender(origin);
-    (FirstCall::new(sender, origin), promise)
+    (AtomicSettler::new(sender, origin), promise)
 }
 
 /// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call

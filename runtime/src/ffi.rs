@@ -236,8 +236,8 @@ pub struct CPromise<T> {
 impl<T> CPromise<T> {
     /// Awaits the value, or [`Dropped`] if the callback's state was freed without a value
     /// (resuming the callback's panic all the same).
-    pub fn or_dropped(self) -> OrDropped<T> {
-        OrDropped {
+    pub fn or_dropped(self) -> COrDropped<T> {
+        COrDropped {
             inner: self.promise.or_dropped(),
         }
     }
@@ -269,15 +269,16 @@ impl<T> fmt::Debug for CPromise<T> {
     }
 }
 
-/// The future returned by [`CPromise::or_dropped`].
+/// The future returned by [`CPromise::or_dropped`]: the C callback's value, or [`Dropped`]. The
+/// counterpart for C callbacks of the crate root's [`OrDropped`](crate::OrDropped).
 #[must_use = "futures do nothing unless awaited"]
-pub struct OrDropped<T> {
+pub struct COrDropped<T> {
     inner: crate::OrDropped<thread::Result<T>>,
 }
 
-impl<T> Unpin for OrDropped<T> {}
+impl<T> Unpin for COrDropped<T> {}
 
-impl<T> Future for OrDropped<T> {
+impl<T> Future for COrDropped<T> {
     type Output = Result<T, Dropped>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, Dropped>> {
@@ -287,15 +288,15 @@ impl<T> Future for OrDropped<T> {
     }
 }
 
-impl<T> FusedFuture for OrDropped<T> {
+impl<T> FusedFuture for COrDropped<T> {
     fn is_terminated(&self) -> bool {
         self.inner.is_terminated()
     }
 }
 
-impl<T> fmt::Debug for OrDropped<T> {
+impl<T> fmt::Debug for COrDropped<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OrDropped").finish_non_exhaustive()
+        f.debug_struct("COrDropped").finish_non_exhaustive()
     }
 }
 
@@ -513,33 +514,33 @@ pub mod private {
     }
 
     /// The state of a callback that C calls once: it owns the sink and the user's closure.
-    pub struct Once<S, F> {
+    pub struct OnceState<S, F> {
         sink: S,
         callback: F,
     }
 
     /// The state of a callback that C may call many times, from several threads.
-    pub struct Shared<S, F> {
+    pub struct SharedState<S, F> {
         sink: S,
         callback: F,
     }
 
     #[inline]
-    pub fn once<S, A, R, F>(sink: S, callback: F) -> Once<S, F>
+    pub fn once<S, A, R, F>(sink: S, callback: F) -> OnceState<S, F>
     where
         S: Sink,
         F: FnOnce(&S, A) -> R,
     {
-        Once { sink, callback }
+        OnceState { sink, callback }
     }
 
     #[inline]
-    pub fn shared<S, A, R, F>(sink: S, callback: F) -> Shared<S, F>
+    pub fn shared<S, A, R, F>(sink: S, callback: F) -> SharedState<S, F>
     where
         S: Sink,
         F: Fn(&S, A) -> R,
     {
-        Shared { sink, callback }
+        SharedState { sink, callback }
     }
 
     /// The state behind a trampoline that frees it: `A` is the tuple of the C arguments.
@@ -566,7 +567,7 @@ pub mod private {
         }
     }
 
-    impl<S, A, R, F> CallOnce<A> for Once<S, F>
+    impl<S, A, R, F> CallOnce<A> for OnceState<S, F>
     where
         S: Sink,
         R: CReturn,
@@ -576,12 +577,12 @@ pub mod private {
 
         #[inline]
         fn call_once(self, args: A) -> R {
-            let Once { sink, callback } = self;
+            let OnceState { sink, callback } = self;
             run(&sink, || callback(&sink, args))
         }
     }
 
-    impl<S, A, R, F> CallShared<A> for Shared<S, F>
+    impl<S, A, R, F> CallShared<A> for SharedState<S, F>
     where
         S: Sink,
         R: CReturn,

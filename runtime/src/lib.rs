@@ -150,11 +150,11 @@
 #![deny(missing_docs)]
 
 mod callbackify;
-mod cell;
 pub mod ffi;
+mod oneshot;
 mod promise;
 mod resolver;
-mod sender;
+mod settler;
 mod stream;
 mod sync;
 mod trace;

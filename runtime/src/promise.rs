@@ -1,3 +1,6 @@
+//! [`Promise`], the future of one callback call, with [`channel`], [`Dropped`] and
+//! [`OrDropped`] (the future of [`Promise::or_dropped`]).
+
 use core::fmt;
 use core::future::Future;
 use core::mem::ManuallyDrop;
@@ -7,7 +10,7 @@ use core::ptr;
 use core::task::{Context, Poll};
 
 use crate::Resolver;
-use crate::cell;
+use crate::oneshot;
 
 /// A value that a callback will deliver later: the awaiting half of a callback call.
 ///
@@ -81,7 +84,7 @@ const _: () = assert!(align_of::<&'static str>() >= 4 && align_of::<Cancel>() >=
 const _: () = assert!(size_of::<Promise<usize>>() == 2 * size_of::<usize>());
 
 /// What a promise holds, by its tag: the value, or an address (the receiver's, see
-/// [`cell::Receiver::into_address`], or the caller's location, exposed).
+/// [`oneshot::Receiver::into_address`], or the caller's location, exposed).
 union Payload<T> {
     value: ManuallyDrop<T>,
     address: usize,
@@ -221,9 +224,9 @@ impl<T> Promise<T> {
     }
 
     #[inline]
-    pub(crate) fn with_sender(origin: Origin) -> (cell::Sender<T>, Self) {
+    pub(crate) fn with_sender(origin: Origin) -> (oneshot::Sender<T>, Self) {
         let (name, location) = origin.parts();
-        let (sender, receiver) = cell::channel(location);
+        let (sender, receiver) = oneshot::channel(location);
         let promise = Promise {
             tag: name_tag(name),
             payload: Payload {
@@ -318,7 +321,8 @@ impl<T> Promise<T> {
             // A call's promise, polled in place.
             // SAFETY: a waiting payload is the receiver's address; it is spent only by a `Ready`
             // poll, after which the tag leaves waiting.
-            let mut receiver = unsafe { cell::Receiver::<T>::from_address(self.payload.address) };
+            let mut receiver =
+                unsafe { oneshot::Receiver::<T>::from_address(self.payload.address) };
             let Poll::Ready(result) = receiver.poll(cx) else {
                 return Poll::Pending;
             };
@@ -342,7 +346,7 @@ impl<T> Promise<T> {
     /// The sender was dropped without sending: the callback's origin, out of line.
     #[cold]
     #[inline(never)]
-    fn closed(&mut self, closed: cell::Closed) -> Origin {
+    fn closed(&mut self, closed: oneshot::Closed) -> Origin {
         let origin = Origin::from_parts(self.name(), closed.0);
         drop(self.finish_waiting());
         origin
@@ -368,7 +372,7 @@ impl<T> Promise<T> {
     fn drop_waiting(&mut self) {
         // SAFETY: a waiting payload is the receiver's address; the state leaves waiting below,
         // so it is abandoned once.
-        let mut receiver = unsafe { cell::Receiver::<T>::from_address(self.payload.address) };
+        let mut receiver = unsafe { oneshot::Receiver::<T>::from_address(self.payload.address) };
         // Settled but never awaited: the receiver frees the block before the value's `Drop`
         // runs, so that a panicking `Drop` cannot leak it. Still running: cancel it
         // (`cancel = ..`); a dropped callback needs no cancel.

@@ -1,7 +1,11 @@
+//! [`Resolver`], the settling half of a [`Promise`](crate::Promise) made by
+//! [`channel`](crate::channel) or [`Promise::new`](crate::Promise::new), and `send`, the last step
+//! of every settler.
+
 use core::fmt;
 use std::sync::{Mutex, PoisonError};
 
-use crate::cell;
+use crate::oneshot;
 use crate::promise::Origin;
 
 /// The settling half of a [`Promise`](crate::Promise): call [`resolve`](Resolver::resolve) to
@@ -17,14 +21,14 @@ use crate::promise::Origin;
 pub struct Resolver<T> {
     // The mutex only makes `resolve(&self)` (for `Fn` callbacks) race-free; the callbacks that own
     // the resolver take the sender out without locking.
-    sender: Mutex<Option<cell::Sender<T>>>,
+    sender: Mutex<Option<oneshot::Sender<T>>>,
     #[cfg(feature = "tracing")]
     origin: Origin,
 }
 
 impl<T> Resolver<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
+    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
         Resolver {
             sender: Mutex::new(Some(sender)),
             #[cfg(feature = "tracing")]
@@ -56,7 +60,7 @@ impl<T> Resolver<T> {
         sender.as_ref().is_some_and(|sender| !sender.is_closed())
     }
 
-    pub(crate) fn take_shared(&self) -> Option<cell::Sender<T>> {
+    pub(crate) fn take_shared(&self) -> Option<oneshot::Sender<T>> {
         self.sender
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -64,7 +68,7 @@ impl<T> Resolver<T> {
     }
 
     #[cfg(feature = "tracing")]
-    pub(crate) fn take_owned(&mut self) -> Option<cell::Sender<T>> {
+    pub(crate) fn take_owned(&mut self) -> Option<oneshot::Sender<T>> {
         self.sender
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
@@ -83,7 +87,7 @@ impl<T> Drop for Resolver<T> {
 
 /// Sends outside any lock, so a panicking `Drop` of a refused value cannot poison anything.
 #[inline]
-pub(crate) fn send<T>(sender: Option<cell::Sender<T>>, value: T) {
+pub(crate) fn send<T>(sender: Option<oneshot::Sender<T>>, value: T) {
     if let Some(sender) = sender {
         // An error only means the promise is gone: resolving it is then a silent no-op. The
         // refused value comes back after the channel is freed, so that a panicking `Drop`

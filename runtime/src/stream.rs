@@ -1,3 +1,6 @@
+//! Callbacks that fire many times: [`CallbackStream`], its [`StreamSender`], and the
+//! [`stream_channel`] / [`stream_channel_bounded`] that create them.
+
 use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
@@ -24,7 +27,7 @@ use futures_core::{FusedStream, Stream};
 /// is dropped at once).
 #[must_use = "streams do nothing unless polled"]
 pub struct CallbackStream<T> {
-    shared: Arc<Shared<T>>,
+    shared: Arc<StreamState<T>>,
     /// Items taken from the shared queue in one batch, so that the consumer locks once per batch.
     ready: VecDeque<T>,
     finished: bool,
@@ -37,10 +40,12 @@ pub struct CallbackStream<T> {
 /// it satisfies `Fn`, `FnMut` and `FnOnce` bounds with `Send + Sync + 'static`. Dropping it ends
 /// the stream.
 pub struct StreamSender<T> {
-    shared: Arc<Shared<T>>,
+    shared: Arc<StreamState<T>>,
 }
 
-struct Shared<T> {
+/// What a [`CallbackStream`] and its [`StreamSender`] share: the queue, behind one lock, and its
+/// capacity.
+struct StreamState<T> {
     queue: Mutex<Queue<T>>,
     capacity: usize,
 }
@@ -53,7 +58,7 @@ struct Queue<T> {
     discarded: u64,
 }
 
-impl<T> Shared<T> {
+impl<T> StreamState<T> {
     fn lock(&self) -> MutexGuard<'_, Queue<T>> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -99,7 +104,7 @@ pub fn stream_channel_bounded<T>(capacity: usize) -> (StreamSender<T>, CallbackS
 }
 
 fn with_capacity<T>(capacity: usize) -> (StreamSender<T>, CallbackStream<T>) {
-    let shared = Arc::new(Shared {
+    let shared = Arc::new(StreamState {
         queue: Mutex::new(Queue {
             items: VecDeque::new(),
             waker: None,

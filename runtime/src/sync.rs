@@ -1,6 +1,7 @@
 //! The synchronisation primitives of the runtime's own code, swapped for loom's under `--cfg loom`
 //! so that `RUSTFLAGS="--cfg loom" cargo test -p callback-async --lib --release` checks every
-//! interleaving of [`TakeOnce`](crate::sender) and of the promise's channel ([`cell`](crate::cell)).
+//! interleaving of [`TakeOnce`](crate::settler) and of the promise's channel
+//! ([`oneshot`](crate::oneshot)).
 
 #[cfg(loom)]
 pub(crate) use loom::cell::UnsafeCell;

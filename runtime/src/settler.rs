@@ -1,28 +1,29 @@
-//! The sending halves that generated callbacks own: [`Once`] for `FnOnce`/`FnMut` callbacks (no
-//! lock, no atomics of its own) and [`Shared`] for `Fn` callbacks and `ok`/`err` pairs (one atomic
-//! swap decides the first call).
+//! The settlers that generated callbacks own, each the sending half of one promise: [`Settler`]
+//! for `#[callback_async]`'s `FnOnce`/`FnMut` callbacks (no lock, no atomics of its own),
+//! [`SharedSettler`] for its `Fn` callbacks and `ok`/`err` pairs, and [`AtomicSettler`] for
+//! `promisify!`'s callbacks (in both, one atomic swap decides the first call).
 
 use core::mem::ManuallyDrop;
 
-use crate::cell;
+use crate::oneshot;
 use crate::promise::Origin;
 use crate::resolver::send;
 use crate::sync::{AtomicBool, Ordering, UnsafeCell};
 
-/// The owned sending half of a generated promise.
-pub struct Once<T> {
-    sender: Option<cell::Sender<T>>,
+/// The owned settler of a generated promise, for `FnOnce`/`FnMut` callbacks.
+pub struct Settler<T> {
+    sender: Option<oneshot::Sender<T>>,
     /// `#[callback_async(dropped = EXPR)]`: the value sent when the callback is dropped uncalled.
     fallback: Option<fn() -> T>,
     #[cfg(feature = "tracing")]
     origin: Origin,
 }
 
-impl<T> Once<T> {
+impl<T> Settler<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     #[inline]
-    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
-        Once {
+    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
+        Settler {
             sender: Some(sender),
             fallback: None,
             #[cfg(feature = "tracing")]
@@ -62,7 +63,7 @@ impl<T> Once<T> {
     }
 }
 
-impl<T> Once<T> {
+impl<T> Settler<T> {
     /// `Drop`'s work for a callback dropped uncalled, out of line: a settled callback's drop is
     /// then one test, small enough to inline where the callback is dropped.
     #[cold]
@@ -81,7 +82,7 @@ impl<T> Once<T> {
     }
 }
 
-impl<T> Drop for Once<T> {
+impl<T> Drop for Settler<T> {
     #[inline(always)]
     fn drop(&mut self) {
         if self.sender.is_some() {
@@ -90,30 +91,30 @@ impl<T> Drop for Once<T> {
     }
 }
 
-/// The sending half of a generated promise behind a callback that may be called from several
-/// threads at once (`Fn`), or shared by an `ok`/`err` pair: the first call wins.
-pub struct Shared<T> {
-    once: TakeOnce<Once<T>>,
+/// The settler of a generated promise behind a callback that may be called from several threads
+/// at once (`Fn`), or shared by an `ok`/`err` pair: the first call wins.
+pub struct SharedSettler<T> {
+    settler: TakeOnce<Settler<T>>,
     #[cfg(feature = "tracing")]
     origin: Origin,
 }
 
-impl<T> Shared<T> {
-    /// Shares `once` between callers that may race.
+impl<T> SharedSettler<T> {
+    /// Shares `settler` between callers that may race.
     #[inline]
-    pub fn new(once: Once<T>) -> Self {
-        Shared {
+    pub fn new(settler: Settler<T>) -> Self {
+        SharedSettler {
             #[cfg(feature = "tracing")]
-            origin: once.origin,
-            once: TakeOnce::new(once),
+            origin: settler.origin,
+            settler: TakeOnce::new(settler),
         }
     }
 
     /// Settles, if no call settled before; later calls are ignored.
     #[inline]
     pub fn settle(&self, value: T) {
-        if let Some(once) = self.once.take() {
-            once.settle_once(value);
+        if let Some(settler) = self.settler.take() {
+            settler.settle_once(value);
         } else {
             #[cfg(feature = "tracing")]
             crate::trace::called_again(&self.origin);
@@ -121,21 +122,21 @@ impl<T> Shared<T> {
     }
 }
 
-/// The sending half behind a `promisify!` callback, which must fit an `Fn` bound (the macro
-/// cannot see which closure trait the API asks for): the first call takes the channel's sender
-/// with one atomic swap. Leaner than a [`Shared`] around a [`Once`]: no fallback to keep
+/// The settler behind a `promisify!` callback, which must fit an `Fn` bound (the macro cannot
+/// see which closure trait the API asks for): the first call takes the channel's sender with one
+/// atomic swap. Leaner than a [`SharedSettler`] around a [`Settler`]: no fallback to keep
 /// (`promisify!` has no `dropped = ..`), so nothing to test or clear but the swap.
-pub struct FirstCall<T> {
-    sender: TakeOnce<cell::Sender<T>>,
+pub struct AtomicSettler<T> {
+    sender: TakeOnce<oneshot::Sender<T>>,
     #[cfg(feature = "tracing")]
     origin: Origin,
 }
 
-impl<T> FirstCall<T> {
+impl<T> AtomicSettler<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     #[inline]
-    pub(crate) fn new(sender: cell::Sender<T>, origin: Origin) -> Self {
-        FirstCall {
+    pub(crate) fn new(sender: oneshot::Sender<T>, origin: Origin) -> Self {
+        AtomicSettler {
             sender: TakeOnce::new(sender),
             #[cfg(feature = "tracing")]
             origin,
@@ -157,7 +158,7 @@ impl<T> FirstCall<T> {
 /// Dropped uncalled, the sender closes the channel (`TakeOnce`'s drop), and the promise reads as
 /// dropped; this only reports it.
 #[cfg(feature = "tracing")]
-impl<T> Drop for FirstCall<T> {
+impl<T> Drop for AtomicSettler<T> {
     fn drop(&mut self) {
         if !self.sender.is_taken() {
             crate::trace::dropped_uncalled(&self.origin);
