@@ -14,10 +14,10 @@ use core::panic::Location;
 
 pub use crate::ffi::private as ffi;
 pub use crate::ffi::{CPromise, CStream, Registration};
-pub use callback_async_macros::promisify_forwarded;
 use crate::promise::{Name, Origin};
 pub use crate::settler::{AtomicSettler, Settler, SharedSettler};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
+pub use callback_async_macros::promisify_forwarded;
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
 /// and the place that called it. The name comes as a thin pointer (`&"name"`, promoted to a

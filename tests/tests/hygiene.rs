@@ -35,7 +35,11 @@ fn double_on_stack(n: u32, done: impl FnOnce(u32)) {
 }
 
 #[callback_async(ok = on_ok, err = on_err, dropped = Err("dropped".to_owned()))]
-fn parse(text: &str, on_ok: impl FnOnce(u32) + Send + 'static, on_err: impl FnOnce(String) + Send + 'static) {
+fn parse(
+    text: &str,
+    on_ok: impl FnOnce(u32) + Send + 'static,
+    on_err: impl FnOnce(String) + Send + 'static,
+) {
     match text.parse() {
         Ok(n) => on_ok(n),
         Err(_) => on_err(format!("not a number: {text}")),
@@ -60,7 +64,10 @@ impl Service {
 ///
 /// # Safety
 /// `callback` must accept `user_data`.
-unsafe extern "C" fn call_back(callback: extern "C" fn(*mut c_void, c_int), user_data: *mut c_void) {
+unsafe extern "C" fn call_back(
+    callback: extern "C" fn(*mut c_void, c_int),
+    user_data: *mut c_void,
+) {
     callback(user_data, 7);
 }
 
@@ -74,7 +81,10 @@ fn every_form_expands_with_shadowing_names_in_scope() {
     assert_eq!(block_on(double_async(2)), 4);
     assert_eq!(block_on(double_on_stack_async(3)), 6);
     assert_eq!(block_on(parse_async("12")), Ok(12));
-    assert_eq!(block_on(parse_async("x")), Err("not a number: x".to_owned()));
+    assert_eq!(
+        block_on(parse_async("x")),
+        Err("not a number: x".to_owned())
+    );
     assert_eq!(block_on(Service.boxed_async(1)), 2);
     let ticks: Vec<String> = block_on(Service.ticks_stream(2).collect());
     assert_eq!(ticks, ["tick", "tick"]);

@@ -431,4 +431,3 @@ fn by_name<'a>(sig: &'a Signature, name: &Ident) -> syn::Result<Chosen<'a>> {
         )),
     }
 }
-

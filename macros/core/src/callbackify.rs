@@ -42,11 +42,10 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
     let mut errors = Errors::new();
     for lifetime in sig.generics.lifetimes() {
         errors.push(syn::Error::new_spanned(
-                lifetime,
-                "the future is spawned, so it cannot borrow: `#[callbackify]` needs an `async fn` \
+            lifetime,
+            "the future is spawned, so it cannot borrow: `#[callbackify]` needs an `async fn` \
                  without lifetimes",
-            ),
-        );
+        ));
     }
     let mixed = Span::mixed_site();
     let mut inputs = Vec::new();
@@ -56,11 +55,10 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
             FnArg::Receiver(receiver) => {
                 if let ReceiverKind::Reference(and, ..) = &receiver.kind {
                     errors.push(syn::Error::new(
-                            and.span,
-                            "the future is spawned, so it cannot borrow `self`: take `self`, \
+                        and.span,
+                        "the future is spawned, so it cannot borrow `self`: take `self`, \
                              `self: Arc<Self>` or another owning receiver",
-                        ),
-                    );
+                    ));
                 }
                 let mut receiver = receiver.clone();
                 receiver.mutability = None;
@@ -75,11 +73,10 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
                         .is_none_or(|l| l.ident != "static")
                     {
                         errors.push(syn::Error::new_spanned(
-                                &typed.ty,
-                                "the future is spawned, so it cannot borrow its arguments: take \
+                            &typed.ty,
+                            "the future is spawned, so it cannot borrow its arguments: take \
                                  this argument by value",
-                            ),
-                        );
+                        ));
                     }
                 }
                 let name = match &*typed.pat {
@@ -116,9 +113,7 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
             (None, None, quote!(#expr))
         }
         None => (
-            Some(
-                quote!(#spawn: impl ::core::ops::FnOnce(#private::BoxFuture) -> #spawned,),
-            ),
+            Some(quote!(#spawn: impl ::core::ops::FnOnce(#private::BoxFuture) -> #spawned,)),
             Some(quote!(#spawned,)),
             spawn.to_token_stream(),
         ),

@@ -167,11 +167,23 @@ fn item_kind(item: &Item) -> &'static str {
 /// Options that choose parameters of one function make no sense on a whole block.
 fn reject_per_function_options(options: &Options, errors: &mut Errors) {
     let keys = [
-        options.callback.as_ref().map(|o| (o.key, "callback".to_owned(), " =")),
+        options
+            .callback
+            .as_ref()
+            .map(|o| (o.key, "callback".to_owned(), " =")),
         options.ok.as_ref().map(|o| (o.key, "ok".to_owned(), " =")),
-        options.err.as_ref().map(|o| (o.key, "err".to_owned(), " =")),
-        options.name.as_ref().map(|o| (o.key, "name".to_owned(), " =")),
-        options.output.as_ref().map(|o| (o.key, "output".to_owned(), " =")),
+        options
+            .err
+            .as_ref()
+            .map(|o| (o.key, "err".to_owned(), " =")),
+        options
+            .name
+            .as_ref()
+            .map(|o| (o.key, "name".to_owned(), " =")),
+        options
+            .output
+            .as_ref()
+            .map(|o| (o.key, "output".to_owned(), " =")),
         options
             .c_args
             .first()

@@ -114,34 +114,74 @@ impl Options {
         let lookahead = input.lookahead1();
         if lookahead.peek(kw::callback) {
             let key = input.parse::<kw::callback>()?.span;
-            set(&mut self.callback, key, "callback", value(input, key, "callback", parameter)?)
+            set(
+                &mut self.callback,
+                key,
+                "callback",
+                value(input, key, "callback", parameter)?,
+            )
         } else if lookahead.peek(kw::ok) {
             let key = input.parse::<kw::ok>()?.span;
             set(&mut self.ok, key, "ok", value(input, key, "ok", parameter)?)
         } else if lookahead.peek(kw::err) {
             let key = input.parse::<kw::err>()?.span;
-            set(&mut self.err, key, "err", value(input, key, "err", parameter)?)
+            set(
+                &mut self.err,
+                key,
+                "err",
+                value(input, key, "err", parameter)?,
+            )
         } else if lookahead.peek(kw::name) {
             let key = input.parse::<kw::name>()?.span;
-            set(&mut self.name, key, "name", value(input, key, "name", function_name)?)
+            set(
+                &mut self.name,
+                key,
+                "name",
+                value(input, key, "name", function_name)?,
+            )
         } else if lookahead.peek(Token![crate]) {
             let key = input.parse::<Token![crate]>()?.span;
-            set(&mut self.krate, key, "crate", value(input, key, "crate", crate_path)?)
+            set(
+                &mut self.krate,
+                key,
+                "crate",
+                value(input, key, "crate", crate_path)?,
+            )
         } else if lookahead.peek(kw::dropped) {
             let key = input.parse::<kw::dropped>()?.span;
-            set(&mut self.dropped, key, "dropped", value(input, key, "dropped", |input| input.parse())?)
+            set(
+                &mut self.dropped,
+                key,
+                "dropped",
+                value(input, key, "dropped", |input| input.parse())?,
+            )
         } else if lookahead.peek(kw::stream) {
             let key = input.parse::<kw::stream>()?.span;
             set(&mut self.stream, key, "stream", flag(input, key, "stream")?)
         } else if lookahead.peek(kw::deprecate) {
             let key = input.parse::<kw::deprecate>()?.span;
-            set(&mut self.deprecate, key, "deprecate", flag(input, key, "deprecate")?)
+            set(
+                &mut self.deprecate,
+                key,
+                "deprecate",
+                flag(input, key, "deprecate")?,
+            )
         } else if lookahead.peek(kw::cancel) {
             let key = input.parse::<kw::cancel>()?.span;
-            set(&mut self.cancel, key, "cancel", value(input, key, "cancel", |input| input.parse())?)
+            set(
+                &mut self.cancel,
+                key,
+                "cancel",
+                value(input, key, "cancel", |input| input.parse())?,
+            )
         } else if lookahead.peek(kw::output) {
             let key = input.parse::<kw::output>()?.span;
-            set(&mut self.output, key, "output", value(input, key, "output", |input| input.parse())?)
+            set(
+                &mut self.output,
+                key,
+                "output",
+                value(input, key, "output", |input| input.parse())?,
+            )
         } else {
             Err(lookahead.error())
         }
@@ -177,7 +217,12 @@ impl CallbackifyOptions {
                 set(&mut options.spawn, key, "spawn", spawn)
             } else if lookahead.peek(Token![crate]) {
                 let key = input.parse::<Token![crate]>()?.span;
-                set(&mut options.krate, key, "crate", value(input, key, "crate", crate_path)?)
+                set(
+                    &mut options.krate,
+                    key,
+                    "crate",
+                    value(input, key, "crate", crate_path)?,
+                )
             } else {
                 Err(lookahead.error())
             }

@@ -67,14 +67,14 @@ impl<'a> Conversion<'a> {
 
     // Input:  `&'a mut T`, `u8`
     // Output: &mut T (any lifetime), u8
-    pub fn param_type(&self) -> TokenStream {
+    pub fn param_type(&self, private: Private) -> TokenStream {
         match *self {
             Conversion::Kept(ty) => ty.to_token_stream(),
             Conversion::Owned {
                 reference, elem, ..
             } => {
                 let mutability = reference.mutability;
-                quote!(& #mutability #elem)
+                quote_spanned!(private.site()=> & #mutability #elem)
             }
         }
     }
@@ -166,7 +166,7 @@ impl<'a> Delivery<'a> {
     /// their signature (which spares it checking the annotations).
     pub fn params(&self, typed: bool) -> TokenStream {
         let params = self.args.iter().map(|(arg, conversion)| {
-            let ty = typed.then(|| conversion.param_type());
+            let ty = typed.then(|| conversion.param_type(self.private));
             let colon = typed.then(|| quote!(:));
             quote!(#arg #colon #ty)
         });

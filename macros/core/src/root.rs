@@ -23,12 +23,19 @@ impl<'a> Root<'a> {
     }
 }
 
-/// `ROOT::__private`: resolved at the call site, located at `span` so that an error about what it
-/// names points there.
+/// `ROOT::__private`, with the spans that the expansion's own tokens get.
 #[derive(Clone, Copy)]
 pub struct Private<'a> {
     root: Root<'a>,
+    /// Where the path itself is located, so that an error about what it names points there.
     span: Span,
+    /// The span of the expansion's own tokens: the call site, or for a forwarded `promisify!` the
+    /// runtime's `macro_rules!` expansion, so that an error in generated code says it originates
+    /// in `promisify!` rather than in the hidden macro it forwards to.
+    site: Span,
+    /// The span of the expansion's own locals (`resolver`, `promise`), which no user name may
+    /// reach: `Span::mixed_site()`, or the forwarding `macro_rules!`'s own, equally hygienic.
+    local: Span,
 }
 
 impl<'a> Private<'a> {
@@ -36,15 +43,36 @@ impl<'a> Private<'a> {
         Private {
             root,
             span: Span::call_site(),
+            site: Span::call_site(),
+            local: Span::mixed_site(),
+        }
+    }
+
+    /// The root that the runtime's `macro_rules!` forwards, with its `site`: a span of that
+    /// `macro_rules!`'s expansion.
+    pub fn forwarded(root: &'a TokenStream, site: Span) -> Self {
+        Private {
+            root: Root::Forwarded(root),
+            span: site,
+            site,
+            local: site,
         }
     }
 
     /// The same path, located at `span`.
     pub fn located_at(self, span: Span) -> Self {
         Private {
-            span: Span::call_site().located_at(span),
+            span: self.site.located_at(span),
             ..self
         }
+    }
+
+    pub fn site(&self) -> Span {
+        self.site
+    }
+
+    pub fn local(&self) -> Span {
+        self.local
     }
 }
 

@@ -1208,7 +1208,9 @@ fn promisify_input() -> impl Strategy<Value = String> {
 /// inside the input.
 fn check_promisify(input: &Source, tally: &Tally) -> Result<(), TestCaseError> {
     let tokens = input.tokens.clone();
-    let output = no_panic("promisify!", || callback_async_macros_core::promisify(tokens))?;
+    let output = no_panic("promisify!", || {
+        callback_async_macros_core::promisify(tokens)
+    })?;
     let messages = check_errors(&output, &[input])?;
     if let Err(error) = syn::parse2::<syn::Expr>(output.clone()) {
         return Err(TestCaseError::fail(format!(
@@ -1423,7 +1425,10 @@ fn mutations_keep_the_input_spans() {
     all(mutated.tokens.clone(), &mut spans);
     assert_eq!(count(&mutated.tokens), count(&one.tokens) + 2);
     assert!(spans.iter().all(|span| one.contains(*span)));
-    let output = callback_async_macros_core::callback_async(TokenStream::new(), "struct S;".parse().unwrap());
+    let output = callback_async_macros_core::callback_async(
+        TokenStream::new(),
+        "struct S;".parse().unwrap(),
+    );
     let mut errors = Vec::new();
     compile_errors(output, &mut errors);
     assert_eq!(errors.len(), 1, "one error for a struct");
@@ -1439,7 +1444,8 @@ fn inner_attributes_stay_in_the_body() {
         "{ #![cfg(all())] done(1) }",
     ] {
         let item = format!("fn fetch(done: impl FnOnce(u8)) {body}");
-        let output = callback_async_macros_core::callback_async(TokenStream::new(), item.parse().unwrap());
+        let output =
+            callback_async_macros_core::callback_async(TokenStream::new(), item.parse().unwrap());
         if let Err(error) = syn::parse2::<syn::File>(output.clone()) {
             panic!("{item}: {error}: {output}");
         }
@@ -1453,7 +1459,8 @@ fn callbackify_keeps_inner_attributes_in_the_body_and_takes_trailing_commas() {
         "async fn fetch(x: u8) -> u8 { #![cfg(all())] x }",
         "async fn fetch<T,>(x: T) -> T where T: Send, { x }",
     ] {
-        let output = callback_async_macros_core::callbackify(TokenStream::new(), item.parse().unwrap());
+        let output =
+            callback_async_macros_core::callbackify(TokenStream::new(), item.parse().unwrap());
         if let Err(error) = syn::parse2::<syn::File>(output.clone()) {
             panic!("{item}: {error}: {output}");
         }

@@ -4,7 +4,7 @@
 //! through the facade, or that named `core`, `callback_async` or a helper relatively, would fail
 //! to compile here.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 
 use facade::callbacks::{CallbackStream, Promise, callback_async, callbackify, promisify};
 use futures::StreamExt;
@@ -51,26 +51,36 @@ impl Greeter for Counter {
 
 /// A C API, defined in Rust so that the test needs no C library: calls `callback(user_data, n *
 /// 3)` once, at once.
-///
-/// # Safety
-/// `callback` must accept `user_data`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn facade_user_triple(
-    callback: extern "C" fn(*mut c_void, c_int),
-    user_data: *mut c_void,
-    n: c_int,
-) {
-    callback(user_data, n * 3);
-}
+mod implementation {
+    use std::ffi::{c_int, c_void};
 
-#[callback_async(crate = "::facade::callbacks")]
-unsafe extern "C" {
-    #[callback_async(callback: |_, n: c_int| _(n), user_data: _)]
-    fn facade_user_triple(
+    /// # Safety
+    /// `callback` must accept `user_data`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn facade_user_triple(
         callback: extern "C" fn(*mut c_void, c_int),
         user_data: *mut c_void,
         n: c_int,
-    );
+    ) {
+        callback(user_data, n * 3);
+    }
+}
+
+/// The same API as a C header would declare it.
+mod c_api {
+    use std::ffi::{c_int, c_void};
+
+    use facade::callbacks::callback_async;
+
+    #[callback_async(crate = "::facade::callbacks")]
+    unsafe extern "C" {
+        #[callback_async(callback: |_, n: c_int| _(n), user_data: _)]
+        pub fn facade_user_triple(
+            callback: extern "C" fn(*mut c_void, c_int),
+            user_data: *mut c_void,
+            n: c_int,
+        );
+    }
 }
 
 #[callbackify(crate = "::facade::callbacks", spawn = |future| std::thread::spawn(move || futures::executor::block_on(future)))]
@@ -99,7 +109,7 @@ fn attribute_on_fn_impl_and_trait() {
 #[test]
 fn attribute_on_extern_block() {
     // SAFETY: `facade_user_triple` calls the callback once, at once, with the user data.
-    let tripled = unsafe { facade_user_triple_async(5) };
+    let tripled = unsafe { c_api::facade_user_triple_async(5) };
     assert_eq!(block_on(tripled), 15);
 }
 
@@ -108,7 +118,8 @@ fn promisify_plain_stream_and_unsafe() {
     assert_eq!(block_on(promisify!(legacy_once(1, _))), 2);
     let ticks = promisify!(stream legacy_ticks(3, |n: u32| _));
     assert_eq!(block_on(ticks.collect::<Vec<_>>()), [0, 1, 2]);
-    let tripled = promisify!(unsafe { facade_user_triple(|_, n: c_int| _(n), _, 7) });
+    let tripled =
+        promisify!(unsafe { implementation::facade_user_triple(|_, n: c_int| _(n), _, 7) });
     assert_eq!(block_on(tripled), 21);
 }
 

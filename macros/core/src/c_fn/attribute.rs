@@ -30,7 +30,10 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
 
     let original = &sig.ident;
     let link = place.link(original);
-    let receiver = sig.receiver().map(|receiver| receiver.self_token).into_iter();
+    let receiver = sig
+        .receiver()
+        .map(|receiver| receiver.self_token)
+        .into_iter();
     let call = match place {
         Place::Free => quote!(#original(#(#call_args),*)),
         Place::Associated { .. } => quote!(Self::#original(#(#receiver,)* #(#call_args),*)),

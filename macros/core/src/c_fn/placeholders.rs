@@ -57,16 +57,35 @@ pub struct Taken {
 // Output: unsafe { start(callback, user_data) }, and the closure taken out
 /// Takes the placeholders out of `block`, or reports every misplaced or missing one.
 pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
-    let mut finder = Placeholders::default();
+    let mut finder = Placeholders {
+        callbacks: Vec::new(),
+        destroys: Vec::new(),
+        user_data: Vec::new(),
+        errors: Errors::new(),
+        local: private.local(),
+    };
     finder.visit_block_mut(&mut block.block);
     let Placeholders {
         callbacks,
         destroys,
         user_data,
         mut errors,
+        ..
     } = finder;
-    let callback = first_of(callbacks, &mut errors, private, false, "a second C callback placeholder: `promisify!` settles one promise (or feeds one stream) from one callback");
-    let destroy = first_of(destroys, &mut errors, private, true, "a second destroy-notify placeholder: the user data is freed once");
+    let callback = first_of(
+        callbacks,
+        &mut errors,
+        private,
+        false,
+        "a second C callback placeholder: `promisify!` settles one promise (or feeds one stream) from one callback",
+    );
+    let destroy = first_of(
+        destroys,
+        &mut errors,
+        private,
+        true,
+        "a second destroy-notify placeholder: the user data is freed once",
+    );
     for (span, _) in user_data.iter().skip(1) {
         errors.push(syn::Error::new(
             *span,
@@ -140,17 +159,21 @@ impl OrSpan for Found {
 
 /// Takes the placeholders out of the user's block, replacing each by the generated local it
 /// stands for.
-#[derive(Default)]
 struct Placeholders {
     callbacks: Vec<Found>,
     destroys: Vec<Found>,
     /// Each user-data placeholder, and whether it is borrowed (`&_`).
     user_data: Vec<(Span, bool)>,
     errors: Errors,
+    /// The span of the generated locals that replace the placeholders.
+    local: Span,
 }
 
-fn local(name: &str, at: Span) -> Expr {
-    Expr::Verbatim(Ident::new(name, Span::mixed_site().located_at(at)).to_token_stream())
+impl Placeholders {
+    /// The generated local that replaces a placeholder at `at`.
+    fn local(&self, name: &str, at: Span) -> Expr {
+        Expr::Verbatim(Ident::new(name, self.local.located_at(at)).to_token_stream())
+    }
 }
 
 impl VisitMut for Placeholders {
@@ -159,23 +182,24 @@ impl VisitMut for Placeholders {
             Expr::Infer(infer) => {
                 let span = infer.underscore_token.span;
                 self.user_data.push((span, false));
-                *expr = local("user_data", span);
+                *expr = self.local("user_data", span);
             }
             Expr::Reference(reference) if matches!(&*reference.expr, Expr::Infer(_)) => {
                 let span = reference.and_token.span;
                 self.user_data.push((span, true));
-                *expr = local("user_data", span);
+                *expr = self.local("user_data", span);
             }
-            Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => self.errors.push(syn::Error::new_spanned(
+            Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => {
+                self.errors.push(syn::Error::new_spanned(
                     &*call,
                     "`_(value)` hands a value over from inside the C callback's body; outside \
                      it, `_` is the user-data pointer",
-                ),
-            ),
+                ))
+            }
             Expr::Closure(closure) if is_destroy(closure) => {
                 let span = closure.inputs_begin.span;
                 self.destroys.push(Ok((*closure).clone()));
-                *expr = local("destroy", span);
+                *expr = self.local("destroy", span);
             }
             // Not a guard: `is_callback` walks the body with a `VisitMut`, which a guard's shared
             // binding cannot give it.
@@ -193,7 +217,7 @@ impl VisitMut for Placeholders {
                     None => Ok((*closure).clone()),
                 };
                 self.callbacks.push(found);
-                *expr = local("callback", span);
+                *expr = self.local("callback", span);
             }
             // `_ = value;` discards a value: its `_` is no placeholder.
             Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
@@ -259,11 +283,10 @@ fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::R
                 if let Pat::Wild(_) = &*typed.pat {
                     if let Type::Infer(_) = &*typed.ty {
                         errors.push(syn::Error::new_spanned(
-                                typed,
-                                "write the user-data parameter as `_`, without a type: the \
+                            typed,
+                            "write the user-data parameter as `_`, without a type: the \
                                  trampoline gives it the type `*mut c_void`",
-                            ),
-                        );
+                        ));
                         continue;
                     }
                 }
@@ -282,12 +305,11 @@ fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::R
                 )));
             }
             other => errors.push(syn::Error::new_spanned(
-                    other,
-                    "a C callback's parameter needs its C type (`n: c_int`); only the user data \
+                other,
+                "a C callback's parameter needs its C type (`n: c_int`); only the user data \
                      is written without one: `_` for a `void *`, or `Struct { field: _ }` for a \
                      pointer carried in a field (`libc::sigval { sival_ptr: _ }`)",
-                ),
-            ),
+            )),
         }
     }
     if user_data != 1 && errors.is_empty() {
@@ -298,14 +320,15 @@ fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::R
             "this C callback has several user-data parameters: only the one that carries the \
              user data is written `_` without a type; give the others their C types"
         };
-        errors.push(syn::Error::new_spanned(quote!(#closure), message),
-        );
+        errors.push(syn::Error::new_spanned(quote!(#closure), message));
     }
     let output = match &closure.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) if destroy => {
-            errors.push(syn::Error::new_spanned(ty, "a destroy notify returns nothing"),
-            );
+            errors.push(syn::Error::new_spanned(
+                ty,
+                "a destroy notify returns nothing",
+            ));
             None
         }
         ReturnType::Type(_, ty) => Some((**ty).clone()),
@@ -370,7 +393,9 @@ fn type_of_values(values: &[Expr], params: &[CParam]) -> Option<TokenStream> {
             };
             let name = path.path.get_ident()?;
             params.iter().find_map(|param| match param {
-                CParam::Typed(Pat::Ident(pat), ty) if pat.ident == *name && pat.subpat.is_none() => {
+                CParam::Typed(Pat::Ident(pat), ty)
+                    if pat.ident == *name && pat.subpat.is_none() =>
+                {
                     Some(ty)
                 }
                 _ => None,
@@ -404,8 +429,8 @@ struct Deliver<'a> {
 // Input:  `_(value)` at `span`
 // Output: PRIVATE::ffi::deliver(sink, value), located at `span`
 fn deliver_call(span: Span, value: &TokenStream, private: Private) -> Expr {
-    let call = Span::call_site().located_at(span);
-    let sink = Ident::new("sink", Span::mixed_site().located_at(span));
+    let call = private.site().located_at(span);
+    let sink = Ident::new("sink", private.local().located_at(span));
     let private = private.located_at(span);
     Expr::Verbatim(quote_spanned!(call=> #private::ffi::deliver(#sink, #value)))
 }
@@ -467,10 +492,9 @@ impl VisitMut for Deliver<'_> {
                 *expr = deliver_call(call.func.span(), &value, self.private);
             }
             Expr::Infer(infer) => self.errors.push(syn::Error::new(
-                    infer.underscore_token.span,
-                    "inside a C callback's body, hand a value over with `_(value)`",
-                ),
-            ),
+                infer.underscore_token.span,
+                "inside a C callback's body, hand a value over with `_(value)`",
+            )),
             Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
                 self.visit_expr_mut(&mut assign.right);
             }
@@ -480,4 +504,3 @@ impl VisitMut for Deliver<'_> {
 
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
 }
-

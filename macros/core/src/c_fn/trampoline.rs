@@ -3,7 +3,7 @@
 //! The safety argument is in the parent module's documentation.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote_spanned};
 use syn::{Expr, ExprUnsafe, Ident};
 
 use super::Ownership;
@@ -22,9 +22,8 @@ struct Locals {
 }
 
 impl Locals {
-    fn new() -> Self {
-        let mixed = Span::mixed_site();
-        let local = |name| Ident::new(name, mixed);
+    fn new(private: Private) -> Self {
+        let local = |name| Ident::new(name, private.local());
         Locals {
             sink: local("sink"),
             state: local("state"),
@@ -53,7 +52,8 @@ pub fn emit(
     text: &str,
     private: Private,
 ) -> TokenStream {
-    let locals = Locals::new();
+    let site = private.site();
+    let locals = Locals::new(private);
     let Locals {
         sink,
         state,
@@ -63,47 +63,49 @@ pub fn emit(
         user_data,
         registration,
     } = &locals;
-    let signature = CSignature::of(&taken.callback);
+    let signature = CSignature::of(&taken.callback, private);
     let trampolines = Trampolines {
         signature: &signature,
-        destroy: taken.destroy.as_ref().map(CSignature::of),
+        destroy: taken
+            .destroy
+            .as_ref()
+            .map(|destroy| CSignature::of(destroy, private)),
         ownership,
         private,
     };
     let closure = signature.closure(&taken.callback, sink);
     let create = if stream {
-        quote!(#private::ffi::stream())
+        quote_spanned!(site=> #private::ffi::stream())
     } else {
-        quote!(#private::ffi::promise(&#text))
+        quote_spanned!(site=> #private::ffi::promise(&#text))
     };
     let make = if ownership == Ownership::Once {
-        quote!(once)
+        quote_spanned!(site=> once)
     } else {
-        quote!(shared)
+        quote_spanned!(site=> shared)
     };
-    let make_destroy = taken
-        .destroy
-        .is_some()
-        .then(|| quote!(let #destroy = callback_async_instantiate_destroy(&#state);));
+    let make_destroy = taken.destroy.is_some().then(
+        || quote_spanned!(site=> let #destroy = callback_async_instantiate_destroy(&#state);),
+    );
     let (give, result) = match ownership {
         Ownership::Once => (
-            quote!(let #user_data = #private::ffi::into_raw_once(#state);),
+            quote_spanned!(site=> let #user_data = #private::ffi::into_raw_once(#state);),
             promise.to_token_stream(),
         ),
         Ownership::Destroy => (
-            quote!(let #user_data = #private::ffi::into_raw_shared(#state);),
+            quote_spanned!(site=> let #user_data = #private::ffi::into_raw_shared(#state);),
             promise.to_token_stream(),
         ),
         Ownership::Scoped => (
-            quote!(let #user_data = #private::ffi::borrow_raw(&#state);),
+            quote_spanned!(site=> let #user_data = #private::ffi::borrow_raw(&#state);),
             promise.to_token_stream(),
         ),
         Ownership::Handle => (
-            quote!(let (#user_data, #registration) = #private::ffi::registration(#state);),
-            quote!((#promise, #registration)),
+            quote_spanned!(site=> let (#user_data, #registration) = #private::ffi::registration(#state);),
+            quote_spanned!(site=> (#promise, #registration)),
         ),
     };
-    quote! {
+    quote_spanned! {site=>
         {
             #trampolines
             let (#sink, #promise) = #create;
@@ -131,22 +133,29 @@ struct Trampolines<'a> {
 impl ToTokens for Trampolines<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let private = self.private;
+        let site = private.site();
         let signature = self.signature;
         let (args_ty, ret) = (&signature.args_ty, &signature.ret);
         let (call_trait, call_fn) = if self.ownership == Ownership::Once {
-            (quote!(CallOnce), quote!(call_once))
+            (
+                quote_spanned!(site=> CallOnce),
+                quote_spanned!(site=> call_once),
+            )
         } else {
-            (quote!(CallShared), quote!(call_shared))
+            (
+                quote_spanned!(site=> CallShared),
+                quote_spanned!(site=> call_shared),
+            )
         };
-        let bound = quote!(#private::ffi::#call_trait<#args_ty, Output = #ret>);
+        let bound = quote_spanned!(site=> #private::ffi::#call_trait<#args_ty, Output = #ret>);
         let trampoline = signature.trampoline(
-            &format_ident!("callback_async_trampoline"),
+            &Ident::new("callback_async_trampoline", site),
             &bound,
-            &quote!(#private::ffi::#call_fn::<D, _>),
+            &quote_spanned!(site=> #private::ffi::#call_fn::<D, _>),
             true,
         );
         let fn_ptr = signature.fn_ptr();
-        out.extend(quote! {
+        out.extend(quote_spanned! {site=>
             #trampoline
             #[inline]
             fn callback_async_instantiate<D>(_: &D) -> #fn_ptr
@@ -158,13 +167,13 @@ impl ToTokens for Trampolines<'_> {
         });
         if let Some(destroy) = &self.destroy {
             let trampoline = destroy.trampoline(
-                &format_ident!("callback_async_destroy"),
-                &quote!(::core::marker::Sized),
-                &quote!(#private::ffi::destroy::<D>),
+                &Ident::new("callback_async_destroy", site),
+                &quote_spanned!(site=> ::core::marker::Sized),
+                &quote_spanned!(site=> #private::ffi::destroy::<D>),
                 false,
             );
             let fn_ptr = destroy.fn_ptr();
-            out.extend(quote! {
+            out.extend(quote_spanned! {site=>
                 #trampoline
                 #[inline]
                 fn callback_async_instantiate_destroy<D>(_: &D) -> #fn_ptr {
@@ -177,6 +186,8 @@ impl ToTokens for Trampolines<'_> {
 
 /// The C signature of a closure placeholder, and the pieces generated from it.
 struct CSignature {
+    /// The span of the generated tokens (see `Private::site`).
+    site: Span,
     /// `arg0: *mut c_void, arg1: c_int`
     params: Vec<TokenStream>,
     /// The same with the typed arguments unnamed (`_: c_int`), for a destroy notify.
@@ -193,8 +204,8 @@ struct CSignature {
 }
 
 impl CSignature {
-    fn of(callback: &CClosure) -> Self {
-        let mixed = Span::mixed_site();
+    fn of(callback: &CClosure, private: Private) -> Self {
+        let (site, mixed) = (private.site(), private.local());
         let (mut params, mut types, mut args, mut args_ty) = (vec![], vec![], vec![], vec![]);
         let mut unnamed = vec![];
         let mut user_data = TokenStream::new();
@@ -203,10 +214,10 @@ impl CSignature {
             let ty = match param {
                 CParam::UserData(Carrier::Pointer) => {
                     user_data = arg.to_token_stream();
-                    quote!(*mut ::core::ffi::c_void)
+                    quote_spanned!(site=> *mut ::core::ffi::c_void)
                 }
                 CParam::UserData(Carrier::Field(path, member)) => {
-                    user_data = quote!(#arg.#member);
+                    user_data = quote_spanned!(site=> #arg.#member);
                     path.to_token_stream()
                 }
                 CParam::Typed(_, ty) => {
@@ -215,10 +226,10 @@ impl CSignature {
                     ty.to_token_stream()
                 }
             };
-            params.push(quote!(#arg: #ty));
+            params.push(quote_spanned!(site=> #arg: #ty));
             unnamed.push(match param {
-                CParam::Typed(..) => quote!(_: #ty),
-                CParam::UserData(_) => quote!(#arg: #ty),
+                CParam::Typed(..) => quote_spanned!(site=> _: #ty),
+                CParam::UserData(_) => quote_spanned!(site=> #arg: #ty),
             });
             types.push(ty);
         }
@@ -226,14 +237,15 @@ impl CSignature {
         let ret = callback
             .output
             .as_ref()
-            .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+            .map_or_else(|| quote_spanned!(site=> ()), ToTokens::to_token_stream);
         CSignature {
+            site,
             params,
             unnamed,
             types,
             user_data,
-            args: quote!((#(#args,)*)),
-            args_ty: quote!((#(#args_ty,)*)),
+            args: quote_spanned!(site=> (#(#args,)*)),
+            args_ty: quote_spanned!(site=> (#(#args_ty,)*)),
             ret,
             unit,
         }
@@ -241,15 +253,17 @@ impl CSignature {
 
     /// `extern "C" fn(*mut c_void, c_int) -> c_int`
     fn fn_ptr(&self) -> TokenStream {
+        let site = self.site;
         let types = &self.types;
         let ret = self.arrow();
-        quote!(extern "C" fn(#(#types),*) #ret)
+        quote_spanned!(site=> extern "C" fn(#(#types),*) #ret)
     }
 
     /// `-> T`, or nothing for `()` (an explicit `-> ()` would be linted).
     fn arrow(&self) -> Option<TokenStream> {
+        let site = self.site;
         let ret = &self.ret;
-        (!self.unit).then(|| quote!(-> #ret))
+        (!self.unit).then(|| quote_spanned!(site=> -> #ret))
     }
 
     /// The `extern "C"` function that C calls: it passes the user-data pointer (and, for a
@@ -267,16 +281,17 @@ impl CSignature {
         } else {
             &self.unnamed
         };
+        let site = self.site;
         let ret = self.arrow();
         let user_data = &self.user_data;
         let args = with_args.then_some(&self.args).into_iter();
-        let call = quote!(#target(#user_data #(, #args)*));
+        let call = quote_spanned!(site=> #target(#user_data #(, #args)*));
         let body = if self.unit || !with_args {
-            quote!(unsafe { #call; })
+            quote_spanned!(site=> unsafe { #call; })
         } else {
-            quote!(unsafe { #call })
+            quote_spanned!(site=> unsafe { #call })
         };
-        quote! {
+        quote_spanned! {site=>
             #[allow(clippy::too_many_arguments)]
             extern "C" fn #name<D>(#(#params),*) #ret
             where
@@ -297,7 +312,7 @@ impl CSignature {
         let args_ty = &self.args_ty;
         let body = &callback.body;
         let at = callback.span;
-        let call = Span::call_site().located_at(at);
+        let call = self.site.located_at(at);
         match (self.arrow(), body) {
             (Some(ret), Expr::Block(block)) if block.attrs.is_empty() && block.label.is_none() => {
                 quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #ret #block)

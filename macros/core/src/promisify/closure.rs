@@ -22,7 +22,7 @@ pub struct GeneratedClosure<'a> {
     holder: Ident,
     variant: Option<&'static str>,
     stream: bool,
-    /// `Span::call_site()` located at the placeholder.
+    /// The expansion's site (`Private::site`) located at the placeholder.
     call: Span,
     private: Private<'a>,
 }
@@ -35,7 +35,7 @@ impl<'a> GeneratedClosure<'a> {
         private: Private<'a>,
     ) -> syn::Result<Self> {
         let at = placeholder.span;
-        let mixed = Span::mixed_site().located_at(at);
+        let mixed = private.local().located_at(at);
         let declared = placeholder.params.as_ref();
         let count = declared.map_or(1, Vec::len);
         let mut args = Vec::with_capacity(count);
@@ -57,7 +57,7 @@ impl<'a> GeneratedClosure<'a> {
             holder,
             variant,
             stream,
-            call: Span::call_site().located_at(at),
+            call: private.site().located_at(at),
             // Only owned copies of typed arguments name the runtime here.
             private: private.located_at(at),
         })
@@ -84,7 +84,7 @@ impl ToTokens for GeneratedClosure<'_> {
         let call = self.call;
         let params = self.args.iter().map(|(arg, conversion)| match conversion {
             Some(conversion) => {
-                let ty = conversion.param_type();
+                let ty = conversion.param_type(self.private);
                 quote_spanned!(call=> #arg: #ty)
             }
             None => arg.to_token_stream(),

@@ -80,4 +80,3 @@ fn write_tokens(tokens: TokenStream, out: &mut String) {
         previous = Some(tree);
     }
 }
-

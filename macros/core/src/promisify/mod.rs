@@ -6,7 +6,7 @@ mod display;
 mod placeholders;
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
-use quote::quote;
+use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Token};
@@ -32,9 +32,6 @@ const USAGE: &str = "`promisify!` takes one function or method call with `_` whe
 
 impl Parse for Input {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        if input.is_empty() {
-            return Err(syn::Error::new(Span::call_site(), USAGE));
-        }
         // `stream` is the mode only when an expression follows it; `stream.subscribe(_)` is a
         // call on a variable named `stream`.
         let is_mode = input.peek(kw::stream)
@@ -54,7 +51,7 @@ impl Parse for Input {
 
 /// Expands `promisify!(input)` for a runtime named `::callback_async`.
 pub fn promisify(input: TokenStream) -> TokenStream {
-    expand_with(input, Root::Default)
+    expand_with(input, Private::new(Root::Default))
 }
 
 // Input:  [$crate] pool.execute(|| _)     (from the runtime's `macro_rules! promisify`)
@@ -65,7 +62,8 @@ pub fn promisify_forwarded(input: TokenStream) -> TokenStream {
     let mut trees = input.into_iter();
     match trees.next() {
         Some(TokenTree::Group(root)) if root.delimiter() == Delimiter::Bracket => {
-            expand_with(trees.collect(), Root::Forwarded(&root.stream()))
+            let path = root.stream();
+            expand_with(trees.collect(), Private::forwarded(&path, root.span()))
         }
         _ => {
             let error = syn::Error::new(Span::call_site(), USAGE).to_compile_error();
@@ -75,15 +73,21 @@ pub fn promisify_forwarded(input: TokenStream) -> TokenStream {
 }
 
 /// Never fails: errors become `compile_error!` at the offending tokens.
-fn expand_with(input: TokenStream, root: Root) -> TokenStream {
+fn expand_with(input: TokenStream, private: Private) -> TokenStream {
     let text = display::display(input.clone());
-    let private = Private::new(root);
-    let result = syn::parse2(input).and_then(|input| expand(input, &text, private));
+    let site = private.site();
+    // At the site, not the call site: through the runtime's `macro_rules!`, the call site is the
+    // hidden macro it forwards to, which an error must not name.
+    let result = if input.is_empty() {
+        Err(syn::Error::new(site, USAGE))
+    } else {
+        syn::parse2(input).and_then(|input| expand(input, &text, private))
+    };
     result.unwrap_or_else(|error| {
         // In a block: the macro is an expression, and several `compile_error!`s side by side are
         // not one.
         let errors = error.to_compile_error();
-        quote!({ #errors })
+        quote_spanned!(site=> { #errors })
     })
 }
 
@@ -93,6 +97,7 @@ fn expand_with(input: TokenStream, root: Root) -> TokenStream {
 //             PRIVATE::finish(pool.execute(move || (&resolver).settle(())), promise).finish()
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
+    let site = private.site();
     let stream = input.stream.is_some();
     let mut call = match input.call {
         // C callbacks with a user-data pointer.
@@ -120,7 +125,7 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
         .iter()
         .map(|placeholder| {
             let closure = GeneratedClosure::new(placeholder, settlement, stream, private)?;
-            Ok(quote!(#closure))
+            Ok(closure.into_token_stream())
         })
         .collect::<syn::Result<Vec<TokenStream>>>()?;
     let mut replacer = Replacer {
@@ -130,21 +135,21 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
         replacer.visit_expr_mut(arg);
     }
 
-    let mixed = Span::mixed_site();
-    let (resolver, promise) = (Ident::new("resolver", mixed), Ident::new("promise", mixed));
+    let local = private.local();
+    let (resolver, promise) = (Ident::new("resolver", local), Ident::new("promise", local));
     let create = if stream {
-        quote!(#private::stream())
+        quote_spanned!(site=> #private::stream())
     } else {
-        quote!(#private::promise_shared(&#text))
+        quote_spanned!(site=> #private::promise_shared(&#text))
     };
     let shared = (settlement == Settlement::OkErr).then(|| {
-        let (ok, err) = (Ident::new("ok", mixed), Ident::new("err", mixed));
-        quote! {
+        let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
+        quote_spanned! {site=>
             let #ok = #private::Arc::new(#resolver);
             let #err = #private::Arc::clone(&#ok);
         }
     });
-    Ok(quote! {
+    Ok(quote_spanned! {site=>
         {
             let (#resolver, #promise) = #create;
             #shared

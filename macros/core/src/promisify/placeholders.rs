@@ -28,7 +28,6 @@ pub struct PlaceholderParam {
     pub ty: Option<syn::Type>,
 }
 
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Settlement {
     One,
@@ -55,12 +54,11 @@ pub fn check_settlement(
             return Settlement::One;
         }
         errors.push(syn::Error::new_spanned(
-                call,
-                "this call has no callback placeholder: write `_` where the callback goes (or \
+            call,
+            "this call has no callback placeholder: write `_` where the callback goes (or \
                  `|a, b| _` for a callback of several arguments, `Ok(_)` and `Err(_)` for \
                  success and failure callbacks)",
-            ),
-        );
+        ));
         return Settlement::One;
     }
     if !oks.is_empty() || !errs.is_empty() {
@@ -70,34 +68,30 @@ pub fn check_settlement(
             .chain(errs.iter().skip(1))
         {
             errors.push(syn::Error::new(
-                    extra.wrapper.map_or(extra.span, |(_, span)| span),
-                    "a second callback placeholder: `promisify!` settles one promise, from one \
+                extra.wrapper.map_or(extra.span, |(_, span)| span),
+                "a second callback placeholder: `promisify!` settles one promise, from one \
                      callback or from one `Ok(_)`/`Err(_)` pair",
-                ),
-            );
+            ));
         }
         match (oks.first(), errs.first()) {
             (Some(ok), None) => errors.push(syn::Error::new(
-                    ok.wrapper.map_or(ok.span, |(_, span)| span),
-                    "`Ok(_)` needs an `Err(_)` placeholder for the failure callback",
-                ),
-            ),
+                ok.wrapper.map_or(ok.span, |(_, span)| span),
+                "`Ok(_)` needs an `Err(_)` placeholder for the failure callback",
+            )),
             (None, Some(err)) => errors.push(syn::Error::new(
-                    err.wrapper.map_or(err.span, |(_, span)| span),
-                    "`Err(_)` needs an `Ok(_)` placeholder for the success callback",
-                ),
-            ),
+                err.wrapper.map_or(err.span, |(_, span)| span),
+                "`Err(_)` needs an `Ok(_)` placeholder for the success callback",
+            )),
             _ => {}
         }
         return Settlement::OkErr;
     }
     for extra in plain.iter().skip(1) {
         errors.push(syn::Error::new(
-                extra.span,
-                "a second callback placeholder: `promisify!` settles one promise from one \
+            extra.span,
+            "a second callback placeholder: `promisify!` settles one promise from one \
                  callback; for success and failure callbacks write `Ok(_)` and `Err(_)`",
-            ),
-        );
+        ));
     }
     Settlement::One
 }
@@ -124,23 +118,21 @@ impl VisitMut for Placeholders {
                 inner.visit_expr_mut(&mut closure.body);
                 for found in inner.found {
                     self.errors.push(syn::Error::new(
-                            found.span,
-                            "a callback placeholder cannot be inside a closure's body: it must be \
+                        found.span,
+                        "a callback placeholder cannot be inside a closure's body: it must be \
                              an argument of the call (or nested in one, like `Box::new(_)`)",
-                        ),
-                    );
+                    ));
                 }
             }
             ArgClass::Other => {
                 for operand in operands(expr) {
                     if let ArgClass::Placeholder(found) = classify(operand) {
                         self.errors.push(syn::Error::new(
-                                found.span,
-                                "a callback placeholder cannot be an operand (`_.into()`, \
+                            found.span,
+                            "a callback placeholder cannot be an operand (`_.into()`, \
                                  `_ as T`): pass it as an argument, or nested in a call like \
                                  `Box::new(_)`",
-                            ),
-                        );
+                        ));
                     }
                 }
                 visit_mut::visit_expr_mut(self, expr);
@@ -279,4 +271,3 @@ fn closure_placeholder(closure: &ExprClosure) -> ArgClass {
         span: closure.inputs_begin.span,
     })
 }
-

@@ -65,8 +65,8 @@ impl ToTokens for GeneratedSig<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let plan = self.0;
         let vis = plan.function.vis;
-        let unsafety = matches!(plan.function.sig.safety, Safety::Unsafe(_))
-            .then(|| quote!(unsafe));
+        let unsafety =
+            matches!(plan.function.sig.safety, Safety::Unsafe(_)).then(|| quote!(unsafe));
         let name = generated_name(plan.function.sig, plan.options);
         let (impl_generics, _, where_clause) = plan.generics.split_for_impl();
         let generic_params = (!plan.generics.params.is_empty()).then_some(impl_generics);
@@ -131,7 +131,9 @@ struct Origin<'a>(&'a Plan<'a>);
 impl ToTokens for Origin<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let label = &self.0.label;
-        out.extend(quote!(&::core::concat!(::core::module_path!(), "::", #label)));
+        out.extend(quote!(
+            &::core::concat!(::core::module_path!(), "::", #label)
+        ));
     }
 }
 
@@ -171,7 +173,9 @@ impl ToTokens for Setup<'_> {
         }
         if let (Some(dropped), Mode::Channel) = (&plan.options.dropped, plan.mode) {
             let fallback = &dropped.value;
-            out.extend(quote!(let #resolver = #private::Settler::or_else(#resolver, || #fallback);));
+            out.extend(
+                quote!(let #resolver = #private::Settler::or_else(#resolver, || #fallback);),
+            );
         }
         out.extend(match plan.selection {
             Selection::OkErr(..) => {

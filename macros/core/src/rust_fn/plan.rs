@@ -140,7 +140,10 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let mut generics = generics::prune(&sig.generics, &callback_params, || {
-            let inputs = super::emit::Inputs { plan: self, commas: false };
+            let inputs = super::emit::Inputs {
+                plan: self,
+                commas: false,
+            };
             let output = super::emit::Output(self);
             quote!(#inputs #output)
         });
