@@ -4,8 +4,6 @@
 //! several producers. Every outcome is checked, a watchdog fails a hang, and a counting allocator
 //! shows that nothing stays allocated.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -15,28 +13,13 @@ use futures::StreamExt;
 use futures::executor::block_on;
 use futures::future::join_all;
 
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::Global;
+
 /// Counts live allocations across all threads.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: Global = Global;
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -184,7 +167,7 @@ fn stress_promises_and_streams() {
     let (done, finished) = mpsc::channel();
     // Warm up lazily allocated statics (thread bookkeeping, executor thread-locals) first.
     thread::spawn(|| drive(1, 1000)).join().unwrap();
-    let live_before = LIVE.load(Ordering::SeqCst);
+    let live_before = Global::live();
     let start = Instant::now();
     let runner = thread::spawn(move || {
         let drivers: Vec<_> = (0..2_u64)
@@ -201,7 +184,7 @@ fn stress_promises_and_streams() {
     runner.join().unwrap();
     drop(finished);
     assert!(checked >= calls * 8 / 10, "{checked} outcomes checked");
-    let live_after = LIVE.load(Ordering::SeqCst);
+    let live_after = Global::live();
     assert_eq!(
         live_after, live_before,
         "allocations still live after the run"
