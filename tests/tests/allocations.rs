@@ -1,7 +1,5 @@
 //! Allocation counts per call: deterministic, so asserted here (speed lives in `benches/`).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::future::Future;
 use std::mem::size_of;
 use std::pin::Pin;
@@ -10,41 +8,18 @@ use std::task::{Context, Poll};
 use callback_async::{Dropped, callback_async, promisify, stream_channel};
 use futures::Stream;
 
-/// Counts the current thread's allocations and their bytes, so that parallel tests do not mix.
-struct Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::PerThread;
 
-thread_local! {
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-    static BYTES: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards every call to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = COUNT.try_with(|c| c.set(c.get() + 1));
-        let _ = BYTES.try_with(|b| b.set(b.get() + layout.size()));
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
+/// Counts this thread's allocations, so that tests running in parallel do not mix.
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: PerThread = PerThread;
 
 /// `(allocations, bytes, value)` of `f` on this thread.
 fn measure<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
-    let (count, bytes) = (COUNT.with(Cell::get), BYTES.with(Cell::get));
-    let value = f();
-    (
-        COUNT.with(Cell::get) - count,
-        BYTES.with(Cell::get) - bytes,
-        value,
-    )
+    let (counts, value) = PerThread::during(f);
+    (counts.allocations, counts.bytes, value)
 }
 
 /// Polls once with a no-op waker (`block_on` may allocate its thread's notifier).

@@ -1,7 +1,7 @@
 //! `#[callback_async(param: placeholder, ..)]`: async versions of C functions declared in an
 //! `extern` block, and of wrappers written in Rust, on SQLite (bundled by `libsqlite3-sys`) and
 //! glibc's `pthread_create`. The generated code compiles warning-free under strict lints, here
-//! and on edition 2021 (`examples/tests/edition2021.rs` includes this file).
+//! and on edition 2021 (`tests/edition2021` runs this file too).
 #![deny(
     warnings,
     missing_docs,

@@ -7,10 +7,8 @@
 //! One `#[test]`, so that no other test allocates concurrently.
 #![cfg(target_os = "linux")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -24,28 +22,13 @@ use libsqlite3_sys as sql;
 mod sqlite_support;
 use sqlite_support::Db;
 
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::Global;
+
 /// Counts live allocations across all threads, C's threads included.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(1, Ordering::SeqCst);
-        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: Global = Global;
 
 fn pthread(value: u32, wait: Option<mpsc::Receiver<()>>, await_it: bool) -> u32 {
     let mut thread = 0;
@@ -171,10 +154,10 @@ fn update_hook(release: bool) -> usize {
 /// loaded machine can come after the warm-up.
 fn stable() -> isize {
     let deadline = Instant::now() + Duration::from_secs(5);
-    let (mut last, mut unchanged) = (LIVE.load(Ordering::SeqCst), 0);
+    let (mut last, mut unchanged) = (Global::live(), 0);
     while unchanged < 5 && Instant::now() < deadline {
         thread::sleep(Duration::from_millis(50));
-        let live = LIVE.load(Ordering::SeqCst);
+        let live = Global::live();
         unchanged = if live == last { unchanged + 1 } else { 0 };
         last = live;
     }
@@ -185,7 +168,7 @@ fn settle(baseline: isize) -> isize {
     // C threads (a timer's, a joined thread's TLS) may still be finishing: wait for the count.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let live = LIVE.load(Ordering::SeqCst);
+        let live = Global::live();
         if live == baseline || Instant::now() > deadline {
             return live;
         }

@@ -166,7 +166,8 @@ impl Legacy {
 #[test]
 fn deprecated_originals_do_not_warn_inside_generated_code() {
     // This file denies `deprecated`: the generated functions call the deprecated originals
-    // without a warning. (`tests/ui/deprecate-marks-the-original.rs` shows a caller's warning.)
+    // without a warning. (`tests/ui/callback_async/deprecate-marks-the-original.rs` shows a
+    // caller's warning.)
     assert_eq!(legacy_fetch_async(3).wait(), 3);
     assert_eq!(Legacy.read_async().wait(), 1);
 }

@@ -1,7 +1,5 @@
 //! Panics on either side: where they surface, and that nothing leaks.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -9,30 +7,13 @@ use std::thread;
 use callback_async::{Dropped, callback_async, channel};
 use futures::executor::block_on;
 
-/// Counts this thread's live allocations, so that parallel tests do not mix.
-struct Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::PerThread;
 
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards every call to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = LIVE.try_with(|live| live.set(live.get() + 1));
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        let _ = LIVE.try_with(|live| live.set(live.get() - 1));
-        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
+/// Counts this thread's allocations, so that tests running in parallel do not mix.
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: PerThread = PerThread;
 
 /// Runs `f`, which must panic, and returns how many allocations it left live on this thread.
 fn leaked_by_panic(f: impl FnOnce()) -> isize {
@@ -41,10 +22,10 @@ fn leaked_by_panic(f: impl FnOnce()) -> isize {
     static QUIET: std::sync::Once = std::sync::Once::new();
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
     let _ = catch_unwind(|| panic!("warm-up"));
-    let before = LIVE.with(Cell::get);
+    let before = PerThread::counts().live;
     let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
     drop(payload);
-    LIVE.with(Cell::get) - before
+    PerThread::counts().live - before
 }
 
 #[callback_async]

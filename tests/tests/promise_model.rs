@@ -1,7 +1,5 @@
 //! The promise model: resolve and reject, ready promises.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Barrier};
@@ -11,39 +9,23 @@ use std::thread;
 use callback_async::{Dropped, Promise};
 use futures::executor::block_on;
 
-/// Counts allocations made by the current thread, so that parallel tests do not interfere.
-struct Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::PerThread;
 
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
+/// Counts this thread's allocations, so that tests running in parallel do not mix.
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: PerThread = PerThread;
 
 /// Polls once with a no-op waker: `block_on` itself may allocate its thread's notifier.
 fn poll_now<F: Future + Unpin>(mut future: F) -> Poll<F::Output> {
     Pin::new(&mut future).poll(&mut Context::from_waker(futures::task::noop_waker_ref()))
 }
 
+/// How many times `f` allocated on this thread, and its value.
 fn allocations_during<T>(f: impl FnOnce() -> T) -> (usize, T) {
-    let before = ALLOCATIONS.with(Cell::get);
-    let value = f();
-    (ALLOCATIONS.with(Cell::get) - before, value)
+    let (counts, value) = PerThread::during(f);
+    (counts.allocations, value)
 }
 
 #[test]

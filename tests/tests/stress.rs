@@ -4,8 +4,6 @@
 //! several producers. Every outcome is checked, a watchdog fails a hang, and a counting allocator
 //! shows that nothing stays allocated.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -15,28 +13,13 @@ use futures::StreamExt;
 use futures::executor::block_on;
 use futures::future::join_all;
 
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::Global;
+
 /// Counts live allocations across all threads.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: Global = Global;
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -58,6 +41,53 @@ enum Fate {
     DroppedUncalled,
     /// The awaiting side drops the promise while a worker is about to call back.
     RacesWithDrop,
+}
+
+impl Fate {
+    const ALL: [Fate; 5] = [
+        Fate::Synchronous,
+        Fate::FromWorker,
+        Fate::Twice,
+        Fate::DroppedUncalled,
+        Fate::RacesWithDrop,
+    ];
+
+    /// Whether the call's outcome is known in advance, and so awaited and checked: every fate but
+    /// the race, whose promise is dropped.
+    fn is_deterministic(self) -> bool {
+        !matches!(self, Fate::RacesWithDrop)
+    }
+}
+
+/// What `drive` did: how many times it drew each fate (indexed by `Fate as usize`), and how many
+/// outcomes it awaited and checked.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    drawn: [u64; Fate::ALL.len()],
+    checked: u64,
+}
+
+impl Tally {
+    fn add(mut self, other: Tally) -> Tally {
+        for (drawn, other) in self.drawn.iter_mut().zip(other.drawn) {
+            *drawn += other;
+        }
+        self.checked += other.checked;
+        self
+    }
+
+    fn drawn(&self, fate: Fate) -> u64 {
+        self.drawn[fate as usize]
+    }
+
+    /// The outcomes that must have been checked: one per draw of a deterministic fate.
+    fn deterministic(&self) -> u64 {
+        Fate::ALL
+            .into_iter()
+            .filter(|fate| fate.is_deterministic())
+            .map(|fate| self.drawn(fate))
+            .sum()
+    }
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -107,10 +137,10 @@ fn env_size(name: &str, default: u64) -> u64 {
 }
 
 /// Runs `calls` promisified calls on one driving thread, in batches awaited together.
-fn drive(seed: u64, calls: u64) -> u64 {
+fn drive(seed: u64, calls: u64) -> Tally {
     let (worker, worker_thread) = spawn_worker();
     let mut rng = Rng(seed);
-    let mut checked = 0;
+    let mut tally = Tally::default();
     let mut id = 0;
     while id < calls {
         let batch = (calls - id).min(512);
@@ -124,16 +154,17 @@ fn drive(seed: u64, calls: u64) -> u64 {
                 7 => Fate::DroppedUncalled,
                 _ => Fate::RacesWithDrop,
             };
+            tally.drawn[fate as usize] += 1;
             let promise = if rng.next() % 4 == 0 && matches!(fate, Fate::FromWorker) {
                 promisify!(third_party(id, &worker, _))
             } else {
                 legacy_async(id, fate, &worker)
             };
-            if let Fate::RacesWithDrop = fate {
-                drop(promise);
-            } else {
+            if fate.is_deterministic() {
                 expected.push((id, fate));
                 promises.push(promise);
+            } else {
+                drop(promise);
             }
             id += 1;
         }
@@ -143,12 +174,12 @@ fn drive(seed: u64, calls: u64) -> u64 {
                 Fate::DroppedUncalled => assert_eq!(outcome, Err(Dropped), "call {id}"),
                 _ => assert_eq!(outcome, Ok(id), "call {id} ({fate:?})"),
             }
-            checked += 1;
+            tally.checked += 1;
         }
     }
     drop(worker);
     worker_thread.join().unwrap();
-    checked
+    tally
 }
 
 fn stream_items(producers: u64, per_producer: u64) {
@@ -184,30 +215,41 @@ fn stress_promises_and_streams() {
     let (done, finished) = mpsc::channel();
     // Warm up lazily allocated statics (thread bookkeeping, executor thread-locals) first.
     thread::spawn(|| drive(1, 1000)).join().unwrap();
-    let live_before = LIVE.load(Ordering::SeqCst);
+    let live_before = Global::live();
     let start = Instant::now();
     let runner = thread::spawn(move || {
         let drivers: Vec<_> = (0..2_u64)
             .map(|seed| thread::spawn(move || drive(0x5EED + seed, calls / 2)))
             .collect();
-        let checked: u64 = drivers.into_iter().map(|d| d.join().unwrap()).sum();
+        let tally = drivers
+            .into_iter()
+            .map(|d| d.join().unwrap())
+            .fold(Tally::default(), Tally::add);
         stream_items(4, items / 4);
-        done.send(checked).unwrap();
+        done.send(tally).unwrap();
     });
     // The watchdog: a hang fails the test instead of stalling CI.
-    let checked = finished
+    let tally = finished
         .recv_timeout(Duration::from_secs(300))
         .expect("watchdog: the stress run hung");
     runner.join().unwrap();
     drop(finished);
-    assert!(checked >= calls * 8 / 10, "{checked} outcomes checked");
-    let live_after = LIVE.load(Ordering::SeqCst);
+    assert_eq!(tally.drawn.iter().sum::<u64>(), calls / 2 * 2, "{tally:?}");
+    // Every call whose outcome is known was awaited and checked: none lost, none skipped.
+    assert_eq!(tally.checked, tally.deterministic(), "{tally:?}");
+    let live_after = Global::live();
     assert_eq!(
         live_after, live_before,
         "allocations still live after the run"
     );
+    let drawn: Vec<String> = Fate::ALL
+        .into_iter()
+        .map(|fate| format!("{fate:?} {}", tally.drawn(fate)))
+        .collect();
     eprintln!(
-        "stress: {calls} calls ({checked} awaited) and {items} stream items in {:?}",
+        "stress: {calls} calls ({}; {} awaited and checked) and {items} stream items in {:?}",
+        drawn.join(", "),
+        tally.checked,
         start.elapsed()
     );
 }

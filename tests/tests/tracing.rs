@@ -45,7 +45,10 @@ impl Subscriber for Capture {
 fn captured(f: impl FnOnce()) -> Vec<String> {
     let capture = Capture::default();
     tracing::subscriber::with_default(capture.clone(), f);
-    capture.0.lock().unwrap().clone()
+    // The guard in a binding, not a temporary of the tail expression: on edition 2021
+    // (`tests/edition2021`) that temporary would outlive `capture`.
+    let events = capture.0.lock().unwrap();
+    events.clone()
 }
 
 #[callback_async]
