@@ -3,7 +3,7 @@
 //! tests (the fuzzer, the expansion snapshots) call it directly. Depend on `callback-async`.
 //!
 //! Modules, with imports flowing down this list only:
-//! - entry points: [`item`] (`#[callback_async]`), `promisify`, `callbackify`;
+//! - entry points: `item` (`#[callback_async]`), `promisify`, `callbackify`;
 //! - the two forms of a generated function: `rust_fn` (Rust callbacks) and `c_fn` (C callbacks
 //!   with user data, shared with `promisify!(unsafe { .. })`);
 //! - what they read: `signature`, `callback`, `owned`, `generics`, `options`;
