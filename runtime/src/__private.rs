@@ -15,7 +15,7 @@ use core::panic::Location;
 pub use crate::ffi::private as ffi;
 pub use crate::ffi::{CPromise, CStream, Registration};
 use crate::promise::{Name, Origin};
-pub use crate::settler::{AtomicSettler, Settler, SharedSettler};
+pub use crate::settler::{AtomicSettler, CompletionSettler, Settler, SharedSettler};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 pub use callback_async_macros::promisify_forwarded;
 
@@ -55,6 +55,16 @@ pub fn promise_shared<T>(callback: Name) -> (AtomicSettler<T>, Promise<T>) {
     let origin = Origin::Callback(callback, Location::caller());
     let (sender, promise) = Promise::with_sender(origin);
     (AtomicSettler::new(sender, origin), promise)
+}
+
+/// The completion of a `promisify!` call that also reports progress to `progress`'s stream, which
+/// ends when the completion settles or is dropped.
+#[inline]
+pub fn completion<T, P>(
+    settler: AtomicSettler<T>,
+    progress: &StreamSender<P>,
+) -> CompletionSettler<T, P> {
+    CompletionSettler::new(settler, crate::stream::StreamCloser::new(progress))
 }
 
 /// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call
@@ -193,6 +203,49 @@ impl<R, P> FinishWithValue<R, P> {
     pub fn finish(&self) -> (R, P) {
         match self.0.take() {
             Some(pair) => pair,
+            None => unreachable!("`promisify!` finishes its result once"),
+        }
+    }
+}
+
+/// [`Finish`] for a call with a progress stream and a completion promise: `(stream, promise)`,
+/// or `(value, stream, promise)` when the call returns a value.
+pub struct FinishPair<R, S, P>(FinishPairWithValue<R, S, P>);
+
+/// The call's return value, the stream and the promise, for the `Deref` step of [`FinishPair`].
+pub struct FinishPairWithValue<R, S, P>(Cell<Option<(R, S, P)>>);
+
+/// `promisify!`'s result with a progress stream, before its shape is chosen; see [`Finish`].
+#[inline]
+pub fn finish_pair<R, S, P>(ret: R, stream: S, promise: P) -> FinishPair<R, S, P> {
+    FinishPair(FinishPairWithValue(Cell::new(Some((ret, stream, promise)))))
+}
+
+impl<S, P> FinishPair<(), S, P> {
+    #[inline]
+    pub fn finish(self) -> (S, P) {
+        match self.0.0.into_inner() {
+            Some(((), stream, promise)) => (stream, promise),
+            None => unreachable!("`promisify!` finishes its result once"),
+        }
+    }
+}
+
+impl<R, S, P> core::ops::Deref for FinishPair<R, S, P> {
+    type Target = FinishPairWithValue<R, S, P>;
+
+    #[inline]
+    fn deref(&self) -> &FinishPairWithValue<R, S, P> {
+        &self.0
+    }
+}
+
+impl<R, S, P> FinishPairWithValue<R, S, P> {
+    /// Reached through `&self` (the `Deref` step); the expansion calls this once, on a temporary.
+    #[inline]
+    pub fn finish(&self) -> (R, S, P) {
+        match self.0.take() {
+            Some(triple) => triple,
             None => unreachable!("`promisify!` finishes its result once"),
         }
     }

@@ -8,6 +8,7 @@ use core::mem::ManuallyDrop;
 use crate::oneshot;
 use crate::promise::Origin;
 use crate::resolver::send;
+use crate::stream::StreamCloser;
 use crate::sync::{AtomicBool, Ordering, UnsafeCell};
 
 /// The owned settler of a generated promise, for `FnOnce`/`FnMut` callbacks.
@@ -152,6 +153,29 @@ impl<T> AtomicSettler<T> {
             #[cfg(feature = "tracing")]
             crate::trace::called_again(&self.origin);
         }
+    }
+}
+
+/// The settler of an operation's completion that also reports progress (`promisify!` with a
+/// `stream(..)` placeholder): settling, or dropping it uncalled, also ends the progress stream,
+/// so that a consumer that reads the progress to its end and then awaits the completion never
+/// waits for an API that keeps the progress callback.
+pub struct CompletionSettler<T, P> {
+    settler: AtomicSettler<T>,
+    progress: StreamCloser<P>,
+}
+
+impl<T, P> CompletionSettler<T, P> {
+    #[inline]
+    pub(crate) fn new(settler: AtomicSettler<T>, progress: StreamCloser<P>) -> Self {
+        CompletionSettler { settler, progress }
+    }
+
+    /// Settles, if no call settled before, and ends the progress stream.
+    #[inline]
+    pub fn settle(&self, value: T) {
+        self.settler.settle(value);
+        self.progress.close();
     }
 }
 

@@ -55,6 +55,8 @@ struct Queue<T> {
     waker: Option<Waker>,
     sender_gone: bool,
     stream_gone: bool,
+    /// Ended from outside the sender (see [`StreamCloser`]): later items are refused.
+    closed: bool,
     discarded: u64,
 }
 
@@ -110,6 +112,7 @@ fn with_capacity<T>(capacity: usize) -> (StreamSender<T>, CallbackStream<T>) {
             waker: None,
             sender_gone: false,
             stream_gone: false,
+            closed: false,
             discarded: 0,
         }),
         capacity,
@@ -127,7 +130,8 @@ impl<T> StreamSender<T> {
     /// Queues `item` for the stream and wakes its consumer; a no-op once the stream is dropped.
     pub fn send(&self, item: T) {
         let mut queue = self.shared.lock();
-        if queue.stream_gone {
+        if queue.stream_gone || queue.closed {
+            queue.discarded += u64::from(queue.closed);
             drop(queue);
             drop(item);
             return;
@@ -167,9 +171,45 @@ impl<T> Drop for StreamSender<T> {
     }
 }
 
+/// Ends a stream while its sender may live on: once closed, the stream yields the items already
+/// queued and then ends, and the sender's later items are refused (dropped, and counted by
+/// [`CallbackStream::discarded`]). Closing is idempotent; dropping the closer closes.
+///
+/// `promisify!`'s progress streams end this way when their completion settles, even if the API
+/// keeps the progress callback.
+pub(crate) struct StreamCloser<T> {
+    shared: Arc<StreamState<T>>,
+}
+
+impl<T> StreamCloser<T> {
+    /// A closer for `sender`'s stream.
+    pub(crate) fn new(sender: &StreamSender<T>) -> Self {
+        StreamCloser {
+            shared: Arc::clone(&sender.shared),
+        }
+    }
+
+    pub(crate) fn close(&self) {
+        let mut queue = self.shared.lock();
+        queue.closed = true;
+        let waker = queue.waker.take();
+        drop(queue);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<T> Drop for StreamCloser<T> {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
 impl<T> CallbackStream<T> {
-    /// How many items a bounded stream discarded because its consumer was slower than the
-    /// callback. Always 0 for an unbounded stream.
+    /// How many items were discarded: by a bounded stream because its consumer was slower than the
+    /// callback, or because they arrived after the stream was closed (a progress stream whose
+    /// operation completed). Always 0 for an unbounded stream that is never closed.
     pub fn discarded(&self) -> u64 {
         self.shared.lock().discarded
     }
@@ -200,7 +240,7 @@ impl<T> Stream for CallbackStream<T> {
             drop(queue);
             return Poll::Ready(this.ready.pop_front());
         }
-        if queue.sender_gone {
+        if queue.sender_gone || queue.closed {
             drop(queue);
             this.finished = true;
             return Poll::Ready(None);

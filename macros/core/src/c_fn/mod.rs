@@ -45,6 +45,7 @@ use syn::ExprUnsafe;
 use crate::root::Private;
 
 pub use attribute::generate;
+pub use placeholders::is_c_form;
 
 /// Who frees the state behind the user-data pointer, and when.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -45,6 +45,42 @@ pub struct CClosure {
     pub value_span: Span,
 }
 
+/// Whether `block` is the C form: it holds a C user-data placeholder, `_` or `&_` outside any
+/// closure, or a closure shaped like a C callback, whose untyped `_` parameter stands for the user
+/// data beside typed ones. Otherwise its closures are Rust callbacks of an API called in an
+/// `unsafe` block.
+pub fn is_c_form(block: &ExprUnsafe) -> bool {
+    struct CForm(bool);
+    impl VisitMut for CForm {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            match expr {
+                Expr::Infer(_) => self.0 = true,
+                Expr::Reference(reference) if matches!(&*reference.expr, Expr::Infer(_)) => {
+                    self.0 = true;
+                }
+                // `_ = value;` discards a value: its `_` is no placeholder.
+                Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
+                    self.visit_expr_mut(&mut assign.right);
+                }
+                Expr::Closure(closure) => self.0 |= is_c_shaped(closure),
+                _ => visit_mut::visit_expr_mut(self, expr),
+            }
+        }
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+    }
+    let mut found = CForm(false);
+    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml).
+    found.visit_block_mut(&mut block.block.clone());
+    found.0
+}
+
+/// `|_, code: c_int| ..`: an untyped `_` parameter beside typed ones.
+fn is_c_shaped(closure: &ExprClosure) -> bool {
+    let untyped_wild = closure.inputs.iter().any(|pat| matches!(pat, Pat::Wild(_)));
+    let typed = closure.inputs.iter().any(|pat| matches!(pat, Pat::Type(_)));
+    untyped_wild && typed
+}
+
 /// The placeholders of one block, checked.
 pub struct Taken {
     pub callback: CClosure,
@@ -101,7 +137,10 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         errors.push(syn::Error::new_spanned(
             &*block,
             "this block has no user-data placeholder: write `_` where the call takes the \
-             callback's `void *` user data (or `&_` if C uses it only during the call)",
+             callback's `void *` user data (or `&_` if C uses it only during the call); it is \
+             taken for the C form because its closure has an untyped `_` parameter beside typed \
+             ones, C's user data: for a Rust callback that ignores an argument, name it \
+             (`|_unused, n: i32| ..`)",
         ));
     }
     if let (Some(destroy), true) = (&destroy, borrowed) {

@@ -4,7 +4,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote_spanned};
 use syn::Ident;
 
-use super::placeholders::{Placeholder, Settlement, Wrapper};
+use super::body::Target;
+use super::placeholders::{Form, Placeholder};
 use crate::owned::Conversion;
 use crate::root::Private;
 
@@ -19,24 +20,23 @@ use crate::root::Private;
 /// The closure that replaces one placeholder.
 pub struct GeneratedClosure<'a> {
     args: Vec<(Ident, Option<Conversion<'a>>)>,
+    target: &'a Target<'a>,
+    /// The target's holder, located at the placeholder.
     holder: Ident,
-    variant: Option<&'static str>,
-    stream: bool,
     /// The expansion's site (`Private::site`) located at the placeholder.
     call: Span,
     private: Private<'a>,
 }
 
 impl<'a> GeneratedClosure<'a> {
-    pub fn new(
-        placeholder: &'a Placeholder,
-        settlement: Settlement,
-        stream: bool,
-        private: Private<'a>,
-    ) -> syn::Result<Self> {
+    pub fn new(placeholder: &'a Placeholder, target: &'a Target<'a>) -> syn::Result<Self> {
+        let private = target.private;
         let at = placeholder.span;
         let mixed = private.local().located_at(at);
-        let declared = placeholder.params.as_ref();
+        let declared = match &placeholder.form {
+            Form::Params(params) => Some(params),
+            Form::Bare | Form::Body => None,
+        };
         let count = declared.map_or(1, Vec::len);
         let mut args = Vec::with_capacity(count);
         for position in 0..count {
@@ -47,16 +47,10 @@ impl<'a> GeneratedClosure<'a> {
             };
             args.push((arg, conversion));
         }
-        let (holder, variant) = match (settlement, placeholder.wrapper) {
-            (Settlement::OkErr, Some((Wrapper::Ok, _))) => (Ident::new("ok", mixed), Some("Ok")),
-            (Settlement::OkErr, _) => (Ident::new("err", mixed), Some("Err")),
-            (Settlement::One, _) => (Ident::new("resolver", mixed), None),
-        };
         Ok(GeneratedClosure {
             args,
-            holder,
-            variant,
-            stream,
+            target,
+            holder: Ident::new(target.holder, mixed),
             call: private.site().located_at(at),
             // Only owned copies of typed arguments name the runtime here.
             private: private.located_at(at),
@@ -95,13 +89,14 @@ impl ToTokens for GeneratedClosure<'_> {
         // like `AtomicSettler::settle(&r, v)` costs more); no trait in the user's scope can take
         // the call over, since inherent methods win at the first step of method resolution,
         // whose receiver type is already `&AtomicSettler<T>` (or `&StreamSender<T>`).
-        let receiver = match self.variant {
-            Some(_) => quote_spanned!(call=> (&*#holder)),
-            None => quote_spanned!(call=> (&#holder)),
+        let receiver = if self.target.shared {
+            quote_spanned!(call=> (&*#holder))
+        } else {
+            quote_spanned!(call=> (&#holder))
         };
-        let method = Ident::new(if self.stream { "send" } else { "settle" }, call);
+        let method = Ident::new(self.target.method, call);
         let value = self.value();
-        let argument = match self.variant {
+        let argument = match self.target.variant {
             Some(variant) => {
                 let variant = Ident::new(variant, call);
                 quote_spanned!(call=> ::core::result::Result::#variant(#value))

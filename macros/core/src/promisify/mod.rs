@@ -1,6 +1,7 @@
 //! `promisify!(CALL)`: one call of a callback API that cannot be annotated, with `_` where the
 //! callback goes.
 
+mod body;
 mod closure;
 mod display;
 mod placeholders;
@@ -9,12 +10,13 @@ use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::visit_mut::VisitMut;
-use syn::{Expr, Ident, Token};
+use syn::{Expr, ExprUnsafe, Ident, Stmt, Token};
 
 use crate::error::Errors;
 use crate::root::{Private, Root};
+use body::Target;
 use closure::GeneratedClosure;
-use placeholders::{Placeholder, Placeholders, Replacer, Settlement};
+use placeholders::{Form, Placeholder, Placeholders, Replacement, Replacer, Settlement, Wrapper};
 
 mod kw {
     syn::custom_keyword!(stream);
@@ -97,44 +99,127 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 //             PRIVATE::finish(pool.execute(move || (&resolver).settle(())), promise).finish()
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
-    let site = private.site();
     let stream = input.stream.is_some();
-    let mut call = match input.call {
+    match input.call {
         // C callbacks with a user-data pointer.
-        Expr::Unsafe(block) => {
-            return crate::c_fn::expand_block(stream, block, text, private)
-                .map(|expansion| expansion.tokens);
+        Expr::Unsafe(block) if crate::c_fn::is_c_form(&block) => {
+            crate::c_fn::expand_block(stream, block, text, private)
+                .map(|expansion| expansion.tokens)
         }
-        Expr::Block(block) => {
-            return Err(syn::Error::new_spanned(
-                block,
-                "a block in `promisify!` is the C form, which keeps the C call `unsafe`: write \
-                 `promisify!(unsafe { .. })`",
-            ));
+        Expr::Unsafe(mut block) => {
+            let call = tail_call(&mut block)?;
+            let settlement = replace_placeholders(call, stream, private)?;
+            Ok(emit(&block, settlement, stream, text, private))
         }
-        call => call,
-    };
+        Expr::Block(block) => Err(syn::Error::new_spanned(
+            block,
+            "a block in `promisify!` is the C form, which keeps the C call `unsafe`: write \
+             `promisify!(unsafe { .. })`",
+        )),
+        mut call => {
+            let settlement = replace_placeholders(&mut call, stream, private)?;
+            Ok(emit(&call, settlement, stream, text, private))
+        }
+    }
+}
+
+/// The call that ends an `unsafe` block without a C user-data placeholder: a Rust callback API
+/// that is unsafe to call, like `signal_hook::low_level::register`.
+fn tail_call(block: &mut ExprUnsafe) -> syn::Result<&mut Expr> {
+    let span = block.unsafe_token.span;
+    match block.block.stmts.last_mut() {
+        Some(Stmt::Expr(call @ (Expr::Call(_) | Expr::MethodCall(_)), None)) => Ok(call),
+        _ => Err(syn::Error::new(
+            span,
+            "this `unsafe` block has no `_` outside a closure, so it is not the C form (whose \
+             `_` stands for the user data): it is taken for a Rust callback API called in an \
+             `unsafe` block, and must end with that call, like `unsafe { register(SIGUSR1, || \
+             _(())) }`",
+        )),
+    }
+}
+
+/// Replaces the placeholders among `call`'s arguments by their closures, and says what they
+/// settle together.
+fn replace_placeholders(
+    call: &mut Expr,
+    stream: bool,
+    private: Private,
+) -> syn::Result<Settlement> {
     let mut errors = Errors::new();
-    let found = find_placeholders(&mut call, &mut errors);
+    let found = find_placeholders(call, &mut errors);
     // A misplaced or malformed placeholder is already reported: "no placeholder" would mislead.
     let misplaced = !errors.is_empty();
-    let settlement = placeholders::check_settlement(&found, &call, misplaced, &mut errors);
+    let settlement = placeholders::check_settlement(&found, call, misplaced, stream, &mut errors);
     errors.finish()?;
 
-    let closures = found
+    let targets: Vec<Target> = found
         .iter()
-        .map(|placeholder| {
-            let closure = GeneratedClosure::new(placeholder, settlement, stream, private)?;
-            Ok(closure.into_token_stream())
+        .map(|placeholder| target(placeholder, settlement, stream, private))
+        .collect();
+    let replacements = found
+        .iter()
+        .zip(&targets)
+        .map(|(placeholder, target)| match placeholder.form {
+            Form::Body => Ok(Replacement::Body(target.clone())),
+            Form::Bare | Form::Params(_) => {
+                let closure = GeneratedClosure::new(placeholder, target)?;
+                Ok(Replacement::Generated(closure.into_token_stream()))
+            }
         })
-        .collect::<syn::Result<Vec<TokenStream>>>()?;
+        .collect::<syn::Result<Vec<_>>>()?;
     let mut replacer = Replacer {
-        closures: closures.into_iter(),
+        replacements: replacements.into_iter(),
+        private,
+        errors: Errors::new(),
     };
-    for arg in call_args(&mut call) {
+    for arg in call_args(call) {
         replacer.visit_expr_mut(arg);
     }
+    replacer.errors.finish()?;
+    Ok(settlement)
+}
 
+/// Where one placeholder's values go.
+fn target<'a>(
+    placeholder: &Placeholder,
+    settlement: Settlement,
+    stream: bool,
+    private: Private<'a>,
+) -> Target<'a> {
+    let method = if stream { "send" } else { "settle" };
+    let (holder, shared, method, variant) = match (settlement, placeholder.wrapper) {
+        (Settlement::OkErr, Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
+        (Settlement::OkErr, _) => ("err", true, method, Some("Err")),
+        (Settlement::WithProgress, _) if placeholder.progress.is_some() => {
+            ("progress", false, "send", None)
+        }
+        (Settlement::One | Settlement::WithProgress, _) => ("resolver", false, method, None),
+    };
+    Target {
+        holder,
+        shared,
+        method,
+        variant,
+        private,
+    }
+}
+
+// Output: {
+//             let (resolver, promise) = PRIVATE::promise_shared(&"TEXT");   (or PRIVATE::stream())
+//             [let ok = PRIVATE::Arc::new(resolver); let err = PRIVATE::Arc::clone(&ok);]
+//             [let (progress, progress_stream) = PRIVATE::stream();
+//              let resolver = PRIVATE::completion(resolver, &progress);]
+//             PRIVATE::finish(CALL, promise).finish()   (or finish_pair(CALL, progress_stream, promise))
+//         }
+fn emit(
+    call: &impl ToTokens,
+    settlement: Settlement,
+    stream: bool,
+    text: &str,
+    private: Private,
+) -> TokenStream {
+    let site = private.site();
     let local = private.local();
     let (resolver, promise) = (Ident::new("resolver", local), Ident::new("promise", local));
     let create = if stream {
@@ -142,20 +227,41 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
     } else {
         quote_spanned!(site=> #private::promise_shared(&#text))
     };
-    let shared = (settlement == Settlement::OkErr).then(|| {
-        let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
-        quote_spanned! {site=>
-            let #ok = #private::Arc::new(#resolver);
-            let #err = #private::Arc::clone(&#ok);
+    let (shared, finish) = match settlement {
+        Settlement::One => (
+            None,
+            quote_spanned!(site=> #private::finish(#call, #promise)),
+        ),
+        Settlement::OkErr => {
+            let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
+            let shared = quote_spanned! {site=>
+                let #ok = #private::Arc::new(#resolver);
+                let #err = #private::Arc::clone(&#ok);
+            };
+            (
+                Some(shared),
+                quote_spanned!(site=> #private::finish(#call, #promise)),
+            )
         }
-    });
-    Ok(quote_spanned! {site=>
+        Settlement::WithProgress => {
+            let progress = Ident::new("progress", local);
+            let progress_stream = Ident::new("progress_stream", local);
+            let shared = quote_spanned! {site=>
+                let (#progress, #progress_stream) = #private::stream();
+                let #resolver = #private::completion(#resolver, &#progress);
+            };
+            let finish =
+                quote_spanned!(site=> #private::finish_pair(#call, #progress_stream, #promise));
+            (Some(shared), finish)
+        }
+    };
+    quote_spanned! {site=>
         {
             let (#resolver, #promise) = #create;
             #shared
-            #private::finish(#call, #promise).finish()
+            #finish.finish()
         }
-    })
+    }
 }
 
 /// The placeholders among the call's arguments, in order; one in the callee or the receiver is

@@ -1,20 +1,35 @@
-//! Finding the callback placeholders among a call's arguments (`_`, `|a, b| _`, `Ok(_)`,
-//! `Err(_)`), rejecting those where none may stand, and replacing each by its generated closure.
+//! Finding the callback placeholders among a call's arguments (`_`, `|a, b| _`, a closure whose
+//! body calls `_(value)`, each maybe inside `Ok(..)`, `Err(..)` or `stream(..)`), rejecting those
+//! where none may stand, and replacing each by its generated closure.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, Pat, ReturnType};
 
+use super::body::{self, Target};
 use crate::error::Errors;
+use crate::root::Private;
 
 /// One callback placeholder found in the call's arguments.
 pub struct Placeholder {
     /// `Ok(..)` or `Err(..)` around it, with the wrapper's span.
     pub wrapper: Option<(Wrapper, Span)>,
-    /// `None` for `_` (one argument), or the closure's parameters.
-    pub params: Option<Vec<PlaceholderParam>>,
+    /// `stream(..)` around it, with the marker's span: the progress callback of a call whose
+    /// other placeholder settles the promise.
+    pub progress: Option<Span>,
+    pub form: Form,
     pub span: Span,
+}
+
+/// How a placeholder is written.
+pub enum Form {
+    /// `_`: a callback of one argument, handed over as it is.
+    Bare,
+    /// `|a, b: &str| _`: its arguments, handed over as a tuple (borrowed ones made owned).
+    Params(Vec<PlaceholderParam>),
+    /// A closure of the user's whose body hands values over with `_(value)`.
+    Body,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,25 +43,93 @@ pub struct PlaceholderParam {
     pub ty: Option<syn::Type>,
 }
 
+/// What the placeholders settle.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Settlement {
+    /// One callback (or, in stream mode, the stream).
     One,
+    /// An `Ok(_)`/`Err(_)` pair settles a `Result`.
     OkErr,
+    /// One callback settles the promise, and a `stream(..)` one reports progress.
+    WithProgress,
 }
 
+/// Checks how many placeholders of each kind the call has, and what they settle together.
 pub fn check_settlement(
     found: &[Placeholder],
     call: &Expr,
     misplaced: bool,
+    stream: bool,
     errors: &mut Errors,
 ) -> Settlement {
-    let plain: Vec<&Placeholder> = found.iter().filter(|p| p.wrapper.is_none()).collect();
+    let (progress, completion): (Vec<&Placeholder>, Vec<&Placeholder>) =
+        found.iter().partition(|p| p.progress.is_some());
+    if stream {
+        for marked in &progress {
+            errors.push(syn::Error::new(
+                marked.progress.unwrap_or(marked.span),
+                "`stream(..)` marks the progress callback of a call that settles a promise; in \
+                 `promisify!(stream ..)` every placeholder's calls are already items: remove \
+                 `stream(..)`",
+            ));
+        }
+        return check_completion(&found.iter().collect::<Vec<_>>(), call, misplaced, errors);
+    }
+    let Some(first) = progress.first() else {
+        return check_completion(&completion, call, misplaced, errors);
+    };
+    for extra in progress.iter().skip(1) {
+        errors.push(syn::Error::new(
+            extra.progress.unwrap_or(extra.span),
+            "a second progress placeholder: a call reports its progress to one stream",
+        ));
+    }
+    if let Some((_, span)) = first.wrapper {
+        errors.push(syn::Error::new(
+            span,
+            "`stream(..)` goes around the progress callback's placeholder itself, not inside \
+             `Ok(..)` or `Err(..)`",
+        ));
+    }
+    if completion.is_empty() {
+        errors.push(syn::Error::new(
+            first.progress.unwrap_or(first.span),
+            "`stream(..)` marks a progress callback, which pairs with the placeholder of the \
+             completion callback (`_`); for a callback whose every call is an item, write \
+             `promisify!(stream ..)` instead",
+        ));
+        return Settlement::WithProgress;
+    }
+    if let Some(paired) = completion.iter().find(|p| p.wrapper.is_some()) {
+        errors.push(syn::Error::new(
+            paired.wrapper.map_or(paired.span, |(_, span)| span),
+            "a progress stream pairs with one completion callback, not with an `Ok(_)`/`Err(_)` \
+             pair: hand the `Result` over from one callback, `|r: Result<T, E>| _`",
+        ));
+    }
+    check_completion(&completion, call, misplaced, errors);
+    Settlement::WithProgress
+}
+
+fn check_completion(
+    found: &[&Placeholder],
+    call: &Expr,
+    misplaced: bool,
+    errors: &mut Errors,
+) -> Settlement {
+    let plain: Vec<&Placeholder> = found
+        .iter()
+        .copied()
+        .filter(|p| p.wrapper.is_none())
+        .collect();
     let oks: Vec<&Placeholder> = found
         .iter()
+        .copied()
         .filter(|p| matches!(p.wrapper, Some((Wrapper::Ok, _))))
         .collect();
     let errs: Vec<&Placeholder> = found
         .iter()
+        .copied()
         .filter(|p| matches!(p.wrapper, Some((Wrapper::Err, _))))
         .collect();
     if found.is_empty() {
@@ -56,8 +139,9 @@ pub fn check_settlement(
         errors.push(syn::Error::new_spanned(
             call,
             "this call has no callback placeholder: write `_` where the callback goes (or \
-                 `|a, b| _` for a callback of several arguments, `Ok(_)` and `Err(_)` for \
-                 success and failure callbacks)",
+             `|a, b| _` for a callback of several arguments, a closure whose body calls \
+             `_(value)` for one that returns a value to its API, `Ok(_)` and `Err(_)` for \
+             success and failure callbacks)",
         ));
         return Settlement::One;
     }
@@ -70,7 +154,7 @@ pub fn check_settlement(
             errors.push(syn::Error::new(
                 extra.wrapper.map_or(extra.span, |(_, span)| span),
                 "a second callback placeholder: `promisify!` settles one promise, from one \
-                     callback or from one `Ok(_)`/`Err(_)` pair",
+                 callback or from one `Ok(_)`/`Err(_)` pair",
             ));
         }
         match (oks.first(), errs.first()) {
@@ -89,8 +173,9 @@ pub fn check_settlement(
     for extra in plain.iter().skip(1) {
         errors.push(syn::Error::new(
             extra.span,
-            "a second callback placeholder: `promisify!` settles one promise from one \
-                 callback; for success and failure callbacks write `Ok(_)` and `Err(_)`",
+            "a second callback placeholder: `promisify!` settles one promise from one callback \
+             (for success and failure callbacks write `Ok(_)` and `Err(_)`; for a progress \
+             callback beside the completion, mark it `stream(..)`)",
         ));
     }
     Settlement::One
@@ -120,7 +205,8 @@ impl VisitMut for Placeholders {
                     self.errors.push(syn::Error::new(
                         found.span,
                         "a callback placeholder cannot be inside a closure's body: it must be \
-                             an argument of the call (or nested in one, like `Box::new(_)`)",
+                         an argument of the call (or nested in one, like `Box::new(_)`); to \
+                         hand a value over from a closure's body, call `_(value)`",
                     ));
                 }
             }
@@ -129,9 +215,8 @@ impl VisitMut for Placeholders {
                     if let ArgClass::Placeholder(found) = classify(operand) {
                         self.errors.push(syn::Error::new(
                             found.span,
-                            "a callback placeholder cannot be an operand (`_.into()`, \
-                                 `_ as T`): pass it as an argument, or nested in a call like \
-                                 `Box::new(_)`",
+                            "a callback placeholder cannot be an operand (`_.into()`, `_ as T`): \
+                             pass it as an argument, or nested in a call like `Box::new(_)`",
                         ));
                     }
                 }
@@ -160,25 +245,50 @@ fn operands(expr: &Expr) -> Vec<&Expr> {
     }
 }
 
-/// Replaces placeholders, in the order `Placeholders` found them, by the generated closures.
-pub struct Replacer {
-    pub closures: std::vec::IntoIter<TokenStream>,
+/// What replaces one placeholder: a closure generated from its parameters, or, for the body
+/// form, the user's own closure rewritten to hand its values to `target`.
+pub enum Replacement<'a> {
+    Generated(TokenStream),
+    Body(Target<'a>),
 }
 
-impl VisitMut for Replacer {
+/// Replaces placeholders, in the order `Placeholders` found them.
+pub struct Replacer<'a> {
+    pub replacements: std::vec::IntoIter<Replacement<'a>>,
+    pub private: Private<'a>,
+    pub errors: Errors,
+}
+
+impl VisitMut for Replacer<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match classify(expr) {
-            ArgClass::Placeholder(_) => {
-                if let Some(closure) = self.closures.next() {
-                    *expr = Expr::Verbatim(closure);
+            ArgClass::Placeholder(_) => match self.replacements.next() {
+                Some(Replacement::Generated(closure)) => *expr = Expr::Verbatim(closure),
+                Some(Replacement::Body(target)) => {
+                    if let Some(closure) = unwrapped_closure(expr) {
+                        let rewritten = body::rewrite(closure, &target, self.private);
+                        if let Some(tokens) = self.errors.keep(rewritten) {
+                            *expr = Expr::Verbatim(tokens);
+                        }
+                    }
                 }
-            }
+                None => {}
+            },
             ArgClass::Invalid(_) | ArgClass::Closure => {}
             ArgClass::Other => visit_mut::visit_expr_mut(self, expr),
         }
     }
 
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+
+/// The closure inside `Ok(..)`, `Err(..)` and `stream(..)` wrappers.
+fn unwrapped_closure(expr: &Expr) -> Option<&ExprClosure> {
+    match expr {
+        Expr::Closure(closure) => Some(closure),
+        Expr::Call(call) if call.args.len() == 1 => unwrapped_closure(&call.args[0]),
+        _ => None,
+    }
 }
 
 enum ArgClass {
@@ -193,28 +303,43 @@ fn classify(expr: &Expr) -> ArgClass {
     match expr {
         Expr::Infer(infer) => ArgClass::Placeholder(Placeholder {
             wrapper: None,
-            params: None,
+            progress: None,
+            form: Form::Bare,
             span: infer.underscore_token.span,
         }),
         Expr::Closure(closure) if is_placeholder_body(closure) => closure_placeholder(closure),
+        Expr::Closure(closure) if body::delivers(&closure.body) => body_placeholder(closure),
         Expr::Closure(_) => ArgClass::Closure,
         Expr::Call(call) if call.args.len() == 1 => {
-            let wrapper = match &*call.func {
-                Expr::Path(path) if path.qself.is_none() && path.path.is_ident("Ok") => Wrapper::Ok,
-                Expr::Path(path) if path.qself.is_none() && path.path.is_ident("Err") => {
-                    Wrapper::Err
-                }
+            let Expr::Path(path) = &*call.func else {
+                return ArgClass::Other;
+            };
+            let name = match path.path.get_ident() {
+                Some(name) if path.qself.is_none() => name,
                 _ => return ArgClass::Other,
             };
+            let marker = if name == "Ok" {
+                Marker::Wrapper(Wrapper::Ok)
+            } else if name == "Err" {
+                Marker::Wrapper(Wrapper::Err)
+            } else if name == "stream" {
+                Marker::Progress
+            } else {
+                return ArgClass::Other;
+            };
             match classify(&call.args[0]) {
-                ArgClass::Placeholder(mut placeholder) if placeholder.wrapper.is_none() => {
-                    let span = call
-                        .func
-                        .to_token_stream()
-                        .into_iter()
-                        .next()
-                        .map_or(placeholder.span, |t| t.span());
-                    placeholder.wrapper = Some((wrapper, span));
+                ArgClass::Placeholder(mut placeholder) => {
+                    let span = name.span();
+                    match marker {
+                        Marker::Wrapper(_) if placeholder.wrapper.is_some() => {
+                            return ArgClass::Other;
+                        }
+                        Marker::Wrapper(wrapper) => placeholder.wrapper = Some((wrapper, span)),
+                        Marker::Progress if placeholder.progress.is_some() => {
+                            return ArgClass::Other;
+                        }
+                        Marker::Progress => placeholder.progress = Some(span),
+                    }
                     ArgClass::Placeholder(placeholder)
                 }
                 ArgClass::Invalid(error) => ArgClass::Invalid(error),
@@ -223,6 +348,12 @@ fn classify(expr: &Expr) -> ArgClass {
         }
         _ => ArgClass::Other,
     }
+}
+
+/// A wrapper call around a placeholder.
+enum Marker {
+    Wrapper(Wrapper),
+    Progress,
 }
 
 /// `|..| _`, or `|..| -> T { _ }`: a closure with a return type needs a block, and is reported as a
@@ -251,8 +382,9 @@ fn closure_placeholder(closure: &ExprClosure) -> ArgClass {
     if let ReturnType::Type(arrow, ty) = &closure.output {
         return ArgClass::Invalid(syn::Error::new_spanned(
             quote!(#arrow #ty),
-            "a callback placeholder returns `()`: a callback that must return a value cannot \
-             settle a promise",
+            "a placeholder written `|..| _` hands its arguments over and returns `()`; for a \
+             callback that returns a value to its API, hand the value over from its body and \
+             return what the API asks for: `|..| -> T { _(value); answer }`",
         ));
     }
     let params = closure
@@ -267,7 +399,25 @@ fn closure_placeholder(closure: &ExprClosure) -> ArgClass {
         .collect();
     ArgClass::Placeholder(Placeholder {
         wrapper: None,
-        params: Some(params),
+        progress: None,
+        form: Form::Params(params),
+        span: closure.inputs_begin.span,
+    })
+}
+
+/// A closure whose body calls `_(..)`: the body form.
+fn body_placeholder(closure: &ExprClosure) -> ArgClass {
+    if let Some(asyncness) = &closure.asyncness {
+        return ArgClass::Invalid(syn::Error::new(
+            asyncness.span,
+            "a callback that hands values over with `_(..)` is a plain closure: an API that \
+             calls back cannot await an `async` one",
+        ));
+    }
+    ArgClass::Placeholder(Placeholder {
+        wrapper: None,
+        progress: None,
+        form: Form::Body,
         span: closure.inputs_begin.span,
     })
 }

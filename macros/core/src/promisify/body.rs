@@ -1,0 +1,190 @@
+//! The body form: the user's own closure, whose body hands values over with `_(value)`, rewritten
+//! so that it owns a handle on the promise (or the stream) and delivers to it.
+//!
+//! The closure becomes `move`: the API may keep it (`'static`), so it must own its handle, and a
+//! closure cannot own one value and borrow others. Keeping the user's capture mode with an inner
+//! closure called from an outer `move` one would break what rustc infers from the API's bound: an
+//! untyped parameter's type, or a factory's return type, so `|entry| { .. e.into_path() .. }`
+//! would not compile (E0282). Each closure nested in it that also calls `_(..)` (a factory's
+//! products) owns a handle of its own, an `Arc` clone, since it may be made any number of times
+//! and run on any thread; the stream ends, or the promise reads as dropped, when the last one is
+//! dropped.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ExprClosure, Ident};
+
+use crate::error::Errors;
+use crate::root::Private;
+
+/// Where a placeholder's values go.
+#[derive(Clone)]
+pub struct Target<'a> {
+    /// The local that owns the settler or sender: `resolver`, `ok`, `err` or `progress`.
+    pub holder: &'static str,
+    /// `holder` is already an `Arc` (the `Ok`/`Err` pair shares one settler).
+    pub shared: bool,
+    /// `settle` for a promise, `send` for a stream.
+    pub method: &'static str,
+    /// `Ok` or `Err` around the value, for a pair.
+    pub variant: Option<&'static str>,
+    pub private: Private<'a>,
+}
+
+/// Whether `expr` calls `_(..)` anywhere, nested closures included.
+pub fn delivers(expr: &Expr) -> bool {
+    struct Delivers(bool);
+    impl VisitMut for Delivers {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            self.0 |= matches!(&*call.func, Expr::Infer(_));
+            visit_mut::visit_expr_call_mut(self, call);
+        }
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+    }
+    let mut delivers = Delivers(false);
+    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml).
+    delivers.visit_expr_mut(&mut expr.clone());
+    delivers.0
+}
+
+/// Whether a closure nested in `expr` calls `_(..)`: then handles are `Arc`s, cloned per closure.
+fn has_nested_deliveries(expr: &Expr) -> bool {
+    struct Nested(bool);
+    impl VisitMut for Nested {
+        fn visit_expr_closure_mut(&mut self, closure: &mut ExprClosure) {
+            self.0 |= delivers(&closure.body);
+        }
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+    }
+    let mut nested = Nested(false);
+    nested.visit_expr_mut(&mut expr.clone());
+    nested.0
+}
+
+// Input:  |data: &[u8]| -> Result<usize, WriteError> { _(data.to_vec()); Ok(data.len()) }
+// Output: {
+//             let handle = resolver;
+//             move |data: &[u8]| -> Result<usize, WriteError> {
+//                 (handle).send(data.to_vec());
+//                 Ok(data.len())
+//             }
+//         }
+/// The user's closure, owning a handle on `target` and delivering each `_(value)` to it.
+pub fn rewrite(
+    closure: &ExprClosure,
+    target: &Target,
+    private: Private,
+) -> syn::Result<TokenStream> {
+    let site = private.site();
+    let at = closure.span();
+    let handle = Ident::new("handle", private.local().located_at(at));
+    let shared = target.shared || has_nested_deliveries(&closure.body);
+    let holder = Ident::new(target.holder, private.local());
+    let owned = if shared && !target.shared {
+        quote_spanned!(site=> #private::Arc::new(#holder))
+    } else {
+        holder.to_token_stream()
+    };
+    let mut rewriter = Rewriter {
+        handle: &handle,
+        shared,
+        target,
+        errors: Errors::new(),
+    };
+    let mut closure = closure.clone();
+    rewriter.rewrite_closure(&mut closure, site);
+    rewriter.errors.finish()?;
+    Ok(quote_spanned!(site=> { let #handle = #owned; #closure }))
+}
+
+/// Rewrites one closure's body: `_(..)` calls into deliveries to `handle`, nested closures that
+/// deliver into closures owning a clone of it.
+struct Rewriter<'a> {
+    handle: &'a Ident,
+    /// `handle` is an `Arc` of the settler or sender.
+    shared: bool,
+    target: &'a Target<'a>,
+    errors: Errors,
+}
+
+impl Rewriter<'_> {
+    fn rewrite_closure(&mut self, closure: &mut ExprClosure, site: Span) {
+        if closure.capture.is_none() {
+            closure.capture = Some(syn::Token![move](
+                site.located_at(closure.inputs_begin.span),
+            ));
+        }
+        self.visit_expr_mut(&mut closure.body);
+    }
+
+    // Input:  `_(a, b)` at `span`
+    // Output: (*handle).settle(::core::result::Result::Ok((a, b)))
+    fn delivery(&self, call: &syn::ExprCall) -> TokenStream {
+        let site = self.target.private.site().located_at(call.func.span());
+        let args = call.args.iter();
+        let value = match call.args.len() {
+            1 => call.args[0].to_token_stream(),
+            _ => quote_spanned!(site=> (#(#args),*)),
+        };
+        let value = match self.target.variant {
+            Some(variant) => {
+                let variant = Ident::new(variant, site);
+                quote_spanned!(site=> ::core::result::Result::#variant(#value))
+            }
+            None => value,
+        };
+        let handle = self.handle;
+        let place = if self.shared {
+            quote_spanned!(site=> (*#handle))
+        } else {
+            quote_spanned!(site=> (#handle))
+        };
+        let method = Ident::new(self.target.method, site);
+        quote_spanned!(site=> #place.#method(#value))
+    }
+}
+
+impl VisitMut for Rewriter<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => {
+                for arg in &mut call.args {
+                    self.visit_expr_mut(arg);
+                }
+                *expr = Expr::Verbatim(self.delivery(call));
+            }
+            Expr::Closure(closure) if delivers(&closure.body) => {
+                let site = self.target.private.site();
+                let handle = self.handle;
+                let mut nested = Rewriter {
+                    handle,
+                    shared: true,
+                    target: self.target,
+                    errors: Errors::new(),
+                };
+                nested.rewrite_closure(closure, site);
+                self.errors.append(nested.errors);
+                let private = self.target.private;
+                *expr = Expr::Verbatim(quote_spanned!(site=> {
+                    let #handle = #private::Arc::clone(&#handle);
+                    #closure
+                }));
+            }
+            Expr::Infer(infer) => self.errors.push(syn::Error::new(
+                infer.underscore_token.span,
+                "`_` in a callback's body is no value: hand a value over with `_(value)`, or \
+                 `_()` for none",
+            )),
+            // `_ = value;` discards a value: its `_` is no placeholder.
+            Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
+                self.visit_expr_mut(&mut assign.right);
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    // Tokens of a macro call are not expressions: `_(..)` there is not rewritten.
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
