@@ -72,6 +72,24 @@ fn one_allocation_of_at_most_32_bytes_plus_the_value() {
     assert!(bytes <= 32 + size_of::<u32>(), "{bytes} bytes");
 }
 
+/// A one-shot callback that answers its API (`promisify!`'s body form).
+fn third_party_answer(n: u32, answer: impl FnOnce(u32) -> bool + Send + 'static) -> bool {
+    answer(n)
+}
+
+#[test]
+fn the_body_form_costs_what_the_placeholder_costs() {
+    let (count, bytes, (answered, polled)) = measure(|| {
+        let (answered, promise) = promisify!(third_party_answer(9, |n| {
+            _(n);
+            true
+        }));
+        (answered, poll_now(promise))
+    });
+    assert_eq!((count, answered, polled), (1, true, Poll::Ready(9)));
+    assert!(bytes <= 32 + size_of::<u32>(), "{bytes} bytes");
+}
+
 #[test]
 fn two_allocations_when_the_legacy_api_boxes_the_callback() {
     let (count, _, polled) = measure(|| poll_now(boxes_itself_async(3)));
@@ -247,6 +265,50 @@ fn stream_items_do_not_allocate_in_steady_state() {
         let mut sum = 0;
         for round in 0..100 {
             (0..64).for_each(|i| sender.send(round * 64 + i));
+            sum += (0..64).map(|_| next()).sum::<u64>();
+        }
+        sum
+    });
+    assert_eq!(sum, (0..6400).sum::<u64>());
+    assert_eq!(count, 0, "6,400 items, no allocation");
+}
+
+/// An API that keeps a callback returning a value to it, as curl's `write_function` does.
+struct Feed {
+    write: Option<Box<dyn FnMut(u64) -> bool>>,
+}
+
+impl Feed {
+    fn write_function(&mut self, write: impl FnMut(u64) -> bool + 'static) {
+        self.write = Some(Box::new(write));
+    }
+}
+
+#[test]
+fn body_form_stream_items_do_not_allocate_in_steady_state() {
+    let mut feed = Feed { write: None };
+    let mut stream = promisify!(stream feed.write_function(|n: u64| {
+        _(n);
+        true
+    }));
+    let write = feed.write.as_mut().expect("a write function");
+    let mut next = || match Pin::new(&mut stream)
+        .poll_next(&mut Context::from_waker(futures::task::noop_waker_ref()))
+    {
+        Poll::Ready(Some(item)) => item,
+        other => panic!("expected an item, got {other:?}"),
+    };
+    // Warm up: both buffers reach the batch size.
+    for round in 0..4 {
+        (0..64).for_each(|i| assert!(write(round * 64 + i)));
+        (0..64).for_each(|_| {
+            next();
+        });
+    }
+    let (count, _, sum) = measure(|| {
+        let mut sum = 0;
+        for round in 0..100 {
+            (0..64).for_each(|i| assert!(write(round * 64 + i)));
             sum += (0..64).map(|_| next()).sum::<u64>();
         }
         sum

@@ -6,7 +6,7 @@ use syn::{
     Type, TypeParamBound, WherePredicate,
 };
 
-use crate::options::Options;
+use crate::options::{Options, Spanned};
 
 /// Which closure trait the legacy function asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,9 @@ pub enum Selection<'a> {
     One(Chosen<'a>),
     /// `#[callback_async(ok = .., err = ..)]`: the value is `Result<ok's, err's>`.
     OkErr(Chosen<'a>, Chosen<'a>),
+    /// `#[callback_async(progress = ..)]`: the completion settles the promise, and every call of
+    /// the progress callback is an item of a stream beside it.
+    WithProgress(Chosen<'a>, Chosen<'a>),
 }
 
 const FN_TRAITS: [&str; 3] = ["FnOnce", "FnMut", "Fn"];
@@ -301,6 +304,9 @@ pub fn candidates(sig: &Signature) -> Vec<Chosen<'_>> {
 
 /// Chooses the callback(s) of `sig` as `options` say, or explains why none fits.
 pub fn select<'a>(sig: &'a Signature, options: &Options) -> syn::Result<Selection<'a>> {
+    if let Some(progress) = &options.progress {
+        return with_progress(sig, options, progress);
+    }
     match (&options.ok, &options.err, &options.callback) {
         (Some(ok), Some(err), callback) => {
             if let Some(callback) = callback {
@@ -330,6 +336,45 @@ pub fn select<'a>(sig: &'a Signature, options: &Options) -> syn::Result<Selectio
         (None, None, Some(callback)) => by_name(sig, &callback.value).map(Selection::One),
         (None, None, None) => single(sig).map(Selection::One),
     }
+}
+
+/// `progress = ..`, with `callback = ..` or the one other callback parameter.
+fn with_progress<'a>(
+    sig: &'a Signature,
+    options: &Options,
+    progress: &Spanned<Ident>,
+) -> syn::Result<Selection<'a>> {
+    if let Some(ok) = options.ok.as_ref().or(options.err.as_ref()) {
+        return Err(syn::Error::new(
+            ok.key,
+            "`progress` pairs with one completion callback, not with `ok`/`err`: name it with \
+             `callback = ..`",
+        ));
+    }
+    let reported = by_name(sig, &progress.value)?;
+    let done = match &options.callback {
+        Some(callback) if callback.value == progress.value => {
+            return Err(syn::Error::new(
+                callback.value.span(),
+                "`callback` and `progress` must name two different callbacks",
+            ));
+        }
+        Some(callback) => by_name(sig, &callback.value)?,
+        None => {
+            let mut others: Vec<Chosen> = candidates(sig)
+                .into_iter()
+                .filter(|chosen| chosen.index != reported.index)
+                .collect();
+            if others.len() != 1 {
+                return Err(syn::Error::new(
+                    progress.key,
+                    "`progress` needs the completion callback too: name it with `callback = ..`",
+                ));
+            }
+            others.remove(0)
+        }
+    };
+    Ok(Selection::WithProgress(done, reported))
 }
 
 fn single(sig: &Signature) -> syn::Result<Chosen<'_>> {

@@ -18,6 +18,7 @@ mod kw {
     syn::custom_keyword!(deprecate);
     syn::custom_keyword!(output);
     syn::custom_keyword!(spawn);
+    syn::custom_keyword!(progress);
 }
 
 /// An option as written, with the span of its key for error messages.
@@ -31,6 +32,8 @@ pub struct Spanned<T> {
 #[derive(Clone, Default)]
 pub struct Options {
     pub callback: Option<Spanned<Ident>>,
+    /// `progress = param`: a callback whose calls are a stream beside the promise.
+    pub progress: Option<Spanned<Ident>>,
     pub ok: Option<Spanned<Ident>>,
     pub err: Option<Spanned<Ident>>,
     pub name: Option<Spanned<Ident>>,
@@ -120,6 +123,9 @@ impl Options {
                 "callback",
                 value(input, key, "callback", parameter)?,
             )
+        } else if lookahead.peek(kw::progress) {
+            let key = input.parse::<kw::progress>()?.span;
+            set(&mut self.progress, key, "progress", value(input, key, "progress", parameter)?)
         } else if lookahead.peek(kw::ok) {
             let key = input.parse::<kw::ok>()?.span;
             set(&mut self.ok, key, "ok", value(input, key, "ok", parameter)?)
@@ -191,6 +197,7 @@ impl Options {
     pub fn overridden_by(&self, inner: Options) -> Options {
         Options {
             callback: inner.callback,
+            progress: inner.progress,
             ok: inner.ok,
             err: inner.err,
             name: inner.name,
@@ -240,7 +247,7 @@ fn value<T>(
 ) -> syn::Result<T> {
     if !input.peek(Token![=]) {
         let example = match name {
-            "callback" | "ok" | "err" => "a parameter's name, as in `callback = done`",
+            "callback" | "progress" | "ok" | "err" => "a parameter's name, as in `callback = done`",
             "name" => "a string, as in `name = \"fetch_later\"`",
             "crate" => "a string, as in `crate = \"::my_runtime\"`",
             "cancel" => "a path or a closure, as in `cancel = |handle| handle.abort()`",

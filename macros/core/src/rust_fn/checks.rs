@@ -28,7 +28,9 @@ impl<'a> Checked<'a> {
     pub fn chosen(&self) -> Vec<(usize, &Chosen<'a>)> {
         match &self.selection {
             Selection::One(one) => vec![(0, one)],
-            Selection::OkErr(ok, err) => vec![(0, ok), (1, err)],
+            Selection::OkErr(ok, err) | Selection::WithProgress(ok, err) => {
+                vec![(0, ok), (1, err)]
+            }
         }
     }
 }
@@ -47,13 +49,16 @@ pub fn check<'a>(sig: &'a Signature, options: &'a Options) -> syn::Result<Checke
     };
     let chosen: Vec<&Chosen> = match &selection {
         Selection::One(one) => vec![one],
-        Selection::OkErr(ok, err) => vec![ok, err],
+        Selection::OkErr(ok, err) | Selection::WithProgress(ok, err) => vec![ok, err],
     };
     for one in &chosen {
         check_shape(sig, one, &mut errors);
     }
     if let Some(stream) = &options.stream {
         check_stream(sig, options, stream.key, &selection, &mut errors);
+    }
+    if let Selection::WithProgress(_, progress) = &selection {
+        check_progress(sig, options, progress, &mut errors);
     }
     let private = Private::new(Root::from_option(options.krate.as_ref().map(|k| &k.value)));
     let deliveries: Vec<Delivery<'a>> = chosen
@@ -120,6 +125,12 @@ fn check_stream(
             "`stream` takes one callback, whose calls become the items; it does not combine with \
              `ok`/`err`",
         )),
+        Selection::WithProgress(..) => errors.push(syn::Error::new(
+            key,
+            "`stream` takes one callback, whose calls become the items; with `progress`, the \
+             progress callback's calls are a stream already, beside the completion's promise: \
+             remove `stream`",
+        )),
         Selection::One(one) if one.shape.kind == Kind::Once => {
             let FnArg::Typed(typed) = &sig.inputs[one.index] else {
                 return;
@@ -137,6 +148,30 @@ fn check_stream(
         errors.push(syn::Error::new(
             dropped.key,
             "`dropped` does not apply to a stream: a dropped callback ends the stream",
+        ));
+    }
+}
+
+/// A progress callback fires many times, and its stream ends with the completion, which no
+/// fallback or cancel hook replaces.
+fn check_progress(sig: &Signature, options: &Options, progress: &Chosen, errors: &mut Errors) {
+    if progress.shape.kind == Kind::Once {
+        if let FnArg::Typed(typed) = &sig.inputs[progress.index] {
+            errors.push(syn::Error::new_spanned(
+                &typed.ty,
+                "`progress` needs a callback that can be called many times (`FnMut` or `Fn`): an \
+                 `FnOnce` callback reports at most once",
+            ));
+        }
+    }
+    let keys = [
+        options.dropped.as_ref().map(|o| (o.key, "dropped")),
+        options.cancel.as_ref().map(|o| (o.key, "cancel")),
+    ];
+    for (span, key) in keys.into_iter().flatten() {
+        errors.push(syn::Error::new(
+            span,
+            format!("`{key}` does not combine with `progress` yet"),
         ));
     }
 }

@@ -117,9 +117,14 @@ impl ToTokens for Output<'_> {
             Mode::Stream => quote!(#private::CallbackStream<#value_type>),
             Mode::Channel | Mode::Stack => quote!(#private::Promise<#value_type>),
         };
-        out.extend(match plan.returned {
-            Some(ty) if plan.options.cancel.is_none() => quote!((#ty, #promise)),
-            _ => promise,
+        let returned = plan.returned.filter(|_| plan.options.cancel.is_none());
+        out.extend(match (returned, &plan.progress_type) {
+            (Some(ty), Some(progress)) => {
+                quote!((#ty, #private::CallbackStream<#progress>, #promise))
+            }
+            (None, Some(progress)) => quote!((#private::CallbackStream<#progress>, #promise)),
+            (Some(ty), None) => quote!((#ty, #promise)),
+            (None, None) => promise,
         });
     }
 }
@@ -154,6 +159,7 @@ impl ToTokens for Setup<'_> {
                 quote!(let (#resolver, #promise) = #private::stream_send::<#value_type>();)
             }
             Mode::Stream => quote!(let (#resolver, #promise) = #private::stream::<#value_type>();),
+            Mode::Channel if plan.progress_type.is_some() => ProgressSetup(plan).into_token_stream(),
             Mode::Channel => {
                 let origin = Origin(plan);
                 let create = if plan.check_send {
@@ -185,12 +191,48 @@ impl ToTokens for Setup<'_> {
                     let #err = #private::Arc::clone(&#ok);
                 }
             }
+            Selection::WithProgress(..) => TokenStream::new(),
             Selection::One(one) if plan.mode == Mode::Channel => match one.shape.kind {
                 Kind::Mut => quote!(let mut #resolver = #resolver;),
                 Kind::Shared => quote!(let #resolver = #private::SharedSettler::new(#resolver);),
                 Kind::Once => TokenStream::new(),
             },
             Selection::One(_) => TokenStream::new(),
+        });
+    }
+}
+
+// Output: let (resolver, promise) = PRIVATE::promise_shared::<VALUE>(ORIGIN);
+//         let (progress, progress_stream) = PRIVATE::stream_send::<PROGRESS>();
+//         let resolver = PRIVATE::completion(resolver, &progress);
+/// The setup of `progress = ..`: a completion that also ends the progress stream, whichever of
+/// its callbacks the API calls or drops, so that reading the progress to its end never waits for
+/// an API that keeps the progress callback.
+struct ProgressSetup<'a>(&'a Plan<'a>);
+
+impl ToTokens for ProgressSetup<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let plan = self.0;
+        let private = plan.private;
+        let value_type = &plan.value_type;
+        let progress_type = &plan.progress_type;
+        let locals = &plan.locals;
+        let (resolver, promise) = (&locals.resolver, &locals.promise);
+        let (progress, progress_stream) = (&locals.progress, &locals.progress_stream);
+        let origin = Origin(plan);
+        let (require_send, stream) = if plan.check_send {
+            (
+                Some(quote!(#private::require_send::<#value_type>();)),
+                quote!(stream_send),
+            )
+        } else {
+            (None, quote!(stream))
+        };
+        out.extend(quote! {
+            let (#resolver, #promise) = #private::promise_shared::<#value_type>(#origin);
+            #require_send
+            let (#progress, #progress_stream) = #private::#stream::<#progress_type>();
+            let #resolver = #private::completion(#resolver, &#progress);
         });
     }
 }
@@ -261,6 +303,14 @@ impl ToTokens for HandedBack<'_> {
                     settled
                 }
             }
+            Mode::Channel if plan.progress_type.is_some() => {
+                let progress_stream = &locals.progress_stream;
+                if returns {
+                    quote!((#ret, #progress_stream, #promise))
+                } else {
+                    quote!((#progress_stream, #promise))
+                }
+            }
             Mode::Channel | Mode::Stream => match (returns, &plan.options.cancel) {
                 (true, Some(cancel)) => {
                     let cancel = &cancel.value;
@@ -322,6 +372,11 @@ impl ToTokens for CallbackClosure<'_> {
             Selection::OkErr(..) => {
                 let err = &locals.err;
                 quote!((&*#err).settle(::core::result::Result::Err(#value)))
+            }
+            Selection::WithProgress(..) if self.slot == 0 => quote!((&#resolver).settle(#value)),
+            Selection::WithProgress(..) => {
+                let progress = &locals.progress;
+                quote!((&#progress).send(#value))
             }
             Selection::One(_) if plan.mode == Mode::Stream => quote!((&#resolver).send(#value)),
             Selection::One(one) => match one.shape.kind {

@@ -51,6 +51,8 @@ pub struct Plan<'a> {
     pub args: Vec<Arg<'a>>,
     /// `::core::result::Result<OK, ERR>` for `ok`/`err`, else the one callback's value type.
     pub value_type: TokenStream,
+    /// With `progress = ..`: the type of the progress stream's items.
+    pub progress_type: Option<TokenStream>,
     /// The original's return type, handed back beside the promise.
     pub returned: Option<&'a Type>,
     /// The generics that the generated function keeps, with the bounds it adds.
@@ -69,6 +71,8 @@ pub struct Plan<'a> {
 pub struct Locals {
     pub resolver: Ident,
     pub promise: Ident,
+    pub progress: Ident,
+    pub progress_stream: Ident,
     pub ret: Ident,
     pub slot: Ident,
     pub ok: Ident,
@@ -85,13 +89,17 @@ impl<'a> Plan<'a> {
         let sig = function.sig;
         let selection = &checked.selection;
         let deliveries = checked.deliveries.as_slice();
-        let value_type = match deliveries {
-            [ok, err] => {
+        let value_type = match (selection, deliveries) {
+            (Selection::OkErr(..), [ok, err]) => {
                 let (ok, err) = (ok.value_type(), err.value_type());
                 quote!(::core::result::Result<#ok, #err>)
             }
-            [one, ..] => one.value_type(),
-            [] => TokenStream::new(),
+            (_, [one, ..]) => one.value_type(),
+            (_, []) => TokenStream::new(),
+        };
+        let progress_type = match (selection, deliveries) {
+            (Selection::WithProgress(..), [_, progress]) => Some(progress.value_type()),
+            _ => None,
         };
         let mode = if options.stream.is_some() {
             Mode::Stream
@@ -116,6 +124,7 @@ impl<'a> Plan<'a> {
             mode,
             args: args(sig, checked),
             value_type,
+            progress_type,
             returned: returned_type(sig),
             generics: Generics::default(),
             check_send: false,
@@ -151,9 +160,17 @@ impl<'a> Plan<'a> {
         let needs_static = chosen.iter().any(|(_, one)| one.shape.needs_static);
         let value_generic =
             (needs_send || needs_static) && value_is_generic(&self.value_type, &generics);
+        let progress_generic = (needs_send || needs_static)
+            && self
+                .progress_type
+                .as_ref()
+                .is_some_and(|progress| value_is_generic(progress, &generics));
         let mut predicates = Vec::new();
-        if value_generic {
-            let value_type = &self.value_type;
+        let generic_values = [
+            value_generic.then_some(&self.value_type),
+            self.progress_type.as_ref().filter(|_| progress_generic),
+        ];
+        for value_type in generic_values.into_iter().flatten() {
             let send = needs_send.then(|| quote!(::core::marker::Send));
             let plus = (needs_send && needs_static).then(|| quote!(+));
             let statik = needs_static.then(|| quote!('static));
@@ -179,7 +196,7 @@ impl<'a> Plan<'a> {
             }
         }
         self.generics = generics;
-        self.check_send = needs_send && !value_generic;
+        self.check_send = needs_send && !value_generic && !progress_generic;
     }
 }
 
@@ -189,6 +206,8 @@ impl Locals {
         Locals {
             resolver: Ident::new("resolver", mixed),
             promise: Ident::new("promise", mixed),
+            progress: Ident::new("progress", mixed),
+            progress_stream: Ident::new("progress_stream", mixed),
             ret: Ident::new("ret", mixed),
             slot: Ident::new("slot", mixed),
             ok: Ident::new("ok", mixed),

@@ -1,0 +1,115 @@
+use callback_async::promisify;
+fn write_chunks(easy: &mut Easy) -> CallbackStream<Vec<u8>> {
+    let (_, chunks) = {
+        let (resolver, promise) = ::callback_async::__private::stream();
+        ::callback_async::__private::finish(
+                easy
+                    .write_function({
+                        let handle = resolver;
+                        move |data: &[u8]| -> Result<usize, WriteError> {
+                            (handle).send(data.to_vec());
+                            Ok(data.len())
+                        }
+                    }),
+                promise,
+            )
+            .finish()
+    };
+    chunks
+}
+fn walk(walker: WalkParallel) -> CallbackStream<PathBuf> {
+    {
+        let (resolver, promise) = ::callback_async::__private::stream();
+        ::callback_async::__private::finish(
+                walker
+                    .run({
+                        let handle = ::callback_async::__private::Arc::new(resolver);
+                        move || Box::new({
+                            let handle = ::callback_async::__private::Arc::clone(
+                                &handle,
+                            );
+                            move |entry| {
+                                if let Ok(e) = entry {
+                                    (*handle).send(e.into_path())
+                                }
+                                WalkState::Continue
+                            }
+                        })
+                    }),
+                promise,
+            )
+            .finish()
+    }
+}
+fn copy(
+    file: &File,
+    dest: &File,
+) -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error>>) {
+    {
+        let (resolver, promise) = ::callback_async::__private::promise_shared(
+            &"file.copy_async(dest, stream(|current: i64, total: i64| _), |result| _(result))",
+        );
+        let (progress, progress_stream) = ::callback_async::__private::stream();
+        let resolver = ::callback_async::__private::completion(resolver, &progress);
+        ::callback_async::__private::finish_pair(
+                file
+                    .copy_async(
+                        dest,
+                        move |arg0: i64, arg1: i64| (&progress).send((arg0, arg1)),
+                        {
+                            let handle = resolver;
+                            move |result| (handle).settle(result)
+                        },
+                    ),
+                progress_stream,
+                promise,
+            )
+            .finish()
+    }
+}
+fn signals() -> (Result<SigId, Error>, CallbackStream<()>) {
+    {
+        let (resolver, promise) = ::callback_async::__private::stream();
+        ::callback_async::__private::finish(
+                unsafe {
+                    register(
+                        SIGUSR1,
+                        {
+                            let handle = resolver;
+                            move || (handle).send(())
+                        },
+                    )
+                },
+                promise,
+            )
+            .finish()
+    }
+}
+fn copy_file(
+    path: &str,
+    on_progress: impl FnMut(u64, u64) + Send + 'static,
+    done: impl FnOnce(Result<u64, Error>) + Send + 'static,
+) {}
+#[inline]
+#[track_caller]
+fn copy_file_async(
+    path: &str,
+) -> (
+    ::callback_async::__private::CallbackStream<(u64, u64)>,
+    ::callback_async::__private::Promise<Result<u64, Error>>,
+) {
+    let (resolver, promise) = ::callback_async::__private::promise_shared::<
+        Result<u64, Error>,
+    >(&::core::concat!(::core::module_path!(), "::", "copy_file"));
+    ::callback_async::__private::require_send::<Result<u64, Error>>();
+    let (progress, progress_stream) = ::callback_async::__private::stream_send::<
+        (u64, u64),
+    >();
+    let resolver = ::callback_async::__private::completion(resolver, &progress);
+    copy_file(
+        path,
+        move |arg0, arg1| (&progress).send((arg0, arg1)),
+        move |arg0| (&resolver).settle(arg0),
+    );
+    (progress_stream, promise)
+}
