@@ -14,6 +14,7 @@ use core::panic::Location;
 
 pub use crate::ffi::private as ffi;
 pub use crate::ffi::{CPromise, CStream, Registration};
+pub use crate::oneshot::SendValue;
 use crate::promise::{Name, Origin};
 pub use crate::settler::{AtomicSettler, CompletionSettler, Settler, SharedSettler};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
@@ -43,7 +44,7 @@ pub fn promise_once<T>(callback: Name) -> (Settler<T>, Promise<T>) {
 /// compiler less than a separate [`require_send`] check.
 #[inline]
 #[track_caller]
-pub fn promise_once_send<T: Send>(callback: Name) -> (Settler<T>, Promise<T>) {
+pub fn promise_once_send<T: SendValue>(callback: Name) -> (Settler<T>, Promise<T>) {
     promise_once(callback)
 }
 
@@ -116,7 +117,7 @@ pub fn settled_or<T>(slot: Option<T>, fallback: fn() -> T) -> Promise<T> {
 
 /// Fails to compile, at the value's type, when a `Send` callback would carry a value that is not.
 #[inline]
-pub fn require_send<T: Send>() {}
+pub fn require_send<T: SendValue>() {}
 
 /// The stream behind a generated callback that fires many times.
 #[inline]
@@ -126,7 +127,7 @@ pub fn stream<T>() -> (StreamSender<T>, CallbackStream<T>) {
 
 /// [`stream`] for a callback that must be `Send` (see [`promise_once_send`]).
 #[inline]
-pub fn stream_send<T: Send>() -> (StreamSender<T>, CallbackStream<T>) {
+pub fn stream_send<T: SendValue>() -> (StreamSender<T>, CallbackStream<T>) {
     crate::stream_channel()
 }
 

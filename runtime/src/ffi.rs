@@ -508,7 +508,7 @@ pub mod private {
     #[inline]
     pub fn deliver<S: Sink>(sink: &S, value: S::Value)
     where
-        S::Value: Send,
+        S::Value: crate::oneshot::SendValue,
     {
         sink.deliver(value);
     }

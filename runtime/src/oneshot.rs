@@ -156,9 +156,24 @@ pub(crate) struct Sender<T> {
     _owns: PhantomData<T>,
 }
 
+/// `Send`, under a name whose unmet bound explains itself: a callback that must be `Send` owns a
+/// [`Sender`], and the value it hands over is what decides whether it is. Implemented for every
+/// `Send` type, and for no other.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent between threads safely, and the callback hands it over",
+    label = "the callback hands over a value that is not `Send`",
+    note = "the API asks for a `Send` callback (it may call it on another thread), so what the \
+            callback hands over must be `Send` too: hand over an owned, `Send` value (an `Arc` \
+            instead of an `Rc`, an owned copy instead of a borrowed or thread-bound handle)"
+)]
+pub trait SendValue: Send {}
+
+impl<T: Send> SendValue for T {}
+
 // SAFETY: the sender only moves a `T` into the block (or takes a refused one back), which
-// `T: Send` allows across threads; the block's other fields are a `Waker` (`Send`) and atomics.
-unsafe impl<T: Send> Send for Sender<T> {}
+// `T: Send` allows across threads (`SendValue` is `Send`); the block's other fields are a `Waker`
+// (`Send`) and atomics.
+unsafe impl<T: SendValue> Send for Sender<T> {}
 
 // SAFETY: `&Sender` only gives `is_closed`, which reads the atomic state; no `T` is reachable.
 unsafe impl<T> Sync for Sender<T> {}

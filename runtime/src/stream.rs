@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures_core::{FusedStream, Stream};
 
+use crate::oneshot::SendValue;
+
 /// The items of a callback that fires many times, as a [`Stream`].
 ///
 /// Each call of the callback becomes one item, in call order; the stream ends when the legacy
@@ -42,6 +44,13 @@ pub struct CallbackStream<T> {
 pub struct StreamSender<T> {
     shared: Arc<StreamState<T>>,
 }
+
+// SAFETY: what the auto traits would derive from the fields (an `Arc` of a `Mutex` of the queue
+// of `T`s: `Send` and `Sync` when `T: Send`), with the bound spelled `SendValue` (which is `Send`)
+// so that an unmet bound says that the stream's items must be `Send`.
+unsafe impl<T: SendValue> Send for StreamSender<T> {}
+// SAFETY: as for `Send`: `send(&self)` moves a `T` into the queue under its lock.
+unsafe impl<T: SendValue> Sync for StreamSender<T> {}
 
 /// What a [`CallbackStream`] and its [`StreamSender`] share: the queue, behind one lock, and its
 /// capacity.

@@ -1,13 +1,13 @@
 use callback_async::promisify;
 fn write_chunks(easy: &mut Easy) -> CallbackStream<Vec<u8>> {
     let (_, chunks) = {
-        let (resolver, promise) = ::callback_async::__private::stream();
+        let (callback, promise) = ::callback_async::__private::stream();
         ::callback_async::__private::finish(
                 easy
                     .write_function({
-                        let handle = resolver;
+                        let callback = callback;
                         move |data: &[u8]| -> Result<usize, WriteError> {
-                            (handle).send(data.to_vec());
+                            (callback).send(data.to_vec());
                             Ok(data.len())
                         }
                     }),
@@ -19,18 +19,18 @@ fn write_chunks(easy: &mut Easy) -> CallbackStream<Vec<u8>> {
 }
 fn walk(walker: WalkParallel) -> CallbackStream<PathBuf> {
     {
-        let (resolver, promise) = ::callback_async::__private::stream();
+        let (callback, promise) = ::callback_async::__private::stream();
         ::callback_async::__private::finish(
                 walker
                     .run({
-                        let handle = ::callback_async::__private::Arc::new(resolver);
+                        let callback = ::callback_async::__private::Arc::new(callback);
                         move || Box::new({
-                            let handle = ::callback_async::__private::Arc::clone(
-                                &handle,
+                            let callback = ::callback_async::__private::Arc::clone(
+                                &callback,
                             );
                             move |entry| {
                                 if let Ok(e) = entry {
-                                    (*handle).send(e.into_path())
+                                    (*callback).send(e.into_path())
                                 }
                                 WalkState::Continue
                             }
@@ -46,19 +46,21 @@ fn copy(
     dest: &File,
 ) -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error>>) {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"file.copy_async(dest, stream(|current: i64, total: i64| _), |result| _(result))",
         );
         let (progress, progress_stream) = ::callback_async::__private::stream();
-        let resolver = ::callback_async::__private::completion(resolver, &progress);
+        let callback = ::callback_async::__private::completion(callback, &progress);
         ::callback_async::__private::finish_pair(
                 file
                     .copy_async(
                         dest,
-                        move |arg0: i64, arg1: i64| (&progress).send((arg0, arg1)),
+                        move |value_1: i64, value_2: i64| {
+                            (&progress).send((value_1, value_2))
+                        },
                         {
-                            let handle = resolver;
-                            move |result| (handle).settle(result)
+                            let callback = callback;
+                            move |result| (callback).settle(result)
                         },
                     ),
                 progress_stream,
@@ -69,14 +71,14 @@ fn copy(
 }
 fn signals() -> (Result<SigId, Error>, CallbackStream<()>) {
     {
-        let (resolver, promise) = ::callback_async::__private::stream();
+        let (callback, promise) = ::callback_async::__private::stream();
         ::callback_async::__private::finish(
                 unsafe {
                     register(
                         SIGUSR1,
                         {
-                            let handle = resolver;
-                            move || (handle).send(())
+                            let callback = callback;
+                            move || (callback).send(())
                         },
                     )
                 },

@@ -1,10 +1,10 @@
 fn placeholder() -> Promise<u32> {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"legacy::once(1, _)",
         );
         ::callback_async::__private::finish(
-                legacy::once(1, move |arg0| (&resolver).settle(arg0)),
+                legacy::once(1, move |value| (&callback).settle(value)),
                 promise,
             )
             .finish()
@@ -12,11 +12,11 @@ fn placeholder() -> Promise<u32> {
 }
 fn no_arguments(pool: &Pool) {
     let promise = {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"pool.execute(|| _)",
         );
         ::callback_async::__private::finish(
-                pool.execute(move || (&resolver).settle(())),
+                pool.execute(move || (&callback).settle(())),
                 promise,
             )
             .finish()
@@ -25,11 +25,13 @@ fn no_arguments(pool: &Pool) {
 }
 fn several_arguments() -> Promise<(u8, String)> {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"legacy::pair(|a, b| _)",
         );
         ::callback_async::__private::finish(
-                legacy::pair(move |arg0, arg1| (&resolver).settle((arg0, arg1))),
+                legacy::pair(move |value_1, value_2| {
+                    (&callback).settle((value_1, value_2))
+                }),
                 promise,
             )
             .finish()
@@ -37,17 +39,17 @@ fn several_arguments() -> Promise<(u8, String)> {
 }
 fn typed_borrowed_arguments() -> Promise<(String, u8)> {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"legacy::borrowed(|s: &str, n: u8| _)",
         );
         ::callback_async::__private::finish(
-                legacy::borrowed(move |arg0: &str, arg1: u8| {
-                    (&resolver)
+                legacy::borrowed(move |value_1: &str, value_2: u8| {
+                    (&callback)
                         .settle((
                             <str as ::callback_async::__private::ToOwned>::to_owned(
-                                arg0,
+                                value_1,
                             ),
-                            arg1,
+                            value_2,
                         ))
                 }),
                 promise,
@@ -57,11 +59,11 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
 }
 fn nested() -> (usize, Promise<u16>) {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"legacy::boxed(Box::new(_))",
         );
         ::callback_async::__private::finish(
-                legacy::boxed(Box::new(move |arg0| (&resolver).settle(arg0))),
+                legacy::boxed(Box::new(move |value| (&callback).settle(value))),
                 promise,
             )
             .finish()
@@ -69,21 +71,21 @@ fn nested() -> (usize, Promise<u16>) {
 }
 fn ok_err() -> Promise<Result<u8, String>> {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"legacy::fallible(true, Ok(_), Err(|e: &str| _))",
         );
-        let ok = ::callback_async::__private::Arc::new(resolver);
+        let ok = ::callback_async::__private::Arc::new(callback);
         let err = ::callback_async::__private::Arc::clone(&ok);
         ::callback_async::__private::finish(
                 legacy::fallible(
                     true,
-                    move |arg0| (&*ok).settle(::core::result::Result::Ok(arg0)),
-                    move |arg0: &str| {
+                    move |value| (&*ok).settle(::core::result::Result::Ok(value)),
+                    move |value: &str| {
                         (&*err)
                             .settle(
                                 ::core::result::Result::Err(
                                     <str as ::callback_async::__private::ToOwned>::to_owned(
-                                        arg0,
+                                        value,
                                     ),
                                 ),
                             )
@@ -96,11 +98,12 @@ fn ok_err() -> Promise<Result<u8, String>> {
 }
 fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"client.fetch::<Vec<u8>>(\"/index\", _)",
         );
         ::callback_async::__private::finish(
-                client.fetch::<Vec<u8>>("/index", move |arg0| (&resolver).settle(arg0)),
+                client
+                    .fetch::<Vec<u8>>("/index", move |value| (&callback).settle(value)),
                 promise,
             )
             .finish()
@@ -108,9 +111,10 @@ fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
 }
 fn stream_mode() -> CallbackStream<u32> {
     {
-        let (resolver, promise) = ::callback_async::__private::stream();
+        let (callback, promise) = ::callback_async::__private::stream();
         ::callback_async::__private::finish(
-                timer.every(Duration::from_secs(1), move |arg0| (&resolver).send(arg0)),
+                timer
+                    .every(Duration::from_secs(1), move |value| (&callback).send(value)),
                 promise,
             )
             .finish()
@@ -118,11 +122,11 @@ fn stream_mode() -> CallbackStream<u32> {
 }
 fn statement_position() {
     {
-        let (resolver, promise) = ::callback_async::__private::promise_shared(
+        let (callback, promise) = ::callback_async::__private::promise_shared(
             &"legacy::fire_and_forget(_)",
         );
         ::callback_async::__private::finish(
-                legacy::fire_and_forget(move |arg0| (&resolver).settle(arg0)),
+                legacy::fire_and_forget(move |value| (&callback).settle(value)),
                 promise,
             )
             .finish()

@@ -98,7 +98,9 @@ fn abandoned(mut tick: impl FnMut(u8) + Send + 'static, done: impl FnOnce(u8) + 
     *KEPT.lock().unwrap() = Some(Box::new(tick));
 }
 
-static KEPT: Mutex<Option<Box<dyn FnMut(u8) + Send>>> = Mutex::new(None);
+static KEPT: Mutex<Option<Tick>> = Mutex::new(None);
+
+type Tick = Box<dyn FnMut(u8) + Send>;
 
 #[test]
 fn a_dropped_completion_ends_the_stream_too() {

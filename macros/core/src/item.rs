@@ -171,7 +171,10 @@ fn reject_per_function_options(options: &Options, errors: &mut Errors) {
             .callback
             .as_ref()
             .map(|o| (o.key, "callback".to_owned(), " =")),
-        options.progress.as_ref().map(|o| (o.key, "progress".to_owned(), " =")),
+        options
+            .progress
+            .as_ref()
+            .map(|o| (o.key, "progress".to_owned(), " =")),
         options.ok.as_ref().map(|o| (o.key, "ok".to_owned(), " =")),
         options
             .err

@@ -125,7 +125,12 @@ impl Options {
             )
         } else if lookahead.peek(kw::progress) {
             let key = input.parse::<kw::progress>()?.span;
-            set(&mut self.progress, key, "progress", value(input, key, "progress", parameter)?)
+            set(
+                &mut self.progress,
+                key,
+                "progress",
+                value(input, key, "progress", parameter)?,
+            )
         } else if lookahead.peek(kw::ok) {
             let key = input.parse::<kw::ok>()?.span;
             set(&mut self.ok, key, "ok", value(input, key, "ok", parameter)?)

@@ -22,7 +22,7 @@ use crate::root::Private;
 /// Where a placeholder's values go.
 #[derive(Clone)]
 pub struct Target<'a> {
-    /// The local that owns the settler or sender: `resolver`, `ok`, `err` or `progress`.
+    /// The local that owns the settler or sender: `callback`, `ok`, `err` or `progress`.
     pub holder: &'static str,
     /// `holder` is already an `Arc` (the `Ok`/`Err` pair shares one settler).
     pub shared: bool,
@@ -65,9 +65,9 @@ fn has_nested_deliveries(expr: &Expr) -> bool {
 
 // Input:  |data: &[u8]| -> Result<usize, WriteError> { _(data.to_vec()); Ok(data.len()) }
 // Output: {
-//             let handle = resolver;
+//             let callback = callback;
 //             move |data: &[u8]| -> Result<usize, WriteError> {
-//                 (handle).send(data.to_vec());
+//                 (callback).send(data.to_vec());
 //                 Ok(data.len())
 //             }
 //         }
@@ -79,7 +79,8 @@ pub fn rewrite(
 ) -> syn::Result<TokenStream> {
     let site = private.site();
     let at = closure.span();
-    let handle = Ident::new("handle", private.local().located_at(at));
+    // Named for what it is to the user, since rustc may name it ("`callback` declared here").
+    let handle = Ident::new("callback", private.local().located_at(at));
     let shared = target.shared || has_nested_deliveries(&closure.body);
     let holder = Ident::new(target.holder, private.local());
     let owned = if shared && !target.shared {

@@ -40,7 +40,13 @@ impl<'a> GeneratedClosure<'a> {
         let count = declared.map_or(1, Vec::len);
         let mut args = Vec::with_capacity(count);
         for position in 0..count {
-            let arg = format_ident!("arg{}", position, span = mixed);
+            // Named for what they are to the user, since rustc may name them ("`value` escapes
+            // the closure body here").
+            let arg = if count == 1 {
+                Ident::new("value", mixed)
+            } else {
+                format_ident!("value_{}", position + 1, span = mixed)
+            };
             let conversion = match declared.and_then(|params| params[position].ty.as_ref()) {
                 Some(ty) => Some(Conversion::new(ty)?),
                 None => None,

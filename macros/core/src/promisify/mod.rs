@@ -95,8 +95,8 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
-//             let (resolver, promise) = PRIVATE::promise_shared(&"pool.execute(|| _)");
-//             PRIVATE::finish(pool.execute(move || (&resolver).settle(())), promise).finish()
+//             let (callback, promise) = PRIVATE::promise_shared(&"pool.execute(|| _)");
+//             PRIVATE::finish(pool.execute(move || (&callback).settle(())), promise).finish()
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
     let stream = input.stream.is_some();
@@ -194,7 +194,7 @@ fn target<'a>(
         (Settlement::WithProgress, _) if placeholder.progress.is_some() => {
             ("progress", false, "send", None)
         }
-        (Settlement::One | Settlement::WithProgress, _) => ("resolver", false, method, None),
+        (Settlement::One | Settlement::WithProgress, _) => ("callback", false, method, None),
     };
     Target {
         holder,
@@ -206,10 +206,10 @@ fn target<'a>(
 }
 
 // Output: {
-//             let (resolver, promise) = PRIVATE::promise_shared(&"TEXT");   (or PRIVATE::stream())
-//             [let ok = PRIVATE::Arc::new(resolver); let err = PRIVATE::Arc::clone(&ok);]
+//             let (callback, promise) = PRIVATE::promise_shared(&"TEXT");   (or PRIVATE::stream())
+//             [let ok = PRIVATE::Arc::new(callback); let err = PRIVATE::Arc::clone(&ok);]
 //             [let (progress, progress_stream) = PRIVATE::stream();
-//              let resolver = PRIVATE::completion(resolver, &progress);]
+//              let callback = PRIVATE::completion(callback, &progress);]
 //             PRIVATE::finish(CALL, promise).finish()   (or finish_pair(CALL, progress_stream, promise))
 //         }
 fn emit(
@@ -221,7 +221,9 @@ fn emit(
 ) -> TokenStream {
     let site = private.site();
     let local = private.local();
-    let (resolver, promise) = (Ident::new("resolver", local), Ident::new("promise", local));
+    // Named for what they are to the user, since rustc may name them in an error about the
+    // callback ("`callback` declared here, outside of the closure body").
+    let (callback, promise) = (Ident::new("callback", local), Ident::new("promise", local));
     let create = if stream {
         quote_spanned!(site=> #private::stream())
     } else {
@@ -235,7 +237,7 @@ fn emit(
         Settlement::OkErr => {
             let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
             let shared = quote_spanned! {site=>
-                let #ok = #private::Arc::new(#resolver);
+                let #ok = #private::Arc::new(#callback);
                 let #err = #private::Arc::clone(&#ok);
             };
             (
@@ -248,7 +250,7 @@ fn emit(
             let progress_stream = Ident::new("progress_stream", local);
             let shared = quote_spanned! {site=>
                 let (#progress, #progress_stream) = #private::stream();
-                let #resolver = #private::completion(#resolver, &#progress);
+                let #callback = #private::completion(#callback, &#progress);
             };
             let finish =
                 quote_spanned!(site=> #private::finish_pair(#call, #progress_stream, #promise));
@@ -257,7 +259,7 @@ fn emit(
     };
     quote_spanned! {site=>
         {
-            let (#resolver, #promise) = #create;
+            let (#callback, #promise) = #create;
             #shared
             #finish.finish()
         }

@@ -159,7 +159,9 @@ impl ToTokens for Setup<'_> {
                 quote!(let (#resolver, #promise) = #private::stream_send::<#value_type>();)
             }
             Mode::Stream => quote!(let (#resolver, #promise) = #private::stream::<#value_type>();),
-            Mode::Channel if plan.progress_type.is_some() => ProgressSetup(plan).into_token_stream(),
+            Mode::Channel if plan.progress_type.is_some() => {
+                ProgressSetup(plan).into_token_stream()
+            }
             Mode::Channel => {
                 let origin = Origin(plan);
                 let create = if plan.check_send {

@@ -1,0 +1,8 @@
+use callback_async::callback_async;
+
+#[callback_async(callback = on_progress, progress = on_progress)]
+fn copy(on_progress: impl FnMut(u64) + Send + 'static, done: impl FnOnce(bool) + Send + 'static) {
+    let _ = (on_progress, done);
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use callback_async::promisify;
+
+fn answer(ask: impl FnOnce(u8) -> bool + Send + 'static) -> bool {
+    ask(1)
+}
+
+fn main() {
+    let _ = promisify!(answer(|n| {
+        _(n);
+        let _copy = _;
+        true
+    }));
+}
