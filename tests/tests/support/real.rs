@@ -22,10 +22,15 @@ where
     Fut: Future<Output = ()>,
 {
     let (done, finished) = mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        futures::executor::block_on(test());
-        let _ = done.send(());
-    });
+    // Named after the test, so that a panic names it as the harness's own thread would.
+    let name = std::thread::current().name().unwrap_or("test").to_owned();
+    let thread = std::thread::Builder::new()
+        .name(name)
+        .spawn(move || {
+            futures::executor::block_on(test());
+            let _ = done.send(());
+        })
+        .unwrap();
     match finished.recv_timeout(WATCHDOG) {
         Ok(()) => thread.join().unwrap(),
         Err(mpsc::RecvTimeoutError::Disconnected) => match thread.join() {
