@@ -8,7 +8,6 @@ use std::net::TcpListener;
 use std::thread::JoinHandle;
 
 use callback_async::CallbackStream;
-#[cfg(callback_async_body_form)]
 use callback_async::promisify;
 use curl::easy::{Easy, WriteError};
 use futures::StreamExt;
@@ -52,33 +51,8 @@ fn serve_once() -> (String, JoinHandle<String>) {
     (url, server)
 }
 
-// hand-written twin, to remove
-#[test]
-fn body_chunks_as_a_stream_by_hand() {
-    watchdog(|| async {
-        let (url, server) = serve_once();
-        let mut easy = Easy::new();
-        easy.url(&url).unwrap();
-        let (sender, chunks): (_, CallbackStream<Vec<u8>>) = callback_async::stream_channel();
-        easy.write_function(move |data: &[u8]| -> Result<usize, WriteError> {
-            sender.send(data.to_vec());
-            Ok(data.len())
-        })
-        .unwrap();
-        easy.perform().unwrap();
-        assert_eq!(easy.response_code().unwrap(), 200);
-        // The handle owns the callback (`Easy::reset` would keep it): dropping it ends the stream.
-        drop(easy);
-        let chunks = chunks.collect::<Vec<_>>().await;
-        assert!(chunks.len() > 1, "{} chunk(s)", chunks.len());
-        assert_eq!(chunks.concat(), body());
-        assert_eq!(server.join().unwrap().trim_end(), "GET /data HTTP/1.1");
-    });
-}
-
 /// The body form: the callback's parameter and return type are the user's, and `write_function`
 /// returns `Result<(), curl::Error>`, so the call evaluates to that and the stream.
-#[cfg(callback_async_body_form)]
 #[test]
 fn body_chunks_as_a_stream() {
     watchdog(|| async {

@@ -7,7 +7,6 @@
 use std::path::Path;
 
 use callback_async::CallbackStream;
-#[cfg(callback_async_body_form)]
 use callback_async::promisify;
 use futures::StreamExt;
 use git2::build::RepoBuilder;
@@ -68,33 +67,8 @@ fn check_clone(clone: &Repository) {
     assert_eq!(head.message().unwrap(), "Initial");
 }
 
-// hand-written twin, to remove
-#[test]
-fn clone_progress_as_a_stream_by_hand() {
-    watchdog(|| async {
-        let dir = TempDir::new("git2");
-        let (url, objects) = source_repository(&dir);
-        let (sender, received): (_, CallbackStream<usize>) = callback_async::stream_channel();
-        let mut callbacks = RemoteCallbacks::new();
-        callbacks.transfer_progress(move |p: Progress<'_>| {
-            sender.send(p.received_objects());
-            true
-        });
-        let mut fetch = FetchOptions::new();
-        fetch.remote_callbacks(callbacks);
-        let mut builder = RepoBuilder::new();
-        builder.fetch_options(fetch);
-        let clone = builder.clone(&url, &dir.path().join("clone")).unwrap();
-        // The builder owns the callbacks: dropping it ends the stream.
-        drop(builder);
-        check_progress(&received.collect::<Vec<_>>().await, objects);
-        check_clone(&clone);
-    });
-}
-
 /// The body form: `transfer_progress` returns `&mut RemoteCallbacks`, so the call evaluates to
 /// that and the stream; the callback's `Progress<'_>` parameter and `bool` return are the user's.
-#[cfg(callback_async_body_form)]
 #[test]
 fn clone_progress_as_a_stream() {
     watchdog(|| async {

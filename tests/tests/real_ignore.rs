@@ -6,10 +6,8 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use callback_async::CallbackStream;
-#[cfg(callback_async_body_form)]
 use callback_async::promisify;
 use futures::StreamExt;
 use ignore::{WalkBuilder, WalkState};
@@ -65,33 +63,8 @@ fn walker(dir: &TempDir) -> ignore::WalkParallel {
         .build_parallel()
 }
 
-// hand-written twin, to remove
-/// The walk by hand: one sender, shared by every visitor the factory makes.
-#[test]
-fn parallel_walk_as_a_stream_by_hand() {
-    watchdog(|| async {
-        let dir = tree();
-        let (sender, paths): (_, CallbackStream<PathBuf>) = callback_async::stream_channel();
-        let sender = Arc::new(sender);
-        walker(&dir).run(|| {
-            let sender = Arc::clone(&sender);
-            Box::new(move |entry| {
-                if let Ok(e) = entry {
-                    sender.send(e.into_path());
-                }
-                WalkState::Continue
-            })
-        });
-        // The factory and every visitor are gone once `run` returns: this is the last sender.
-        drop(sender);
-        let paths = paths.collect::<Vec<_>>().await;
-        assert_eq!(files(&dir, paths), KEPT.map(String::from).into());
-    });
-}
-
 /// The body form, with `_(..)` in the visitor nested in the factory: every visitor hands its
 /// entries to the one stream, which ends when `run` has dropped them all.
-#[cfg(callback_async_body_form)]
 #[test]
 fn parallel_walk_as_a_stream() {
     watchdog(|| async {

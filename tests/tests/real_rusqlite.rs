@@ -52,30 +52,7 @@ const COUNT_TO_10000: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT 
 // The update hook: `FnMut(Action, &str, &str, i64)`, one call per changed row.
 // ---------------------------------------------------------------------------------------------
 
-// hand-written twin, to remove
-#[test]
-fn update_hook_as_a_stream_by_hand() {
-    watchdog(|| async {
-        let conn = table();
-        let (sender, events): (_, CallbackStream<(Action, String, i64)>) =
-            callback_async::stream_channel();
-        conn.update_hook(Some(
-            move |action: Action, _db: &str, table: &str, rowid: i64| {
-                sender.send((action, table.to_owned(), rowid));
-            },
-        ))
-        .unwrap();
-        changes(&conn);
-        // Removing the hook drops the closure, which ends the stream.
-        conn.update_hook(None::<fn(Action, &str, &str, i64)>)
-            .unwrap();
-        conn.execute("INSERT INTO t VALUES (30)", []).unwrap();
-        assert_eq!(events.collect::<Vec<_>>().await, expected_changes());
-    });
-}
-
 /// The body form: the hook's parameters are the user's (borrowed `&str`s, copied out).
-#[cfg(callback_async_body_form)]
 #[test]
 fn update_hook_as_a_stream() {
     watchdog(|| async {
@@ -100,31 +77,6 @@ fn update_hook_as_a_stream() {
 // The progress handler: `FnMut() -> bool`, called every N steps; `false` lets the query go on.
 // ---------------------------------------------------------------------------------------------
 
-// hand-written twin, to remove
-#[test]
-fn progress_handler_as_a_stream_by_hand() {
-    watchdog(|| async {
-        let conn = Connection::open_in_memory().unwrap();
-        let (sender, ticks): (_, CallbackStream<()>) = callback_async::stream_channel();
-        conn.progress_handler(
-            100,
-            Some(move || {
-                sender.send(());
-                false
-            }),
-        )
-        .unwrap();
-        let sum: i64 = conn
-            .query_row(COUNT_TO_10000, [], |row| row.get(0))
-            .unwrap();
-        assert_eq!(sum, 50_005_000);
-        conn.progress_handler(0, None::<fn() -> bool>).unwrap();
-        let ticks = ticks.collect::<Vec<()>>().await;
-        assert!(ticks.len() > 10, "{} call(s)", ticks.len());
-    });
-}
-
-#[cfg(callback_async_body_form)]
 #[test]
 fn progress_handler_as_a_stream() {
     watchdog(|| async {
@@ -157,28 +109,6 @@ fn rows(conn: &Connection) -> i64 {
         .unwrap()
 }
 
-// hand-written twin, to remove
-#[test]
-fn commit_hook_vetoes_and_settles_a_promise_by_hand() {
-    watchdog(|| async {
-        let conn = table();
-        let (resolver, vetoed): (_, Promise<()>) = callback_async::channel();
-        conn.commit_hook(Some(move || {
-            resolver.resolve(());
-            true
-        }))
-        .unwrap();
-        assert!(is_vetoed(conn.execute("INSERT INTO t VALUES (1)", [])));
-        assert!(is_vetoed(conn.execute("INSERT INTO t VALUES (2)", [])));
-        vetoed.await;
-        assert_eq!(rows(&conn), 0);
-        conn.commit_hook(None::<fn() -> bool>).unwrap();
-        conn.execute("INSERT INTO t VALUES (3)", []).unwrap();
-        assert_eq!(rows(&conn), 1);
-    });
-}
-
-#[cfg(callback_async_body_form)]
 #[test]
 fn commit_hook_vetoes_and_settles_a_promise() {
     watchdog(|| async {
