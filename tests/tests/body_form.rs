@@ -9,17 +9,9 @@ use callback_async::{CallbackStream, Promise, promisify};
 use futures::StreamExt;
 use futures::executor::block_on;
 
-/// Runs `test` on a thread of its own and fails if it does not finish in 30 s.
-fn watchdog(test: impl FnOnce() + Send + 'static) {
-    let (done, finished) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        test();
-        done.send(()).unwrap();
-    });
-    finished
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the test finished (watchdog: 30 s)");
-}
+#[path = "support/real.rs"]
+mod support;
+use support::watchdog;
 
 /// Like curl's `write_function`: the callback answers how much it took, and the API keeps it
 /// until the transfer is dropped.
@@ -47,7 +39,7 @@ impl Transfer {
 
 #[test]
 fn a_stream_callback_that_returns_a_value_to_its_api() {
-    watchdog(|| {
+    watchdog(|| async {
         let mut transfer = Transfer { write: None };
         let (set, chunks) = promisify!(stream transfer.write_function(
             |data: &[u8]| -> Result<usize, String> { _(data.to_vec()); Ok(data.len()) }
@@ -56,7 +48,7 @@ fn a_stream_callback_that_returns_a_value_to_its_api() {
         assert_eq!(transfer.perform(&[b"ab", b"cde"]), 5);
         // The stream ends when the API drops the callback.
         drop(transfer);
-        let chunks: Vec<Vec<u8>> = block_on(chunks.collect());
+        let chunks: Vec<Vec<u8>> = chunks.collect().await;
         assert_eq!(chunks, [b"ab".to_vec(), b"cde".to_vec()]);
     });
 }
@@ -135,7 +127,7 @@ fn walk(names: Vec<&'static str>, mut factory: impl FnMut() -> Visitor) {
 
 #[test]
 fn a_factory_whose_visitors_run_on_several_threads() {
-    watchdog(|| {
+    watchdog(|| async {
         let names = vec!["a.rs", "b.tmp", "c.rs", "d.rs", "e.tmp"];
         let paths = promisify!(stream walk(names, || Box::new(|entry| {
             if let Ok(name) = entry {
@@ -143,7 +135,7 @@ fn a_factory_whose_visitors_run_on_several_threads() {
             }
             true
         })));
-        let mut paths: Vec<String> = block_on(paths.collect());
+        let mut paths: Vec<String> = paths.collect().await;
         paths.sort();
         assert_eq!(paths, ["A.RS", "C.RS", "D.RS"]);
     });
@@ -211,18 +203,16 @@ fn copy(
 
 #[test]
 fn progress_with_completion() {
-    watchdog(|| {
+    watchdog(|| async {
         type Copied = Result<u64, String>;
         let (mut progress, done): (CallbackStream<(u64, u64)>, Promise<Copied>) =
             promisify!(copy(8, stream(|copied: u64, total: u64| _), _));
-        block_on(async {
-            let mut seen = Vec::new();
-            while let Some((copied, _)) = progress.next().await {
-                seen.push(copied);
-            }
-            assert_eq!(seen, [0, 4, 8]);
-            assert_eq!(done.await, Ok(8));
-        });
+        let mut seen = Vec::new();
+        while let Some((copied, _)) = progress.next().await {
+            seen.push(copied);
+        }
+        assert_eq!(seen, [0, 4, 8]);
+        assert_eq!(done.await, Ok(8));
     });
 }
 

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use callback_async::{CallbackStream, Promise, callback_async};
 use futures::StreamExt;
-use futures::executor::block_on;
+
+#[path = "support/real.rs"]
+mod support;
+use support::watchdog;
 
 /// A legacy copy that reports progress from a worker, then completes, and keeps the progress
 /// callback for a while after (as GIO's and git2's do until their objects go).
@@ -51,41 +54,28 @@ impl Repository {
     }
 }
 
-fn watchdog(test: impl FnOnce() + Send + 'static) {
-    let (done, finished) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        test();
-        done.send(()).unwrap();
-    });
-    finished
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the test finished (watchdog: 30 s)");
-}
-
 #[test]
 fn the_progress_stream_ends_with_the_completion() {
-    watchdog(|| {
+    watchdog(|| async {
         type Copied = Result<u64, String>;
         let (mut progress, done): (CallbackStream<(u64, u64)>, Promise<Copied>) = copy_async(4);
-        block_on(async {
-            let mut seen = Vec::new();
-            while let Some((copied, total)) = progress.next().await {
-                seen.push((copied, total));
-            }
-            assert_eq!(seen, [(0, 4), (2, 4), (4, 4)]);
-            assert_eq!(done.await, Ok(4));
-        });
+        let mut seen = Vec::new();
+        while let Some((copied, total)) = progress.next().await {
+            seen.push((copied, total));
+        }
+        assert_eq!(seen, [(0, 4), (2, 4), (4, 4)]);
+        assert_eq!(done.await, Ok(4));
     });
 }
 
 #[test]
 fn a_returned_value_comes_first() {
-    watchdog(|| {
+    watchdog(|| async {
         let repository = Repository { objects: 3 };
         let (handle, progress, done) = repository.clone_into_async("/tmp/clone");
         assert_eq!(handle, 7);
-        assert_eq!(block_on(progress.collect::<Vec<_>>()), [1, 2, 3]);
-        assert_eq!(block_on(done), "/tmp/clone");
+        assert_eq!(progress.collect::<Vec<_>>().await, [1, 2, 3]);
+        assert_eq!(done.await, "/tmp/clone");
     });
 }
 
@@ -104,9 +94,9 @@ type Tick = Box<dyn FnMut(u8) + Send>;
 
 #[test]
 fn a_dropped_completion_ends_the_stream_too() {
-    watchdog(|| {
+    watchdog(|| async {
         let (progress, done) = abandoned_async();
-        assert_eq!(block_on(progress.collect::<Vec<_>>()), [1]);
-        assert!(block_on(done.or_dropped()).is_err());
+        assert_eq!(progress.collect::<Vec<_>>().await, [1]);
+        assert!(done.or_dropped().await.is_err());
     });
 }

@@ -6,7 +6,7 @@
 
 use std::any::Any;
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -159,29 +159,9 @@ fn rayon_thread_handlers_as_streams() {
 // notify: a file-system watcher whose event handler fires once per event.
 // ---------------------------------------------------------------------------------------------
 
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!(
-            "callback-async-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "support/real.rs"]
+mod support;
+use support::TempDir;
 
 fn mentions(event: &notify::Result<notify::Event>, file: &Path) -> bool {
     event
@@ -203,13 +183,13 @@ fn notify_watcher_events_as_a_stream() {
     ) = promisify!(stream notify::recommended_watcher(|e: notify::Result<notify::Event>| _));
     let mut watcher = watcher.expect("a file watcher");
     watcher
-        .watch(&dir.0, notify::RecursiveMode::NonRecursive)
+        .watch(dir.path(), notify::RecursiveMode::NonRecursive)
         .expect("watching the temporary directory");
 
     // The callback fires many times: one event (at least) per file created.
     for i in 0..3 {
         let name = format!("file-{i}.txt");
-        std::fs::write(dir.0.join(&name), b"hello").unwrap();
+        std::fs::write(dir.path().join(&name), b"hello").unwrap();
         let event = run(next_matching(&mut events, |e| {
             mentions(e, Path::new(&name))
         }))

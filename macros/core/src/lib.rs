@@ -7,13 +7,14 @@
 //! - the two forms of a generated function: `rust_fn` (Rust callbacks) and `c_fn` (C callbacks
 //!   with user data, shared with `promisify!(unsafe { .. })`);
 //! - what they read: `signature`, `callback`, `owned`, `generics`, `options`;
-//! - what everything uses: `error`, `root`.
+//! - what everything uses: `error`, `root`, `handover` (`_(value)`).
 
 mod c_fn;
 mod callback;
 mod callbackify;
 mod error;
 mod generics;
+mod handover;
 mod item;
 mod options;
 mod owned;

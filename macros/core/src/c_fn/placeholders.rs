@@ -9,6 +9,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Ident, Member, Pat, ReturnType, Type};
 
 use crate::error::Errors;
+use crate::handover::hands_over;
 use crate::root::Private;
 
 const NO_CALLBACK: &str = "`promisify!(unsafe { .. })` awaits a C callback: write the callback \
@@ -282,21 +283,7 @@ fn is_destroy(closure: &ExprClosure) -> bool {
 
 /// A closure whose body is `_` or hands a value over with `_(..)`.
 fn is_callback(closure: &mut ExprClosure) -> bool {
-    // A `VisitMut` that changes nothing: syn's `visit` is off (see Cargo.toml).
-    struct Delivers(bool);
-    impl VisitMut for Delivers {
-        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-            self.0 |= matches!(&*call.func, Expr::Infer(_));
-            visit_mut::visit_expr_call_mut(self, call);
-        }
-        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
-    }
-    if bare(&closure.body).is_some() {
-        return true;
-    }
-    let mut delivers = Delivers(false);
-    delivers.visit_expr_mut(&mut closure.body);
-    delivers.0
+    bare(&closure.body).is_some() || hands_over(&mut closure.body)
 }
 
 /// The `_` of a body that is `_` or `{ _ }`.

@@ -17,6 +17,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, Ident};
 
 use crate::error::Errors;
+use crate::handover::hands_over;
 use crate::root::Private;
 
 /// Where a placeholder's values go.
@@ -35,18 +36,8 @@ pub struct Target<'a> {
 
 /// Whether `expr` calls `_(..)` anywhere, nested closures included.
 pub fn delivers(expr: &Expr) -> bool {
-    struct Delivers(bool);
-    impl VisitMut for Delivers {
-        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-            self.0 |= matches!(&*call.func, Expr::Infer(_));
-            visit_mut::visit_expr_call_mut(self, call);
-        }
-        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
-    }
-    let mut delivers = Delivers(false);
     // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml).
-    delivers.visit_expr_mut(&mut expr.clone());
-    delivers.0
+    hands_over(&mut expr.clone())
 }
 
 /// Whether a closure nested in `expr` calls `_(..)`: then handles are `Arc`s, cloned per closure.
