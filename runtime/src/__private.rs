@@ -4,7 +4,6 @@
 pub use core::cell::OnceCell;
 
 use core::cell::Cell;
-pub use std::borrow::ToOwned;
 pub use std::boxed::Box;
 pub use std::string::String;
 pub use std::sync::Arc;
@@ -19,6 +18,32 @@ use crate::promise::{Name, Origin};
 pub use crate::settler::{AtomicSettler, CompletionSettler, Settler, SharedSettler};
 pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
 pub use callback_async_macros::promisify_forwarded;
+
+/// `ToOwned`, under a name whose unmet bound explains itself: a callback's borrowed argument
+/// (`&T`) is handed over as an owned copy, since the promise outlives the call.
+#[diagnostic::on_unimplemented(
+    message = "the callback's argument `&{Self}` is borrowed for the call only, and `{Self}` has \
+               no owned copy to hand over",
+    label = "borrowed for the call only",
+    note = "a promise (or a stream) outlives the call, so a borrowed argument is handed over as \
+            an owned copy (`ToOwned`): hand over an owned value from the callback's body \
+            instead, as in `|p: &Progress| _(p.received())`"
+)]
+pub trait OwnedCopy {
+    /// The copy's type.
+    type Owned;
+    /// The copy.
+    fn owned_copy(&self) -> Self::Owned;
+}
+
+impl<T: ?Sized + ToOwned> OwnedCopy for T {
+    type Owned = T::Owned;
+
+    #[inline]
+    fn owned_copy(&self) -> T::Owned {
+        self.to_owned()
+    }
+}
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
 /// and the place that called it. The name comes as a thin pointer (`&"name"`, promoted to a

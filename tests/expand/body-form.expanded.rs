@@ -100,18 +100,18 @@ fn copy_file_async(
     ::callback_async::__private::CallbackStream<(u64, u64)>,
     ::callback_async::__private::Promise<Result<u64, Error>>,
 ) {
-    let (resolver, promise) = ::callback_async::__private::promise_shared::<
+    let (callback, promise) = ::callback_async::__private::promise_shared::<
         Result<u64, Error>,
     >(&::core::concat!(::core::module_path!(), "::", "copy_file"));
     ::callback_async::__private::require_send::<Result<u64, Error>>();
     let (progress, progress_stream) = ::callback_async::__private::stream_send::<
         (u64, u64),
     >();
-    let resolver = ::callback_async::__private::completion(resolver, &progress);
+    let callback = ::callback_async::__private::completion(callback, &progress);
     copy_file(
         path,
-        move |arg0, arg1| (&progress).send((arg0, arg1)),
-        move |arg0| (&resolver).settle(arg0),
+        move |value_1, value_2| (&progress).send((value_1, value_2)),
+        move |value| (&callback).settle(value),
     );
     (progress_stream, promise)
 }

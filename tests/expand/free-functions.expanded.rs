@@ -10,10 +10,10 @@ pub fn fetch(url: &str, done: impl FnOnce(std::io::Result<Vec<u8>>) + Send + 'st
 pub fn fetch_async(
     url: &str,
 ) -> ::callback_async::__private::Promise<std::io::Result<Vec<u8>>> {
-    let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+    let (callback, promise) = ::callback_async::__private::promise_once_send::<
         std::io::Result<Vec<u8>>,
     >(&::core::concat!(::core::module_path!(), "::", "fetch"));
-    fetch(url, move |arg0| resolver.settle_once(arg0));
+    fetch(url, move |value| callback.settle_once(value));
     promise
 }
 fn lookup<F>(key: u32, cb: F) -> Handle
@@ -31,17 +31,17 @@ fn lookup_async(
     Handle,
     ::callback_async::__private::Promise<(::callback_async::__private::String, u32)>,
 ) {
-    let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+    let (callback, promise) = ::callback_async::__private::promise_once_send::<
         (::callback_async::__private::String, u32),
     >(&::core::concat!(::core::module_path!(), "::", "lookup"));
-    let mut resolver = resolver;
+    let mut callback = callback;
     let ret = lookup(
         key,
-        move |arg0, arg1| {
-            (&mut resolver)
+        move |value_1, value_2| {
+            (&mut callback)
                 .settle_mut((
-                    <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
-                    arg1,
+                    <str as ::callback_async::__private::OwnedCopy>::owned_copy(value_1),
+                    value_2,
                 ))
         },
     );
@@ -59,23 +59,23 @@ fn connect(
 fn connect_later(
     arg_0: (&str, u16),
 ) -> ::callback_async::__private::Promise<::core::result::Result<Connection, Error>> {
-    let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+    let (callback, promise) = ::callback_async::__private::promise_once_send::<
         ::core::result::Result<Connection, Error>,
     >(&::core::concat!(::core::module_path!(), "::", "connect"));
-    let resolver = ::callback_async::__private::Settler::or_else(
-        resolver,
+    let callback = ::callback_async::__private::Settler::or_else(
+        callback,
         || Err(Error::Cancelled),
     );
     let ok = ::callback_async::__private::Arc::new(
-        ::callback_async::__private::SharedSettler::new(resolver),
+        ::callback_async::__private::SharedSettler::new(callback),
     );
     let err = ::callback_async::__private::Arc::clone(&ok);
     connect(
         arg_0,
-        ::callback_async::__private::Box::new(move |arg0: Connection| {
-            (&*ok).settle(::core::result::Result::Ok(arg0))
+        ::callback_async::__private::Box::new(move |value: Connection| {
+            (&*ok).settle(::core::result::Result::Ok(value))
         }),
-        move |arg0| (&*err).settle(::core::result::Result::Err(arg0)),
+        move |value| (&*err).settle(::core::result::Result::Err(value)),
     );
     promise
 }
@@ -87,19 +87,21 @@ fn generic<'a, T: Clone + 'static>(item: &'a T, cb: impl FnOnce(&T) + Send + 'a)
 fn generic_async<'a, T: Clone + 'static>(
     item: &'a T,
 ) -> ::callback_async::__private::Promise<
-    <T as ::callback_async::__private::ToOwned>::Owned,
+    <T as ::callback_async::__private::OwnedCopy>::Owned,
 >
 where
-    <T as ::callback_async::__private::ToOwned>::Owned: ::core::marker::Send,
+    <T as ::callback_async::__private::OwnedCopy>::Owned: ::core::marker::Send,
 {
-    let (resolver, promise) = ::callback_async::__private::promise_once::<
-        <T as ::callback_async::__private::ToOwned>::Owned,
+    let (callback, promise) = ::callback_async::__private::promise_once::<
+        <T as ::callback_async::__private::OwnedCopy>::Owned,
     >(&::core::concat!(::core::module_path!(), "::", "generic"));
     generic(
         item,
-        move |arg0| {
-            resolver
-                .settle_once(<T as ::callback_async::__private::ToOwned>::to_owned(arg0))
+        move |value| {
+            callback
+                .settle_once(
+                    <T as ::callback_async::__private::OwnedCopy>::owned_copy(value),
+                )
         },
     );
     promise

@@ -9,10 +9,10 @@ impl Client {
     #[inline]
     #[track_caller]
     pub fn get_async(&self, key: u32) -> ::callback_async::__private::Promise<u32> {
-        let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+        let (callback, promise) = ::callback_async::__private::promise_once_send::<
             u32,
         >(&::core::concat!(::core::module_path!(), "::", "Client::get"));
-        Self::get(self, key, move |arg0| resolver.settle_once(arg0));
+        Self::get(self, key, move |value| callback.settle_once(value));
         promise
     }
     pub fn count(&mut self, done: impl FnOnce(u32)) {
@@ -25,7 +25,7 @@ impl Client {
         let mut slot = ::core::option::Option::<u32>::None;
         Self::count(
             self,
-            |arg0| ::callback_async::__private::fill_once(&mut slot, arg0),
+            |value| ::callback_async::__private::fill_once(&mut slot, value),
         );
         ::callback_async::__private::settled(
             slot,
@@ -38,12 +38,12 @@ impl Client {
     #[inline]
     #[track_caller]
     pub fn close_async(self) -> ::callback_async::__private::Promise<()> {
-        let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+        let (callback, promise) = ::callback_async::__private::promise_once_send::<
             (),
         >(&::core::concat!(::core::module_path!(), "::", "Client::close"));
         Self::close(
             self,
-            ::callback_async::__private::Box::new(move || resolver.settle_once(())),
+            ::callback_async::__private::Box::new(move || callback.settle_once(())),
         );
         promise
     }
@@ -56,7 +56,7 @@ impl Client {
         let mut slot = ::core::option::Option::<bool>::None;
         Self::shared(
             self,
-            |arg0| ::callback_async::__private::fill_once(&mut slot, arg0),
+            |value| ::callback_async::__private::fill_once(&mut slot, value),
         );
         ::callback_async::__private::settled(
             slot,
@@ -70,7 +70,7 @@ impl Client {
     #[track_caller]
     pub fn open_async() -> ::callback_async::__private::Promise<Self> {
         let mut slot = ::core::option::Option::<Self>::None;
-        Self::open(|arg0| ::callback_async::__private::fill_once(&mut slot, arg0));
+        Self::open(|value| ::callback_async::__private::fill_once(&mut slot, value));
         ::callback_async::__private::settled(
             slot,
             &::core::concat!(::core::module_path!(), "::", "Client::open"),
@@ -92,9 +92,9 @@ impl Client {
         Self::explicit(
             self,
             progress,
-            |arg0| ::callback_async::__private::fill_once(
+            |value| ::callback_async::__private::fill_once(
                 &mut slot,
-                <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
+                <str as ::callback_async::__private::OwnedCopy>::owned_copy(value),
             ),
         );
         ::callback_async::__private::settled(
@@ -118,14 +118,14 @@ pub trait Store {
         &self,
         key: &str,
     ) -> ::callback_async::__private::Promise<Option<String>> {
-        let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+        let (callback, promise) = ::callback_async::__private::promise_once_send::<
             Option<String>,
         >(&::core::concat!(::core::module_path!(), "::", "Store::load"));
         Self::load(
             self,
             key,
-            ::callback_async::__private::Box::new(move |arg0: Option<String>| {
-                resolver.settle_once(arg0)
+            ::callback_async::__private::Box::new(move |value: Option<String>| {
+                callback.settle_once(value)
             }),
         );
         promise
@@ -140,7 +140,7 @@ pub trait Store {
         let mut slot = ::core::option::Option::<bool>::None;
         Self::finish(
             self,
-            |arg0| ::callback_async::__private::fill_once(&mut slot, arg0),
+            |value| ::callback_async::__private::fill_once(&mut slot, value),
         );
         ::callback_async::__private::settled(
             slot,
@@ -153,10 +153,10 @@ pub trait Store {
     #[inline]
     #[track_caller]
     fn provided_async(&mut self) -> ::callback_async::__private::Promise<u8> {
-        let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+        let (callback, promise) = ::callback_async::__private::promise_once_send::<
             u8,
         >(&::core::concat!(::core::module_path!(), "::", "Store::provided"));
-        Self::provided(self, move |arg0| resolver.settle_once(arg0));
+        Self::provided(self, move |value| callback.settle_once(value));
         promise
     }
     fn left_alone(&self) -> usize;

@@ -46,7 +46,7 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
                 legacy::borrowed(move |value_1: &str, value_2: u8| {
                     (&callback)
                         .settle((
-                            <str as ::callback_async::__private::ToOwned>::to_owned(
+                            <str as ::callback_async::__private::OwnedCopy>::owned_copy(
                                 value_1,
                             ),
                             value_2,
@@ -84,7 +84,7 @@ fn ok_err() -> Promise<Result<u8, String>> {
                         (&*err)
                             .settle(
                                 ::core::result::Result::Err(
-                                    <str as ::callback_async::__private::ToOwned>::to_owned(
+                                    <str as ::callback_async::__private::OwnedCopy>::owned_copy(
                                         value,
                                     ),
                                 ),

@@ -5,7 +5,7 @@ fn parse(text: &str, done: impl FnOnce(Result<u32, String>)) {
 #[track_caller]
 fn parse_async(text: &str) -> ::callback_async::__private::Promise<Result<u32, String>> {
     let mut slot = ::core::option::Option::<Result<u32, String>>::None;
-    parse(text, |arg0| ::callback_async::__private::fill_once(&mut slot, arg0));
+    parse(text, |value| ::callback_async::__private::fill_once(&mut slot, value));
     ::callback_async::__private::settled(
         slot,
         &::core::concat!(::core::module_path!(), "::", "parse"),
@@ -23,10 +23,10 @@ fn each_line_async(
     let mut slot = ::core::option::Option::<::callback_async::__private::String>::None;
     let ret = each_line(
         text,
-        |arg0| ::callback_async::__private::fill(
+        |value| ::callback_async::__private::fill(
             &mut slot,
             &::core::concat!(::core::module_path!(), "::", "each_line"),
-            || <str as ::callback_async::__private::ToOwned>::to_owned(arg0),
+            || <str as ::callback_async::__private::OwnedCopy>::owned_copy(value),
         ),
     );
     (
@@ -44,10 +44,10 @@ fn shared(done: impl Fn(Option<u8>)) {
 #[track_caller]
 fn shared_async() -> ::callback_async::__private::Promise<Option<u8>> {
     let slot = ::callback_async::__private::OnceCell::<Option<u8>>::new();
-    shared(|arg0| ::callback_async::__private::fill_cell(
+    shared(|value| ::callback_async::__private::fill_cell(
         &slot,
         &::core::concat!(::core::module_path!(), "::", "shared"),
-        || arg0,
+        || value,
     ));
     ::callback_async::__private::settled_or(slot.into_inner(), || None)
 }
@@ -57,9 +57,9 @@ fn escapes(done: impl FnOnce(u8) + 'static) {
 #[inline]
 #[track_caller]
 fn escapes_async() -> ::callback_async::__private::Promise<u8> {
-    let (resolver, promise) = ::callback_async::__private::promise_once::<
+    let (callback, promise) = ::callback_async::__private::promise_once::<
         u8,
     >(&::core::concat!(::core::module_path!(), "::", "escapes"));
-    escapes(move |arg0| resolver.settle_once(arg0));
+    escapes(move |value| callback.settle_once(value));
     promise
 }

@@ -4,8 +4,8 @@ fn count_to(n: u32, mut each: impl FnMut(u32) + Send + 'static) {
 #[inline]
 #[track_caller]
 fn count_to_stream(n: u32) -> ::callback_async::__private::CallbackStream<u32> {
-    let (resolver, promise) = ::callback_async::__private::stream_send::<u32>();
-    count_to(n, move |arg0| (&resolver).send(arg0));
+    let (callback, promise) = ::callback_async::__private::stream_send::<u32>();
+    count_to(n, move |value| (&callback).send(value));
     promise
 }
 fn run(ms: u64, done: impl FnOnce(u64) + Send + 'static) -> Job {
@@ -14,10 +14,10 @@ fn run(ms: u64, done: impl FnOnce(u64) + Send + 'static) -> Job {
 #[inline]
 #[track_caller]
 fn run_async(ms: u64) -> ::callback_async::__private::Promise<u64> {
-    let (resolver, promise) = ::callback_async::__private::promise_once_send::<
+    let (callback, promise) = ::callback_async::__private::promise_once_send::<
         u64,
     >(&::core::concat!(::core::module_path!(), "::", "run"));
-    let ret = run(ms, move |arg0| resolver.settle_once(arg0));
+    let ret = run(ms, move |value| callback.settle_once(value));
     ::callback_async::__private::cancel_promise(promise, ret, Job::cancel)
 }
 fn ticks(each: impl Fn(&str) + Send + Sync + 'static) -> Job {
@@ -28,11 +28,12 @@ fn ticks(each: impl Fn(&str) + Send + Sync + 'static) -> Job {
 fn ticks_stream() -> ::callback_async::__private::CallbackStream<
     ::callback_async::__private::String,
 > {
-    let (resolver, promise) = ::callback_async::__private::stream_send::<
+    let (callback, promise) = ::callback_async::__private::stream_send::<
         ::callback_async::__private::String,
     >();
-    let ret = ticks(move |arg0| {
-        (&resolver).send(<str as ::callback_async::__private::ToOwned>::to_owned(arg0))
+    let ret = ticks(move |value| {
+        (&callback)
+            .send(<str as ::callback_async::__private::OwnedCopy>::owned_copy(value))
     });
     ::callback_async::__private::cancel_stream(promise, ret, |j: Job| j.stop())
 }

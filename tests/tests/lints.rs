@@ -160,6 +160,44 @@ fn lint_clean_promisify_and_streams() {
     assert_eq!(receiver.recv().unwrap(), 8);
 }
 
+/// A copy with progress, for `progress = ..`.
+#[callback_async(callback = done, progress = on_progress)]
+pub fn copy(
+    size: u64,
+    mut on_progress: impl FnMut(u64) + Send + 'static,
+    done: impl FnOnce(u64) + Send + 'static,
+) {
+    on_progress(size / 2);
+    done(size);
+}
+
+/// A visitor factory, for `promisify!`'s nested body form.
+pub fn walk(mut factory: impl FnMut() -> Box<dyn FnMut(u32) -> bool + Send>) -> usize {
+    let mut visit = factory();
+    (0..3).take_while(|n| visit(*n)).count()
+}
+
+#[test]
+fn lint_clean_body_form_and_progress() {
+    use futures::StreamExt;
+    futures::executor::block_on(async {
+        let (answered, promise) = callback_async::promisify!(third_party("k", |k: &str, n| {
+            _(k.len() + n);
+        }));
+        assert!(answered);
+        assert_eq!(promise.await, 2);
+        let (visited, items) = callback_async::promisify!(stream walk(|| Box::new(|n| {
+            _(n);
+            true
+        })));
+        assert_eq!(visited, 3);
+        assert_eq!(items.collect::<Vec<_>>().await, [0, 1, 2]);
+        let (progress, done) = copy_async(8);
+        assert_eq!(progress.collect::<Vec<_>>().await, [4]);
+        assert_eq!(done.await, 8);
+    });
+}
+
 #[test]
 fn lint_clean_expansions_still_work() {
     futures::executor::block_on(async {

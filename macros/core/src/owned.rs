@@ -1,8 +1,8 @@
 //! What a callback's arguments become in the promise's value: borrowed arguments made owned, and
 //! the closure parameters and value expression that deliver them.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use proc_macro2::{Punct, Spacing, Span, TokenStream};
+use quote::{ToTokens, TokenStreamExt, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::visit_mut::VisitMut;
 use syn::{Ident, Lifetime, Type};
@@ -47,7 +47,7 @@ impl<'a> Conversion<'a> {
     }
 
     // Input:  `u8`, `&str`, `&[T]`, `&Path`
-    // Output: u8, PRIVATE::String, PRIVATE::Vec<T>, <Path as PRIVATE::ToOwned>::Owned
+    // Output: u8, PRIVATE::String, PRIVATE::Vec<T>, <Path as PRIVATE::OwnedCopy>::Owned
     pub fn value_type(&self, private: Private) -> TokenStream {
         let (elem, span) = match *self {
             Conversion::Kept(ty) => return ty.to_token_stream(),
@@ -61,7 +61,7 @@ impl<'a> Conversion<'a> {
                 let elem = &slice.elem;
                 quote_spanned!(span=> #private::Vec<#elem>)
             }
-            _ => quote_spanned!(span=> <#elem as #private::ToOwned>::Owned),
+            _ => quote_spanned!(span=> <#elem as #private::OwnedCopy>::Owned),
         }
     }
 
@@ -80,12 +80,12 @@ impl<'a> Conversion<'a> {
     }
 
     // Input:  the argument `arg0` of type `u8`, or of type `&T`
-    // Output: arg0, or <T as PRIVATE::ToOwned>::to_owned(arg0)
+    // Output: arg0, or <T as PRIVATE::OwnedCopy>::owned_copy(arg0)
     pub fn value(&self, arg: &Ident, private: Private) -> TokenStream {
         match *self {
             Conversion::Kept(_) => arg.to_token_stream(),
             Conversion::Owned { elem, span, .. } => {
-                quote_spanned!(span=> <#elem as #private::ToOwned>::to_owned(#arg))
+                quote_spanned!(span=> <#elem as #private::OwnedCopy>::owned_copy(#arg))
             }
         }
     }
@@ -120,15 +120,15 @@ fn reject_nested(ty: &Type, whole: &Type) -> syn::Result<()> {
         return Err(syn::Error::new_spanned(
             whole,
             "a reference nested inside a callback argument's type cannot be turned into an owned \
-             value: only a top-level `&T` argument is converted (to `T::Owned`); make the \
+             value: only a top-level `&T` argument is converted (to an owned copy); make the \
              callback's argument an owned type or a top-level reference",
         ));
     }
     Ok(())
 }
 
-/// What the generated closure for one callback takes and delivers: its parameters `arg0`,
-/// `arg1`, .., each with its argument's conversion.
+/// What the generated closure for one callback takes and delivers: its parameters `value` (or
+/// `value_1`, `value_2`, ..), each with its argument's conversion.
 pub struct Delivery<'a> {
     args: Vec<(Ident, Conversion<'a>)>,
     private: Private<'a>,
@@ -139,9 +139,16 @@ impl<'a> Delivery<'a> {
     pub fn new(shape: &Shape<'a>, private: Private<'a>) -> syn::Result<Self> {
         let mut args = Vec::new();
         let mut errors = Errors::new();
+        let count = shape.inputs.len();
         for (position, input) in shape.inputs.iter().copied().enumerate() {
             if let Some(conversion) = errors.keep(Conversion::new(input)) {
-                let arg = format_ident!("arg{}", position, span = Span::mixed_site());
+                // Named for what they are to the user, since rustc may name them ("`value`
+                // escapes the closure body here").
+                let arg = if count == 1 {
+                    Ident::new("value", Span::mixed_site())
+                } else {
+                    format_ident!("value_{}", position + 1, span = Span::mixed_site())
+                };
                 args.push((arg, conversion));
             }
         }
@@ -160,17 +167,15 @@ impl<'a> Delivery<'a> {
         }
     }
 
-    /// The closure's parameters, `arg0, arg1`; with `typed`, `arg0: A, arg1: B`, typed as the
+    /// The closure's parameters, `value_1, value_2`; with `typed`, `value_1: A, value_2: B`, typed as the
     /// callback's arguments (references unnamed, so that the closure accepts any lifetime).
     /// Untyped parameters suit closures passed where the callback's bound gives the compiler
     /// their signature (which spares it checking the annotations).
-    pub fn params(&self, typed: bool) -> TokenStream {
-        let params = self.args.iter().map(|(arg, conversion)| {
-            let ty = typed.then(|| conversion.param_type(self.private));
-            let colon = typed.then(|| quote!(:));
-            quote!(#arg #colon #ty)
-        });
-        quote!(#(#params),*)
+    pub fn params(&self, typed: bool) -> Params<'_> {
+        Params {
+            delivery: self,
+            typed,
+        }
     }
 
     /// The expression that builds the value from the parameters.
@@ -180,6 +185,33 @@ impl<'a> Delivery<'a> {
             all => {
                 let values = all.iter().map(|(arg, one)| one.value(arg, self.private));
                 quote!((#(#values,)*))
+            }
+        }
+    }
+}
+
+// Output: value_1, value_2   or, typed, value_1: &str, value_2: u8
+/// The closure's parameters, written token by token into the closure (see `Private`).
+pub struct Params<'a> {
+    delivery: &'a Delivery<'a>,
+    typed: bool,
+}
+
+impl ToTokens for Params<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        for (position, (arg, conversion)) in self.delivery.args.iter().enumerate() {
+            if position > 0 {
+                out.append(Punct::new(',', Spacing::Alone));
+            }
+            arg.to_tokens(out);
+            if self.typed {
+                out.append(Punct::new(':', Spacing::Alone));
+                match conversion {
+                    Conversion::Kept(ty) => ty.to_tokens(out),
+                    Conversion::Owned { .. } => {
+                        conversion.param_type(self.delivery.private).to_tokens(out)
+                    }
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The closure generated for one placeholder of `promisify!`.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote_spanned};
+use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenStream};
+use quote::{ToTokens, TokenStreamExt, format_ident, quote_spanned};
 use syn::Ident;
 
 use super::body::Target;
@@ -10,8 +10,8 @@ use crate::owned::Conversion;
 use crate::root::Private;
 
 // Input:  `|s: &str, n| _` inside `Err(..)`
-// Output: move |arg0: &str, arg1| (&*err).settle(::core::result::Result::Err((
-//             <str as PRIVATE::ToOwned>::to_owned(arg0), arg1,
+// Output: move |value_1: &str, value_2| (&*err).settle(::core::result::Result::Err((
+//             <str as PRIVATE::OwnedCopy>::owned_copy(value_1), value_2,
 //         )))
 //
 // The tokens resolve at the call site but are located at the placeholder, so that errors about
@@ -62,53 +62,95 @@ impl<'a> GeneratedClosure<'a> {
             private: private.located_at(at),
         })
     }
-
-    /// The value handed over: one argument, or the tuple of all of them.
-    fn value(&self) -> TokenStream {
-        let value = |(arg, conversion): &(Ident, Option<Conversion>)| match conversion {
-            Some(conversion) => conversion.value(arg, self.private),
-            None => arg.to_token_stream(),
-        };
-        match self.args.as_slice() {
-            [one] => value(one),
-            all => {
-                let values = all.iter().map(value);
-                quote_spanned!(self.call=> (#(#values,)*))
-            }
-        }
-    }
 }
 
+// The pieces write into the closure's one stream: a `TokenStream` interpolated into another costs
+// several calls across the proc-macro bridge, and `promisify!` writes one closure per call.
 impl ToTokens for GeneratedClosure<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let call = self.call;
-        let params = self.args.iter().map(|(arg, conversion)| match conversion {
-            Some(conversion) => {
-                let ty = conversion.param_type(self.private);
-                quote_spanned!(call=> #arg: #ty)
-            }
-            None => arg.to_token_stream(),
-        });
+        let params = ClosureParams(self);
         let holder = &self.holder;
         // `(&RESOLVER).METHOD(VALUE)`: an inherent method called on an explicit `&`, the
         // cheapest form for the type checker in a crate with many calls (a type-relative path
         // like `AtomicSettler::settle(&r, v)` costs more); no trait in the user's scope can take
         // the call over, since inherent methods win at the first step of method resolution,
         // whose receiver type is already `&AtomicSettler<T>` (or `&StreamSender<T>`).
-        let receiver = if self.target.shared {
-            quote_spanned!(call=> (&*#holder))
-        } else {
-            quote_spanned!(call=> (&#holder))
-        };
+        let star = self.target.shared.then(|| {
+            let mut star = Punct::new('*', Spacing::Alone);
+            star.set_span(call);
+            star
+        });
         let method = Ident::new(self.target.method, call);
-        let value = self.value();
-        let argument = match self.target.variant {
+        let value = Value(self);
+        out.extend(match self.target.variant {
             Some(variant) => {
                 let variant = Ident::new(variant, call);
-                quote_spanned!(call=> ::core::result::Result::#variant(#value))
+                quote_spanned! {call=>
+                    move |#params| (&#star #holder).#method(::core::result::Result::#variant(#value))
+                }
             }
-            None => value,
-        };
-        out.extend(quote_spanned!(call=> move |#(#params),*| #receiver.#method(#argument)));
+            None => quote_spanned!(call=> move |#params| (&#star #holder).#method(#value)),
+        });
     }
+}
+
+// Output: value_1: &str, value_2
+/// The closure's parameters, typed where the placeholder typed them.
+struct ClosureParams<'a>(&'a GeneratedClosure<'a>);
+
+impl ToTokens for ClosureParams<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let closure = self.0;
+        for (position, (arg, conversion)) in closure.args.iter().enumerate() {
+            if position > 0 {
+                out.append(punct(',', closure.call));
+            }
+            arg.to_tokens(out);
+            if let Some(conversion) = conversion {
+                out.append(punct(':', closure.call));
+                match conversion {
+                    Conversion::Kept(ty) => ty.to_tokens(out),
+                    Conversion::Owned { .. } => {
+                        conversion.param_type(closure.private).to_tokens(out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Output: value, or (value_1, <str as PRIVATE::OwnedCopy>::owned_copy(value_2),)
+/// The value handed over: one argument, or the tuple of all of them.
+struct Value<'a>(&'a GeneratedClosure<'a>);
+
+impl ToTokens for Value<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let closure = self.0;
+        let write = |out: &mut TokenStream, (arg, conversion): &(Ident, Option<Conversion>)| {
+            match conversion {
+                Some(Conversion::Kept(_)) | None => arg.to_tokens(out),
+                Some(conversion) => conversion.value(arg, closure.private).to_tokens(out),
+            }
+        };
+        match closure.args.as_slice() {
+            [one] => write(out, one),
+            all => {
+                let mut tuple = TokenStream::new();
+                for arg in all {
+                    write(&mut tuple, arg);
+                    tuple.append(punct(',', closure.call));
+                }
+                let mut group = Group::new(Delimiter::Parenthesis, tuple);
+                group.set_span(closure.call);
+                out.append(group);
+            }
+        }
+    }
+}
+
+fn punct(ch: char, span: Span) -> Punct {
+    let mut punct = Punct::new(ch, Spacing::Alone);
+    punct.set_span(span);
+    punct
 }

@@ -6,8 +6,8 @@ mod closure;
 mod display;
 mod placeholders;
 
-use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote, quote_spanned};
+use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::{ToTokens, TokenStreamExt, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprUnsafe, Ident, Stmt, Token};
@@ -224,45 +224,76 @@ fn emit(
     // Named for what they are to the user, since rustc may name them in an error about the
     // callback ("`callback` declared here, outside of the closure body").
     let (callback, promise) = (Ident::new("callback", local), Ident::new("promise", local));
-    let create = if stream {
-        quote_spanned!(site=> #private::stream())
-    } else {
-        quote_spanned!(site=> #private::promise_shared(&#text))
+    let create = Create {
+        stream,
+        text,
+        private,
     };
-    let (shared, finish) = match settlement {
-        Settlement::One => (
-            None,
-            quote_spanned!(site=> #private::finish(#call, #promise)),
-        ),
+    // One template per shape, each interpolating only tokens and syntax trees: a `TokenStream`
+    // interpolated into another costs several calls across the proc-macro bridge.
+    match settlement {
+        Settlement::One => quote_spanned! {site=>
+            {
+                let (#callback, #promise) = #create;
+                #private::finish(#call, #promise).finish()
+            }
+        },
         Settlement::OkErr => {
             let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
-            let shared = quote_spanned! {site=>
-                let #ok = #private::Arc::new(#callback);
-                let #err = #private::Arc::clone(&#ok);
-            };
-            (
-                Some(shared),
-                quote_spanned!(site=> #private::finish(#call, #promise)),
-            )
+            quote_spanned! {site=>
+                {
+                    let (#callback, #promise) = #create;
+                    let #ok = #private::Arc::new(#callback);
+                    let #err = #private::Arc::clone(&#ok);
+                    #private::finish(#call, #promise).finish()
+                }
+            }
         }
         Settlement::WithProgress => {
             let progress = Ident::new("progress", local);
             let progress_stream = Ident::new("progress_stream", local);
-            let shared = quote_spanned! {site=>
-                let (#progress, #progress_stream) = #private::stream();
-                let #callback = #private::completion(#callback, &#progress);
-            };
-            let finish =
-                quote_spanned!(site=> #private::finish_pair(#call, #progress_stream, #promise));
-            (Some(shared), finish)
+            quote_spanned! {site=>
+                {
+                    let (#callback, #promise) = #create;
+                    let (#progress, #progress_stream) = #private::stream();
+                    let #callback = #private::completion(#callback, &#progress);
+                    #private::finish_pair(#call, #progress_stream, #promise).finish()
+                }
+            }
         }
-    };
-    quote_spanned! {site=>
-        {
-            let (#callback, #promise) = #create;
-            #shared
-            #finish.finish()
+    }
+}
+
+// Output: PRIVATE::stream() or PRIVATE::promise_shared(&"TEXT")
+/// What makes the promise (or the stream) and its settler.
+struct Create<'a> {
+    stream: bool,
+    text: &'a str,
+    private: Private<'a>,
+}
+
+impl ToTokens for Create<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let site = self.private.site();
+        self.private.to_tokens(out);
+        for spacing in [Spacing::Joint, Spacing::Alone] {
+            let mut colon = Punct::new(':', spacing);
+            colon.set_span(site);
+            out.append(colon);
         }
+        let mut args = TokenStream::new();
+        if self.stream {
+            out.append(Ident::new("stream", site));
+        } else {
+            out.append(Ident::new("promise_shared", site));
+            let mut and = Punct::new('&', Spacing::Alone);
+            and.set_span(site);
+            args.append(and);
+            args.append(Literal::string(self.text));
+        }
+        let mut group = Group::new(Delimiter::Parenthesis, args);
+        group.set_span(site);
+        out.append(group);
     }
 }
 

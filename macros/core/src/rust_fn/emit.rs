@@ -1,7 +1,7 @@
 //! The tokens of the generated function, emitted from its [`Plan`] by small named pieces.
 
-use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream};
+use quote::{ToTokens, TokenStreamExt, quote};
 use syn::Safety;
 
 use super::plan::{Arg, Mode, Plan};
@@ -85,20 +85,27 @@ pub struct Inputs<'a> {
     pub commas: bool,
 }
 
+// Token by token, as `Private` (see there): no stream of its own to extend `out` with.
 impl ToTokens for Inputs<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let mut first = true;
         for arg in &self.plan.args {
-            let param = match arg {
-                Arg::Callback(..) => continue,
-                Arg::Receiver(receiver) => quote!(#receiver),
-                Arg::Typed(name, ty) => quote!(#name: #ty),
-            };
+            if matches!(arg, Arg::Callback(..)) {
+                continue;
+            }
             if !first && self.commas {
-                out.extend(quote!(,));
+                out.append(Punct::new(',', Spacing::Alone));
             }
             first = false;
-            out.extend(param);
+            match arg {
+                Arg::Callback(..) => {}
+                Arg::Receiver(receiver) => receiver.to_tokens(out),
+                Arg::Typed(name, ty) => {
+                    name.to_tokens(out);
+                    out.append(Punct::new(':', Spacing::Alone));
+                    ty.to_tokens(out);
+                }
+            }
         }
     }
 }
@@ -133,12 +140,27 @@ impl ToTokens for Output<'_> {
 /// The callback's name for messages: a promoted `&'static &'static str`.
 struct Origin<'a>(&'a Plan<'a>);
 
+// Token by token, as `Private` (see there): every expansion names its origin once or twice.
 impl ToTokens for Origin<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
-        let label = &self.0.label;
-        out.extend(quote!(
-            &::core::concat!(::core::module_path!(), "::", #label)
-        ));
+        let path = |out: &mut TokenStream, segments: &[&str]| {
+            for segment in segments {
+                out.append(Punct::new(':', Spacing::Joint));
+                out.append(Punct::new(':', Spacing::Alone));
+                out.append(Ident::new(segment, Span::call_site()));
+            }
+            out.append(Punct::new('!', Spacing::Alone));
+        };
+        let mut module_path = TokenStream::new();
+        path(&mut module_path, &["core", "module_path"]);
+        module_path.append(Group::new(Delimiter::Parenthesis, TokenStream::new()));
+        module_path.append(Punct::new(',', Spacing::Alone));
+        module_path.append(Literal::string("::"));
+        module_path.append(Punct::new(',', Spacing::Alone));
+        module_path.append(Literal::string(&self.0.label));
+        out.append(Punct::new('&', Spacing::Alone));
+        path(out, &["core", "concat"]);
+        out.append(Group::new(Delimiter::Parenthesis, module_path));
     }
 }
 
@@ -251,21 +273,34 @@ impl ToTokens for Call<'_> {
             crate::signature::Place::Associated { .. } => quote!(Self::#original),
             crate::signature::Place::Free => quote!(#original),
         };
-        let args = plan.args.iter().map(|arg| match arg {
-            Arg::Callback(slot, chosen) => CallbackClosure {
-                plan,
-                slot: *slot,
-                chosen,
-            }
-            .into_token_stream(),
-            Arg::Receiver(_) => quote!(self),
-            Arg::Typed(name, _) => name.to_token_stream(),
-        });
+        let args = plan.args.iter().map(|arg| CallArg { plan, arg });
         let call = quote!(#callee(#(#args),*));
         out.extend(match plan.function.sig.safety {
             Safety::Unsafe(_) => quote!(unsafe { #call }),
             _ => call,
         });
+    }
+}
+
+// Output: CALLBACK, self or NAME
+/// One argument of the call of the original function.
+struct CallArg<'a> {
+    plan: &'a Plan<'a>,
+    arg: &'a Arg<'a>,
+}
+
+impl ToTokens for CallArg<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        match self.arg {
+            Arg::Callback(slot, chosen) => CallbackClosure {
+                plan: self.plan,
+                slot: *slot,
+                chosen,
+            }
+            .to_tokens(out),
+            Arg::Receiver(_) => out.append(Ident::new("self", Span::call_site())),
+            Arg::Typed(name, _) => name.to_tokens(out),
+        }
     }
 }
 
@@ -331,7 +366,7 @@ impl ToTokens for HandedBack<'_> {
 }
 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
-// Output: move |arg0, arg1| resolver.settle_once((ToOwned::to_owned(arg0), arg1))
+// Output: move |arg0, arg1| resolver.settle_once((<str as OwnedCopy>::owned_copy(arg0), arg1))
 /// The closure that the generated function passes for one callback.
 struct CallbackClosure<'a> {
     plan: &'a Plan<'a>,

@@ -204,7 +204,9 @@ impl Locals {
     fn new() -> Self {
         let mixed = Span::mixed_site();
         Locals {
-            resolver: Ident::new("resolver", mixed),
+            // Named for what it is to the user, since rustc may name it ("`callback` declared
+            // here").
+            resolver: Ident::new("callback", mixed),
             promise: Ident::new("promise", mixed),
             progress: Ident::new("progress", mixed),
             progress_stream: Ident::new("progress_stream", mixed),
