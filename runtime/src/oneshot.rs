@@ -157,7 +157,7 @@ pub(crate) struct Sender<T> {
 }
 
 /// `Send`, under a name whose unmet bound explains itself: a callback that must be `Send` owns a
-/// [`Sender`], and the value it hands over is what decides whether it is. Implemented for every
+/// `Sender`, and the value it hands over is what decides whether it is. Implemented for every
 /// `Send` type, and for no other.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent between threads safely, and the callback hands it over",
