@@ -16,7 +16,9 @@ pub use crate::ffi::{CPromise, CStream, Registration};
 pub use crate::oneshot::SendValue;
 use crate::promise::{Name, Origin};
 pub use crate::settler::{AtomicSettler, CompletionSettler, Settler, SharedSettler};
-pub use crate::{BoxFuture, CallbackStream, Promise, Resolver, StreamSender, callbackify};
+pub use crate::{
+    BoxFuture, CallbackStream, Overflow, Promise, Resolver, StreamSender, callbackify,
+};
 pub use callback_async_macros::promisify_forwarded;
 
 /// `ToOwned`, under a name whose unmet bound explains itself: a callback's borrowed argument
@@ -154,6 +156,21 @@ pub fn stream<T>() -> (StreamSender<T>, CallbackStream<T>) {
 #[inline]
 pub fn stream_send<T: SendValue>() -> (StreamSender<T>, CallbackStream<T>) {
     crate::stream_channel()
+}
+
+/// [`stream`] with `stream(bound = N, overflow = ..)`.
+#[inline]
+pub fn stream_bounded<T>(bound: usize, overflow: Overflow) -> (StreamSender<T>, CallbackStream<T>) {
+    crate::stream_channel_bounded_with(bound, overflow)
+}
+
+/// [`stream_send`] with `stream(bound = N, overflow = ..)`.
+#[inline]
+pub fn stream_bounded_send<T: SendValue>(
+    bound: usize,
+    overflow: Overflow,
+) -> (StreamSender<T>, CallbackStream<T>) {
+    crate::stream_channel_bounded_with(bound, overflow)
 }
 
 /// `#[callback_async(cancel = ..)]`: keeps the legacy call's `handle` and, if the promise is

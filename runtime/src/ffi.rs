@@ -452,7 +452,7 @@ pub mod private {
     use std::thread;
 
     use super::{CPromise, CReturn, CStream, Registration};
-    use crate::{Resolver, StreamSender};
+    use crate::{Overflow, Resolver, StreamSender};
 
     /// Where a C callback hands its values: a promise's resolver or a stream's sender.
     pub trait Sink {
@@ -501,6 +501,13 @@ pub mod private {
     #[inline]
     pub fn stream<T>() -> (StreamSink<T>, CStream<T>) {
         let (sender, stream) = crate::stream_channel();
+        (StreamSink(sender), CStream { stream })
+    }
+
+    /// [`stream`] with `stream(bound = N, overflow = ..)`.
+    #[inline]
+    pub fn stream_bounded<T>(bound: usize, overflow: Overflow) -> (StreamSink<T>, CStream<T>) {
+        let (sender, stream) = crate::stream_channel_bounded_with(bound, overflow);
         (StreamSink(sender), CStream { stream })
     }
 

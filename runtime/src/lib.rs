@@ -166,7 +166,10 @@ pub mod __private;
 pub use callbackify::{BoxFuture, callbackify};
 pub use promise::{Dropped, OrDropped, Promise, Reject, Resolve, channel};
 pub use resolver::Resolver;
-pub use stream::{CallbackStream, StreamSender, stream_channel, stream_channel_bounded};
+pub use stream::{
+    CallbackStream, Overflow, StreamCancelling, StreamSender, stream_channel,
+    stream_channel_bounded, stream_channel_bounded_with,
+};
 
 #[doc = include_str!("docs/callback_async.md")]
 pub use callback_async_macros::callback_async;

@@ -1,15 +1,23 @@
 //! The synchronisation primitives of the runtime's own code, swapped for loom's under `--cfg loom`
 //! so that `RUSTFLAGS="--cfg loom" cargo test -p callback-async --lib --release` checks every
-//! interleaving of [`TakeOnce`](crate::settler) and of the promise's channel
-//! ([`oneshot`](crate::oneshot)).
+//! interleaving of [`TakeOnce`](crate::settler), of the promise's channel
+//! ([`oneshot`](crate::oneshot)) and of the stream's queue ([`stream`](crate::stream)).
 
 #[cfg(loom)]
 pub(crate) use loom::cell::UnsafeCell;
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+#[cfg(loom)]
+pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) use loom::thread_local;
 
 #[cfg(not(loom))]
-pub(crate) use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+pub(crate) use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::thread_local;
 
 /// `core::cell::UnsafeCell` with loom's closure-based access, so that one code path serves both.
 #[cfg(not(loom))]

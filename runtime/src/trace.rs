@@ -31,3 +31,20 @@ pub(crate) fn called_again(origin: &Origin) {
 #[cfg(not(feature = "tracing"))]
 #[inline(always)]
 pub(crate) fn called_again(_: &Origin) {}
+
+/// A stream's items were discarded without the lock: sends from a signal handler that
+/// interrupted the stream's own code, or `Overflow::Block` sends on the consumer's thread.
+#[cfg(feature = "tracing")]
+pub(crate) fn stream_discarded(count: u64) {
+    tracing::warn!(
+        target: "callback_async",
+        count,
+        "stream items discarded: the callback ran where the stream could not take them without \
+         a deadlock (in a signal handler that interrupted the stream's own code, or a blocking \
+         send on the consumer's thread)"
+    );
+}
+
+#[cfg(not(feature = "tracing"))]
+#[inline(always)]
+pub(crate) fn stream_discarded(_: u64) {}

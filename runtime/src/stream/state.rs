@@ -1,0 +1,263 @@
+//! The queue that a [`CallbackStream`](super::CallbackStream) and its
+//! [`StreamSender`](super::StreamSender) share, behind one lock, and the rules for taking that
+//! lock where a callback may interrupt its own thread (a signal handler).
+//!
+//! # Re-entry
+//!
+//! A signal handler runs on whichever thread the signal interrupted. If that thread holds the
+//! queue's lock (its consumer is polling, or a producer is sending) and the handler sends, a
+//! mutex would deadlock. So every thread counts, in a thread-local, the queue locks it is taking
+//! or holding; a send that finds the count above zero is a re-entry and drops its item, without
+//! touching the lock, and counts it in an atomic. The count is raised before the lock is taken
+//! and lowered after it is released, with compiler fences so that no instruction inside the
+//! critical section can be reordered outside the counted window: a handler can only see a lock
+//! held by its thread with the count above zero.
+//!
+//! Nothing else on the send path of a bounded stream allocates (its buffers are allocated when
+//! the stream is made, up to [`PREALLOCATED`] items), and the warning about dropped items is
+//! deferred to the consumer's next poll, outside any handler.
+
+use core::sync::atomic::compiler_fence;
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::sync::PoisonError;
+use std::task::Waker;
+
+use crate::sync::{AtomicU64, Condvar, Mutex, MutexGuard, Ordering, thread_local};
+
+/// What a bounded stream does with a new item when its queue is full.
+///
+/// `#[callback_async(stream(bound = N, overflow = ..))]` and `promisify!(stream(bound = N,
+/// overflow = ..) ..)` name these `drop_oldest`, `drop_newest` and `block`;
+/// [`stream_channel_bounded_with`](crate::stream_channel_bounded_with) takes them. Every discarded
+/// item is counted by [`CallbackStream::discarded`](crate::CallbackStream::discarded).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Overflow {
+    /// The oldest queued item is discarded for the new one: the stream keeps the most recent
+    /// events (a watcher's, a subscription's). The default.
+    #[default]
+    DropOldest,
+    /// The new item is discarded: the stream keeps the first events.
+    DropNewest,
+    /// The producer waits, on its own thread, until the consumer takes items (or drops or closes
+    /// the stream): nothing is lost, as with a bounded channel's blocking send.
+    ///
+    /// Waiting is only sound on a thread that the consumer does not need: a legacy API's worker
+    /// thread. A send never waits on the thread that last polled the stream (or created it, until
+    /// it is first polled), nor inside a signal handler that interrupted the stream's own code,
+    /// where it could never wake up: there it discards the new item instead, as
+    /// [`DropNewest`](Overflow::DropNewest) does, counted by
+    /// [`discarded`](crate::CallbackStream::discarded) (and, with the `tracing` feature, warned
+    /// about at the consumer's next poll). Do not use it for a producer that is a task on the
+    /// consumer's own executor.
+    Block,
+}
+
+/// Bounded streams allocate both their buffers when they are made, up to this many items each, so
+/// that sending never allocates (a signal handler must not).
+pub(crate) const PREALLOCATED: usize = 4096;
+
+/// What a stream and its sender share.
+pub(crate) struct StreamState<T> {
+    queue: Mutex<Queue<T>>,
+    /// Where producers that [`Overflow::Block`] wait for room.
+    room: Condvar,
+    pub(crate) capacity: usize,
+    pub(crate) overflow: Overflow,
+    /// Items dropped because a send re-entered a thread holding the lock (see the module's
+    /// documentation); read without the lock.
+    reentered: AtomicU64,
+}
+
+pub(crate) struct Queue<T> {
+    pub(crate) items: VecDeque<T>,
+    pub(crate) waker: Option<Waker>,
+    pub(crate) sender_gone: bool,
+    pub(crate) stream_gone: bool,
+    /// Ended from the consumer's side or by a completion: later items are refused.
+    pub(crate) closed: bool,
+    /// Items discarded under the lock: by the bound, or refused after a close.
+    pub(crate) discarded: u64,
+    /// The thread that last polled the stream (or created it), which a blocking send never
+    /// waits on (see [`thread_mark`]).
+    pub(crate) consumer: usize,
+    /// Producers waiting for room.
+    pub(crate) waiting: usize,
+    /// Discards not yet warned about (`Block` fallbacks and re-entries), reported by the consumer.
+    pub(crate) unreported_fallbacks: u64,
+    pub(crate) reported_reentries: u64,
+}
+
+#[cfg(not(loom))]
+thread_local! {
+    /// How many queue locks this thread is taking or holding.
+    static LOCKS: Cell<u32> = const { Cell::new(0) };
+}
+
+#[cfg(loom)]
+thread_local! {
+    static LOCKS: Cell<u32> = Cell::new(0);
+}
+
+/// This thread, as an address that no other live thread has (its `LOCKS` slot's): reading it
+/// allocates nothing and takes no lock, unlike `thread::current()`.
+pub(crate) fn thread_mark() -> usize {
+    LOCKS.with(|locks| core::ptr::from_ref(locks).addr())
+}
+
+/// Whether this thread is inside a queue's lock (or taking one): a send now re-entered it.
+fn inside_lock() -> bool {
+    LOCKS.with(Cell::get) != 0
+}
+
+/// The queue's lock, counted in [`LOCKS`] for as long as it is held.
+pub(crate) struct Locked<'a, T> {
+    guard: Option<MutexGuard<'a, Queue<T>>>,
+}
+
+impl<T> core::ops::Deref for Locked<'_, T> {
+    type Target = Queue<T>;
+
+    fn deref(&self) -> &Queue<T> {
+        self.guard.as_ref().expect("held until dropped")
+    }
+}
+
+impl<T> core::ops::DerefMut for Locked<'_, T> {
+    fn deref_mut(&mut self) -> &mut Queue<T> {
+        self.guard.as_mut().expect("held until dropped")
+    }
+}
+
+impl<T> Drop for Locked<'_, T> {
+    fn drop(&mut self) {
+        drop(self.guard.take());
+        // The release above stays inside the counted window.
+        compiler_fence(Ordering::SeqCst);
+        LOCKS.with(|locks| locks.set(locks.get() - 1));
+    }
+}
+
+impl<T> StreamState<T> {
+    pub(crate) fn new(capacity: usize, overflow: Overflow) -> Self {
+        let preallocated = if capacity == usize::MAX {
+            0
+        } else {
+            capacity.min(PREALLOCATED)
+        };
+        StreamState {
+            queue: Mutex::new(Queue {
+                items: VecDeque::with_capacity(preallocated),
+                waker: None,
+                sender_gone: false,
+                stream_gone: false,
+                closed: false,
+                discarded: 0,
+                consumer: thread_mark(),
+                waiting: 0,
+                unreported_fallbacks: 0,
+                reported_reentries: 0,
+            }),
+            room: Condvar::new(),
+            capacity,
+            overflow,
+            reentered: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> Locked<'_, T> {
+        LOCKS.with(|locks| locks.set(locks.get() + 1));
+        // The acquire below stays inside the counted window.
+        compiler_fence(Ordering::SeqCst);
+        let guard = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        Locked { guard: Some(guard) }
+    }
+
+    /// Every discarded item: under the lock, and by re-entries.
+    pub(crate) fn discarded(&self, queue: &Queue<T>) -> u64 {
+        queue.discarded + self.reentered.load(Ordering::Relaxed)
+    }
+
+    /// Queues `item` by the stream's policy and wakes the consumer; refused (dropped and
+    /// counted) once the stream is closed, dropped silently once it is gone.
+    pub(crate) fn send(&self, item: T) {
+        if inside_lock() {
+            // A signal handler that interrupted this stream's (or another stream's) code on
+            // this thread: the lock may be ours already. Drop the item, touching nothing else.
+            self.reentered.fetch_add(1, Ordering::Relaxed);
+            drop(item);
+            return;
+        }
+        let mut queue = self.lock();
+        let mut evicted = None;
+        if queue.items.len() >= self.capacity && !queue.stream_gone && !queue.closed {
+            match self.overflow {
+                Overflow::DropOldest => {
+                    queue.discarded += 1;
+                    evicted = queue.items.pop_front();
+                }
+                Overflow::DropNewest => return refuse(queue, item),
+                Overflow::Block => {
+                    if queue.consumer == thread_mark() {
+                        queue.unreported_fallbacks += 1;
+                        return refuse(queue, item);
+                    }
+                    queue = self.wait_for_room(queue);
+                }
+            }
+        }
+        if queue.stream_gone || queue.closed {
+            return refuse(queue, item);
+        }
+        queue.items.push_back(item);
+        let waker = queue.waker.take();
+        drop(queue);
+        drop(evicted);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Waits until the queue has room, or the stream is gone or closed.
+    fn wait_for_room<'a>(&'a self, mut queue: Locked<'a, T>) -> Locked<'a, T> {
+        queue.waiting += 1;
+        while queue.items.len() >= self.capacity && !queue.stream_gone && !queue.closed {
+            let guard = queue.guard.take().expect("held until dropped");
+            // The lock is released while waiting, but this thread stays counted as inside it:
+            // a handler that interrupts the wait drops its item rather than queue behind us.
+            let guard = self
+                .room
+                .wait(guard)
+                .unwrap_or_else(PoisonError::into_inner);
+            queue.guard = Some(guard);
+        }
+        queue.waiting -= 1;
+        queue
+    }
+
+    /// Wakes the producers waiting for room, if any (the consumer took items, or left).
+    pub(crate) fn notify_room(&self, queue: &Queue<T>) {
+        if queue.waiting != 0 {
+            self.room.notify_all();
+        }
+    }
+
+    /// The discards that the consumer has not warned about yet, marked as warned.
+    pub(crate) fn unreported(&self, queue: &mut Queue<T>) -> u64 {
+        let reentries = self.reentered.load(Ordering::Relaxed);
+        let unreported = queue.unreported_fallbacks + (reentries - queue.reported_reentries);
+        queue.unreported_fallbacks = 0;
+        queue.reported_reentries = reentries;
+        unreported
+    }
+}
+
+/// An item refused by a full, closed or dropped stream: counted unless the stream is gone, and
+/// dropped outside the lock.
+fn refuse<T>(mut queue: Locked<'_, T>, item: T) {
+    if !queue.stream_gone {
+        queue.discarded += 1;
+    }
+    drop(queue);
+    drop(item);
+}
