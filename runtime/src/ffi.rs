@@ -241,6 +241,46 @@ impl<T> CPromise<T> {
             inner: self.promise.or_dropped(),
         }
     }
+
+    /// Stops waiting as [`Promise::cancel`] does: resolves to `Some(value)` when the C callback
+    /// hands over a value, or to `None` when its state is freed without one (resuming the
+    /// callback's panic all the same). C callbacks have no cancel hook: cancel the C operation
+    /// yourself first, then await this to know that C is done with the callback.
+    pub fn cancel(self) -> CCancelling<T> {
+        CCancelling {
+            inner: self.promise.cancel(),
+        }
+    }
+}
+
+/// The future returned by [`CPromise::cancel`]: the C callback's late value, or `None`.
+#[must_use = "futures do nothing unless awaited; dropping this one drops the promise"]
+pub struct CCancelling<T> {
+    inner: crate::Cancelling<thread::Result<T>>,
+}
+
+impl<T> Unpin for CCancelling<T> {}
+
+impl<T> Future for CCancelling<T> {
+    type Output = Option<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        Pin::new(&mut self.get_mut().inner)
+            .poll(cx)
+            .map(|result| result.map(value))
+    }
+}
+
+impl<T> FusedFuture for CCancelling<T> {
+    fn is_terminated(&self) -> bool {
+        self.inner.is_terminated()
+    }
+}
+
+impl<T> fmt::Debug for CCancelling<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CCancelling").finish_non_exhaustive()
+    }
 }
 
 fn value<T>(result: thread::Result<T>) -> T {
@@ -308,6 +348,27 @@ impl<T> fmt::Debug for COrDropped<T> {
 #[must_use = "streams do nothing unless polled"]
 pub struct CStream<T> {
     stream: CallbackStream<thread::Result<T>>,
+}
+
+impl<T> CStream<T> {
+    /// What [`CallbackStream::discarded`] counts, for this stream.
+    pub fn discarded(&self) -> u64 {
+        self.stream.discarded()
+    }
+
+    /// Ends the stream from the consumer's side, as [`CallbackStream::close`] does: queued items
+    /// are still yielded, later calls from C are refused (and counted), then the stream ends.
+    /// The callback's state lives on until C frees it (or [`Registration::release`]).
+    pub fn close(&mut self) {
+        self.stream.close();
+    }
+
+    /// Resolves, once C frees the callback's state, to the items still queued or arriving until
+    /// then, as [`CallbackStream::cancel`] does (resuming a panic of the callback at its item).
+    /// C callbacks have no cancel hook: stop the C side first.
+    pub fn cancel(self) -> crate::StreamCancelling<Self> {
+        crate::StreamCancelling::new(self)
+    }
 }
 
 impl<T> Unpin for CStream<T> {}

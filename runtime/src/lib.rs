@@ -164,7 +164,7 @@ mod wait;
 pub mod __private;
 
 pub use callbackify::{BoxFuture, callbackify};
-pub use promise::{Dropped, OrDropped, Promise, Reject, Resolve, channel};
+pub use promise::{Cancelling, Dropped, OrDropped, Promise, Reject, Resolve, channel};
 pub use resolver::Resolver;
 pub use stream::{
     CallbackStream, Overflow, StreamCancelling, StreamSender, stream_channel,

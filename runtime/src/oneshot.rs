@@ -436,6 +436,16 @@ impl<T> Receiver<T> {
         }
     }
 
+    /// Tells whether the sender has not settled yet: neither sent nor been dropped.
+    #[inline]
+    pub(crate) fn is_pending(&self) -> bool {
+        self.block.is_some_and(|block| {
+            // SAFETY: the block lives until the receiver frees it or sets `RECEIVER_GONE`.
+            let shared = unsafe { block.as_ref() };
+            shared.state.load(Ordering::Acquire) & (VALUE | CLOSED) == 0
+        })
+    }
+
     /// Drops the receiving side; tells whether the sender had not settled yet (the operation is
     /// still running). The receiver is spent afterwards.
     pub(crate) fn abandon(&mut self) -> bool {

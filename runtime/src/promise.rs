@@ -1,5 +1,6 @@
-//! [`Promise`], the future of one callback call, with [`channel`], [`Dropped`] and
-//! [`OrDropped`] (the future of [`Promise::or_dropped`]).
+//! [`Promise`], the future of one callback call, with [`channel`], [`Dropped`],
+//! [`OrDropped`] (the future of [`Promise::or_dropped`]) and [`Cancelling`] (the future of
+//! [`Promise::cancel`]).
 
 use core::fmt;
 use core::future::Future;
@@ -250,6 +251,72 @@ impl<T> Promise<T> {
     /// ```
     pub fn or_dropped(self) -> OrDropped<T> {
         OrDropped { promise: self }
+    }
+
+    /// Cancels the operation and waits until it has stopped: runs the cancel hook now
+    /// (`#[callback_async(cancel = ..)]`), if the promise has one and has not settled, then
+    /// resolves when the callback is called, to `Some(value)`, the value that arrived late, which
+    /// is yours to use or release; or when the callback is dropped uncalled, to `None`.
+    ///
+    /// Without a cancel hook it still waits for the callback to be called or dropped. A promise
+    /// that has settled already resolves at once, to `Some(value)` (or `None` if its callback was
+    /// dropped). Dropping the returned future is dropping the promise (the hook has run already).
+    ///
+    /// Use it where the next operation must not start before the cancelled one has stopped: a
+    /// transfer on a connection, a job on a device.
+    ///
+    /// ```
+    /// use callback_async::callback_async;
+    /// use std::sync::mpsc;
+    ///
+    /// /// A transfer on a worker thread, which stops at the next chunk once told to, and then
+    /// /// reports how many bytes it moved.
+    /// struct Transfer(mpsc::Sender<()>);
+    ///
+    /// impl Transfer {
+    ///     fn abort(self) {
+    ///         let _ = self.0.send(());
+    ///     }
+    /// }
+    ///
+    /// #[callback_async(cancel = Transfer::abort)]
+    /// fn transfer(chunks: u64, done: impl FnOnce(u64) + Send + 'static) -> Transfer {
+    ///     let (abort, aborted) = mpsc::channel();
+    ///     std::thread::spawn(move || {
+    ///         let mut moved = 0;
+    ///         for _ in 0..chunks {
+    ///             if aborted.try_recv().is_ok() {
+    ///                 break;
+    ///             }
+    ///             std::thread::sleep(std::time::Duration::from_millis(1));
+    ///             moved += 1024;
+    ///         }
+    ///         done(moved);
+    ///     });
+    ///     Transfer(abort)
+    /// }
+    ///
+    /// # futures::executor::block_on(async {
+    /// let first = transfer_async(1_000_000);
+    /// // Abort it, and wait until its thread has stopped before the next transfer starts.
+    /// let moved = first.cancel().await;
+    /// assert!(moved.is_some_and(|bytes| bytes < 1_000_000 * 1024));
+    /// assert_eq!(transfer_async(3).await, 3 * 1024);
+    /// # });
+    /// ```
+    pub fn cancel(mut self) -> Cancelling<T> {
+        if self.tag & KIND == CANCEL {
+            // SAFETY: a `CANCEL` tag is an address from `Box::into_raw` in `set_on_cancel`, owned
+            // by this promise; the tag goes back to the name below, so the box is taken once.
+            let cancel = unsafe { Box::from_raw(cancel_box(self.tag)) };
+            self.tag = name_tag(cancel.name);
+            // SAFETY: a waiting payload is the receiver's address; it is only read here.
+            let receiver = unsafe { oneshot::Receiver::<T>::from_address(self.payload.address) };
+            if receiver.is_pending() {
+                (cancel.hook)();
+            }
+        }
+        Cancelling { promise: self }
     }
 
     /// Whether the promise waits for its channel (with or without a cancel hook).
@@ -582,6 +649,33 @@ impl<T> Future for OrDropped<T> {
     }
 }
 
+/// The future returned by [`Promise::cancel`]: the value that arrived after the cancel, or
+/// `None` if the callback was dropped uncalled.
+#[must_use = "futures do nothing unless awaited; dropping this one drops the promise"]
+#[derive(Debug)]
+pub struct Cancelling<T> {
+    promise: Promise<T>,
+}
+
+impl<T> futures_core::FusedFuture for Cancelling<T> {
+    fn is_terminated(&self) -> bool {
+        self.promise.is_terminated()
+    }
+}
+
+impl<T> Future for Cancelling<T> {
+    type Output = Option<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        let promise = &mut self.get_mut().promise;
+        if promise.tag == DONE {
+            // Its value was handed out before the cancel: nothing more arrives.
+            return Poll::Ready(None);
+        }
+        promise.poll_settled(cx).map(Result::ok)
+    }
+}
+
 /// Creates a promise and its resolver as a pair, for code that does not fit [`Promise::new`].
 ///
 /// ```
@@ -594,4 +688,51 @@ impl<T> Future for OrDropped<T> {
 #[track_caller]
 pub fn channel<T>() -> (Resolver<T>, Promise<T>) {
     Promise::with_origin(Origin::Caller(Location::caller()))
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    //! `cancel` racing with the callback: the hook runs only while the callback is pending, and
+    //! the value comes back exactly once, from `cancel`'s future.
+
+    use loom::sync::Arc;
+    use loom::sync::atomic::{AtomicBool, Ordering};
+    use loom::thread;
+
+    use super::channel;
+
+    #[test]
+    fn cancel_races_with_send() {
+        loom::model(|| {
+            let (resolver, mut promise) = channel::<Arc<u8>>();
+            let hooked = Arc::new(AtomicBool::new(false));
+            let hook = Arc::clone(&hooked);
+            promise.set_on_cancel(Box::new(move || hook.store(true, Ordering::SeqCst)));
+            let value = Arc::new(7);
+            let sent = Arc::clone(&value);
+            let callback = thread::spawn(move || resolver.resolve(sent));
+            let late = crate::sync::block_on(promise.cancel());
+            callback.join().unwrap();
+            assert_eq!(
+                late.as_deref(),
+                Some(&7),
+                "the value comes back from `cancel`"
+            );
+            drop(late);
+            assert_eq!(Arc::strong_count(&value), 1, "and only once");
+        });
+    }
+
+    #[test]
+    fn cancel_races_with_drop() {
+        loom::model(|| {
+            let (resolver, mut promise) = channel::<Arc<u8>>();
+            let hooked = Arc::new(AtomicBool::new(false));
+            let hook = Arc::clone(&hooked);
+            promise.set_on_cancel(Box::new(move || hook.store(true, Ordering::SeqCst)));
+            let callback = thread::spawn(move || drop(resolver));
+            assert!(crate::sync::block_on(promise.cancel()).is_none());
+            callback.join().unwrap();
+        });
+    }
 }

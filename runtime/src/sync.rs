@@ -42,3 +42,20 @@ impl<T> UnsafeCell<T> {
         f(self.0.get())
     }
 }
+
+/// Polls `future` to completion on a loom thread, as an executor would, yielding to the other
+/// threads between polls, so that loom sees progress where the code under test asks to be polled
+/// again at once (the promise's waking window).
+#[cfg(all(test, loom))]
+pub(crate) fn block_on<F: core::future::Future>(future: F) -> F::Output {
+    use core::task::{Context, Poll, Waker};
+
+    let mut future = core::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        loom::thread::yield_now();
+    }
+}

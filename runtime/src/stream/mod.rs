@@ -417,3 +417,102 @@ impl<T> fmt::Debug for StreamSender<T> {
             .finish()
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    //! Every interleaving of a stream's producers with its consumer's poll, close and drop, under
+    //! each overflow policy (`loom::future::block_on` parks the consumer as an executor would).
+
+    use core::future::poll_fn;
+    use core::pin::Pin;
+
+    use futures_core::Stream;
+    use loom::thread;
+
+    use super::{CallbackStream, Overflow, stream_channel_bounded_with};
+
+    fn next<T>(stream: &mut CallbackStream<T>) -> Option<T> {
+        loom::future::block_on(poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)))
+    }
+
+    fn drain<T>(stream: &mut CallbackStream<T>) -> Vec<T> {
+        core::iter::from_fn(|| next(stream)).collect()
+    }
+
+    /// `Block` with a bound of one: the producer waits for room twice; every item arrives, in
+    /// order, and nobody hangs.
+    #[test]
+    fn blocking_producer_delivers_in_order() {
+        loom::model(|| {
+            let (sender, mut stream) = stream_channel_bounded_with(1, Overflow::Block);
+            let producer = thread::spawn(move || (0..3).for_each(|i| sender.send(i)));
+            assert_eq!(drain(&mut stream), [0, 1, 2]);
+            assert_eq!(stream.discarded(), 0);
+            producer.join().unwrap();
+        });
+    }
+
+    /// A producer waiting for room while the consumer drops the stream: it returns.
+    #[test]
+    fn blocking_producer_returns_when_stream_is_dropped() {
+        loom::model(|| {
+            let (sender, stream) = stream_channel_bounded_with(1, Overflow::Block);
+            let producer = thread::spawn(move || (0..2).for_each(|i| sender.send(i)));
+            drop(stream);
+            producer.join().unwrap();
+        });
+    }
+
+    /// Sends racing with the consumer's close: what was queued before arrives, the rest is
+    /// counted as discarded, and the stream ends although the sender lives on.
+    #[test]
+    fn close_races_with_sends() {
+        for overflow in [Overflow::Block, Overflow::DropNewest] {
+            loom::model(move || {
+                let (sender, mut stream) = stream_channel_bounded_with(1, overflow);
+                let producer = thread::spawn(move || {
+                    (0..2).for_each(|i| sender.send(i));
+                    sender
+                });
+                stream.close();
+                let delivered = drain(&mut stream);
+                let sender = producer.join().unwrap();
+                assert!(delivered.is_sorted());
+                assert_eq!(delivered.len() as u64 + stream.discarded(), 2);
+                drop(sender);
+            });
+        }
+    }
+
+    /// Two producers into a bound of one that drops the oldest: each producer's items stay in
+    /// order, and delivered + discarded = sent.
+    #[test]
+    fn drop_oldest_keeps_each_producers_order() {
+        loom::model(|| {
+            let (sender, mut stream) = stream_channel_bounded_with(1, Overflow::DropOldest);
+            let sender = std::sync::Arc::new(sender);
+            let other = std::sync::Arc::clone(&sender);
+            let producer = thread::spawn(move || (10..12).for_each(|i| other.send(i)));
+            (0..2).for_each(|i| sender.send(i));
+            drop(sender);
+            let delivered = drain(&mut stream);
+            producer.join().unwrap();
+            let (first, second): (Vec<u32>, Vec<u32>) = delivered.iter().partition(|&&i| i < 10);
+            assert!(first.is_sorted() && second.is_sorted());
+            assert_eq!(delivered.len() as u64 + stream.discarded(), 4);
+        });
+    }
+
+    /// `cancel` racing with the producer's last sends and drop: every item sent before the drop
+    /// is in the result, in order.
+    #[test]
+    fn cancel_collects_late_items() {
+        loom::model(|| {
+            let (sender, stream) = stream_channel_bounded_with(4, Overflow::DropOldest);
+            let producer = thread::spawn(move || (0..2).for_each(|i| sender.send(i)));
+            let late = loom::future::block_on(stream.cancel());
+            producer.join().unwrap();
+            assert_eq!(late, [0, 1]);
+        });
+    }
+}
