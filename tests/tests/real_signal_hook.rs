@@ -2,14 +2,20 @@
 //! stream of the signals it sees. Checks that three `SIGUSR1`s raised on the test's thread are
 //! three items, and that `unregister` drops the action, which ends the stream.
 //!
-//! The stream's sender takes a lock and allocates, which a signal handler may do only when it
-//! cannot interrupt the same thread inside either: here every signal comes from `libc::raise`
-//! on the test's own thread, so the handler runs inside `raise`, never inside the stream's code.
+//! `signals_interrupting_the_consumer` sends 10,000 signals with `pthread_kill` to a thread that
+//! polls the stream without pause, so that handlers land inside the stream's lock: they must drop
+//! their item (and count it) rather than deadlock, and every other item must arrive.
 
 use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 
 use callback_async::{CallbackStream, promisify};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use signal_hook::SigId;
 use signal_hook::consts::SIGUSR1;
 
@@ -40,5 +46,80 @@ fn signals_as_a_stream() {
         raise_three_times(SIGUSR1);
         assert!(signal_hook::low_level::unregister(id));
         assert_eq!(signals.collect::<Vec<()>>().await, [(), (), ()]);
+    });
+}
+
+/// How many signals `signals_interrupting_the_consumer` sends.
+const SIGNALS: u64 = 10_000;
+
+/// Polls `stream` without pause until `stop` is set, then once more until it is empty: the
+/// items delivered. Polling never parks, so the consumer spends most of its time inside the
+/// stream's lock, where the signals land.
+fn poll_until(stream: &mut CallbackStream<()>, stop: &AtomicBool) -> u64 {
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut delivered = 0;
+    loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        loop {
+            match Pin::new(&mut *stream).poll_next(&mut cx) {
+                Poll::Ready(Some(())) => delivered += 1,
+                Poll::Ready(None) => return delivered,
+                Poll::Pending => break,
+            }
+        }
+        if stopping {
+            return delivered;
+        }
+    }
+}
+
+/// The defect this guards against: a handler that sends while its thread holds the stream's lock
+/// deadlocked on the mutex (after about 135 signals). Each signal is sent once the previous one
+/// was handled (signals of one kind do not queue), so exactly `SIGNALS` handlers run.
+#[test]
+fn signals_interrupting_the_consumer() {
+    watchdog(|| async {
+        let handled = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (consumer_id, consumer_thread) = mpsc::channel();
+        let consumer = std::thread::spawn({
+            let handled = Arc::clone(&handled);
+            let stop = Arc::clone(&stop);
+            move || {
+                // SAFETY: the stream's action never blocks in a handler (it drops its item when
+                // it re-enters the stream's lock), and the counter is one atomic add. Each runs
+                // after the other in registration order, so a handled signal has sent first.
+                let (id, mut signals): (io::Result<SigId>, CallbackStream<()>) = promisify!(stream unsafe { signal_hook::low_level::register(SIGUSR1, || _(())) });
+                let counter = unsafe {
+                    signal_hook::low_level::register(SIGUSR1, move || {
+                        handled.fetch_add(1, Ordering::SeqCst);
+                    })
+                };
+                // SAFETY: `pthread_self` has no precondition.
+                consumer_id.send(unsafe { libc::pthread_self() }).unwrap();
+                let delivered = poll_until(&mut signals, &stop);
+                assert!(signal_hook::low_level::unregister(id.unwrap()));
+                assert!(signal_hook::low_level::unregister(counter.unwrap()));
+                (delivered, signals.discarded())
+            }
+        });
+        let target = consumer_thread.recv().unwrap();
+        for sent in 1..=SIGNALS {
+            // SAFETY: the target thread is alive until `stop` is set, and SIGUSR1 has handlers.
+            assert_eq!(unsafe { libc::pthread_kill(target, SIGUSR1) }, 0);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while handled.load(Ordering::SeqCst) < sent {
+                assert!(Instant::now() < deadline, "signal {sent} was never handled");
+                std::thread::yield_now();
+            }
+        }
+        stop.store(true, Ordering::SeqCst);
+        let (delivered, discarded) = consumer.join().unwrap();
+        eprintln!("{SIGNALS} signals: {delivered} delivered, {discarded} discarded in handlers");
+        assert_eq!(delivered + discarded, SIGNALS);
+        assert!(
+            delivered > 0,
+            "handlers outside the lock deliver their items"
+        );
     });
 }
