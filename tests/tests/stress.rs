@@ -1,14 +1,21 @@
 //! Bounded stress: 1,000,000 promisified calls (set `CALLBACK_ASYNC_STRESS_CALLS` for more) whose
 //! callbacks are called synchronously, from another thread, twice, never, or race with the
 //! promise being dropped, chosen at random with a fixed seed; and 100,000 stream items from
-//! several producers. Every outcome is checked, a watchdog fails a hang, and a counting allocator
-//! shows that nothing stays allocated.
+//! several producers. Then 1,000,000 races of a callback on a worker thread against
+//! `cancel().await` on the driving thread (`CALLBACK_ASYNC_STRESS_CANCELS`), and bounded streams
+//! fed by 4 producers under each overflow policy. Every outcome is checked, a watchdog fails a
+//! hang, and a counting allocator shows that nothing stays allocated.
 
-use std::sync::mpsc;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use callback_async::{Dropped, Promise, callback_async, promisify};
+use callback_async::{
+    Dropped, Overflow, Promise, callback_async, promisify, stream_channel_bounded_with,
+};
 use futures::StreamExt;
 use futures::executor::block_on;
 use futures::future::join_all;
@@ -208,10 +215,124 @@ fn stream_items(producers: u64, per_producer: u64) {
     }
 }
 
+/// The handle of a cancellable operation: its cancel hook tells the worker to stop it.
+struct Operation(Arc<AtomicBool>);
+
+impl Operation {
+    fn stop(self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Hands the callback to the worker, which calls it with `Box::new(id)` (an allocation, so that a
+/// value lost or kept twice shows in the live count), or drops it uncalled if it was stopped first.
+#[callback_async(cancel = Operation::stop)]
+fn operation(
+    id: u64,
+    worker: &mpsc::Sender<Job>,
+    called: &Arc<AtomicU64>,
+    done: impl FnOnce(Box<u64>) + Send + 'static,
+) -> Operation {
+    let stopped = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&stopped);
+    let called = Arc::clone(called);
+    let job: Job = Box::new(move || {
+        if !seen.load(Ordering::SeqCst) {
+            called.fetch_add(1, Ordering::SeqCst);
+            done(Box::new(id));
+        }
+    });
+    worker.send(job).unwrap();
+    Operation(stopped)
+}
+
+/// `races` operations, each cancelled while the worker may be calling it back (a quarter of them
+/// polled once first). Each value comes back exactly once, from the promise or from `cancel`,
+/// and every value the worker sent comes back. Returns (from the promise, late, stopped).
+fn cancel_races(seed: u64, races: u64) -> (u64, u64, u64) {
+    let (worker, worker_thread) = spawn_worker();
+    let called = Arc::new(AtomicU64::new(0));
+    let mut rng = Rng(seed);
+    let mut seen = vec![false; races as usize];
+    let mut arrived = |value: Box<u64>| {
+        assert!(
+            !std::mem::replace(&mut seen[*value as usize], true),
+            "value {value} twice"
+        );
+    };
+    let (mut from_promise, mut late, mut stopped) = (0, 0, 0);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut id = 0;
+    while id < races {
+        let batch: Vec<_> = (id..races.min(id + 256))
+            .map(|id| operation_async(id, &worker, &called))
+            .collect();
+        id += batch.len() as u64;
+        for mut promise in batch {
+            if rng.next() % 4 == 0 {
+                if let Poll::Ready(value) = std::pin::Pin::new(&mut promise).poll(&mut cx) {
+                    from_promise += 1;
+                    arrived(value);
+                    continue;
+                }
+            }
+            match block_on(promise.cancel()) {
+                Some(value) => {
+                    late += 1;
+                    arrived(value);
+                }
+                None => stopped += 1,
+            }
+        }
+    }
+    drop(worker);
+    worker_thread.join().unwrap();
+    assert_eq!(
+        from_promise + late,
+        called.load(Ordering::SeqCst),
+        "none lost"
+    );
+    assert_eq!(from_promise + late + stopped, races);
+    (from_promise, late, stopped)
+}
+
+/// `producers` threads send `per_producer` items each into a stream of bound 16 under
+/// `overflow`: each producer's order is kept, and delivered + discarded = sent (`Block`: none
+/// discarded). Returns the items discarded.
+fn bounded_stream_items(overflow: Overflow, producers: u64, per_producer: u64) -> u64 {
+    let (sender, stream) = stream_channel_bounded_with(16, overflow);
+    let sender = Arc::new(sender);
+    for producer in 0..producers {
+        let sender = Arc::clone(&sender);
+        thread::spawn(move || (0..per_producer).for_each(|i| sender.send((producer, i))));
+    }
+    drop(sender);
+    let mut stream = stream;
+    let mut last = vec![None; producers as usize];
+    let mut delivered = 0;
+    while let Some((producer, i)) = block_on(stream.next()) {
+        let last = &mut last[producer as usize];
+        assert!(last.is_none_or(|last| last < i), "order kept per producer");
+        *last = Some(i);
+        delivered += 1;
+    }
+    let discarded = stream.discarded();
+    assert_eq!(
+        delivered + discarded,
+        producers * per_producer,
+        "{overflow:?}"
+    );
+    if overflow == Overflow::Block {
+        assert_eq!(discarded, 0, "a blocking producer loses nothing");
+    }
+    discarded
+}
+
 #[test]
 fn stress_promises_and_streams() {
     let calls = env_size("CALLBACK_ASYNC_STRESS_CALLS", 1_000_000);
     let items = env_size("CALLBACK_ASYNC_STRESS_ITEMS", 100_000);
+    let cancels = env_size("CALLBACK_ASYNC_STRESS_CANCELS", 1_000_000);
     let (done, finished) = mpsc::channel();
     // Warm up lazily allocated statics (thread bookkeeping, executor thread-locals) first.
     thread::spawn(|| drive(1, 1000)).join().unwrap();
@@ -226,10 +347,13 @@ fn stress_promises_and_streams() {
             .map(|d| d.join().unwrap())
             .fold(Tally::default(), Tally::add);
         stream_items(4, items / 4);
-        done.send(tally).unwrap();
+        let cancels = cancel_races(0xCA9CE1, cancels);
+        let bounded = [Overflow::DropOldest, Overflow::DropNewest, Overflow::Block]
+            .map(|overflow| bounded_stream_items(overflow, 4, items / 4));
+        done.send((tally, cancels, bounded)).unwrap();
     });
     // The watchdog: a hang fails the test instead of stalling CI.
-    let tally = finished
+    let (tally, (from_promise, late, stopped), bounded) = finished
         .recv_timeout(Duration::from_secs(300))
         .expect("watchdog: the stress run hung");
     runner.join().unwrap();
@@ -251,5 +375,10 @@ fn stress_promises_and_streams() {
         drawn.join(", "),
         tally.checked,
         start.elapsed()
+    );
+    eprintln!(
+        "stress: {cancels} cancels: {from_promise} settled before, {late} late values, \
+         {stopped} stopped by the hook; bounded streams discarded {bounded:?} of {items} items \
+         (drop oldest, drop newest, block)"
     );
 }
