@@ -137,3 +137,22 @@ fn correct_use_is_silent() {
     });
     assert!(events.is_empty(), "{events:?}");
 }
+
+#[test]
+fn a_blocking_send_that_cannot_wait_is_warned_about_at_the_next_poll() {
+    use futures::StreamExt;
+
+    let events = captured(|| {
+        let (sender, mut stream) =
+            callback_async::stream_channel_bounded_with(1, callback_async::Overflow::Block);
+        (0..3).for_each(|i| sender.send(i));
+        drop(sender);
+        assert_eq!(futures::executor::block_on(stream.next()), Some(0));
+        assert_eq!(futures::executor::block_on(stream.next()), None);
+    });
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(
+        events[0].starts_with("WARN callback_async") && events[0].contains("count=2"),
+        "{events:?}"
+    );
+}
