@@ -33,7 +33,11 @@
 //!   trait generates the `Future`-returning version of each callback-taking function.
 //! - [`promisify!`] does the same for one call of an API you cannot annotate, with `_` where the
 //!   callback goes.
-//! - `stream` mode (of both) turns a callback that fires many times into a [`CallbackStream`].
+//! - `stream` mode (of both) turns a callback that fires many times into a [`CallbackStream`],
+//!   unbounded or with a bound and an [`Overflow`] policy; [`CallbackStream::close`] ends it while
+//!   the API still holds the callback.
+//! - [`Promise::cancel`] and [`CallbackStream::cancel`] cancel the operation (its cancel hook) and
+//!   resolve once the callback is called or dropped, with what arrived late.
 //! - [`ffi`]: C callbacks with a `void *` user-data pointer, through `promisify!(unsafe { .. })` or
 //!   `#[callback_async(param: placeholder)]` on an `extern` declaration.
 //! - [`#[callbackify]`](macro@callbackify) and [`callbackify()`] go the other way, for old callers
