@@ -513,7 +513,9 @@ pub mod private {
     use std::thread;
 
     use super::{CPromise, CReturn, CStream, Registration};
-    use crate::{Overflow, Resolver, StreamSender};
+    use crate::oneshot::SendValue;
+    use crate::settler::AtomicSettler;
+    use crate::{Overflow, StreamSender};
 
     /// Where a C callback hands its values: a promise's resolver or a stream's sender.
     pub trait Sink {
@@ -522,7 +524,16 @@ pub mod private {
         fn panicked(&self, payload: Box<dyn Any + Send>);
     }
 
-    pub struct PromiseSink<T>(Resolver<thread::Result<T>>);
+    /// A promise's settler: lock-free, so that a C callback run in a signal handler cannot
+    /// deadlock on it.
+    pub struct PromiseSink<T>(AtomicSettler<thread::Result<T>>);
+
+    // SAFETY: what the auto traits would derive (the settler moves a `thread::Result<T>` into
+    // the channel, `Send` when `T` is; its payload is `Send`), with the bound spelled
+    // `SendValue` so that an unmet bound says that the value must be `Send`, at this type.
+    unsafe impl<T: SendValue> Send for PromiseSink<T> {}
+    // SAFETY: as for `Send`: `&PromiseSink` only settles, which takes the sender with one swap.
+    unsafe impl<T: SendValue> Sync for PromiseSink<T> {}
 
     pub struct StreamSink<T>(StreamSender<thread::Result<T>>);
 
@@ -531,11 +542,11 @@ pub mod private {
 
         #[inline]
         fn deliver(&self, value: T) {
-            self.0.resolve(Ok(value));
+            self.0.settle(Ok(value));
         }
 
         fn panicked(&self, payload: Box<dyn Any + Send>) {
-            self.0.resolve(Err(payload));
+            self.0.settle(Err(payload));
         }
     }
 
@@ -555,8 +566,8 @@ pub mod private {
     #[inline]
     #[track_caller]
     pub fn promise<T>(callback: &'static &'static str) -> (PromiseSink<T>, CPromise<T>) {
-        let (resolver, promise) = crate::__private::promise(callback);
-        (PromiseSink(resolver), CPromise { promise })
+        let (settler, promise) = crate::__private::promise_shared(callback);
+        (PromiseSink(settler), CPromise { promise })
     }
 
     #[inline]
