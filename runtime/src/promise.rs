@@ -37,6 +37,13 @@ use crate::oneshot;
 /// ```
 ///
 /// Dropping the promise is always fine: a later resolve is a silent no-op.
+///
+/// # Signal handlers
+///
+/// The callbacks that the macros generate (and C callbacks) settle their promise with atomic
+/// operations only, without a lock or an allocation, so they may run in a signal handler (the
+/// awaiting task is then woken through its executor's waker). A [`Resolver`] made by hand takes a
+/// short lock to settle.
 #[must_use = "a promise does nothing unless awaited; dropping it ignores the callback's value"]
 pub struct Promise<T> {
     /// Which state, and what it needs besides the payload (see [`Tag`]).

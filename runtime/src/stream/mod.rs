@@ -44,7 +44,10 @@ use state::{PREALLOCATED, StreamState, thread_mark};
 /// drops its item and counts it in [`discarded`](CallbackStream::discarded), since the lock may
 /// be its own thread's (and, with the `tracing` feature, the consumer warns at its next poll).
 /// Sends on other threads queue as usual; with a bound, a send neither allocates nor waits there.
-/// To receive signals without losing any, prefer `signal-hook`'s own iterator
+/// Only the send is made for this: the callback of a progress stream's completion, `close` and
+/// dropping the sender still take the lock, and a send wakes the consumer through its executor's
+/// waker, which is the executor's to make signal-safe (`futures::executor`'s is: it unparks a
+/// thread). To receive signals without losing any, prefer `signal-hook`'s own iterator
 /// (`signal_hook::iterator::Signals`), which hands them over through a self-pipe.
 #[must_use = "streams do nothing unless polled"]
 pub struct CallbackStream<T> {
