@@ -41,9 +41,9 @@ use crate::oneshot;
 /// # Signal handlers
 ///
 /// The callbacks that the macros generate (and C callbacks) settle their promise with atomic
-/// operations only, without a lock or an allocation, so they may run in a signal handler (the
-/// awaiting task is then woken through its executor's waker). A [`Resolver`] made by hand takes a
-/// short lock to settle.
+/// operations only: no lock, and no allocation unless the value is built by one (an owned copy
+/// of a borrowed argument). So they may run in a signal handler; the awaiting task is then woken
+/// through its executor's waker. A [`Resolver`] made by hand takes a short lock to settle.
 #[must_use = "a promise does nothing unless awaited; dropping it ignores the callback's value"]
 pub struct Promise<T> {
     /// Which state, and what it needs besides the payload (see [`Tag`]).
