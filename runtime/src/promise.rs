@@ -706,15 +706,22 @@ mod loom_tests {
     use loom::sync::atomic::{AtomicBool, Ordering};
     use loom::thread;
 
-    use super::channel;
+    use super::{Promise, channel};
+    use crate::Resolver;
+
+    /// A promise with a cancel hook that records its call.
+    fn hooked() -> (Resolver<Arc<u8>>, Promise<Arc<u8>>, Arc<AtomicBool>) {
+        let (resolver, mut promise) = channel::<Arc<u8>>();
+        let hooked = Arc::new(AtomicBool::new(false));
+        let hook = Arc::clone(&hooked);
+        promise.set_on_cancel(Box::new(move || hook.store(true, Ordering::SeqCst)));
+        (resolver, promise, hooked)
+    }
 
     #[test]
     fn cancel_races_with_send() {
         loom::model(|| {
-            let (resolver, mut promise) = channel::<Arc<u8>>();
-            let hooked = Arc::new(AtomicBool::new(false));
-            let hook = Arc::clone(&hooked);
-            promise.set_on_cancel(Box::new(move || hook.store(true, Ordering::SeqCst)));
+            let (resolver, promise, _hooked) = hooked();
             let value = Arc::new(7);
             let sent = Arc::clone(&value);
             let callback = thread::spawn(move || resolver.resolve(sent));
@@ -733,10 +740,7 @@ mod loom_tests {
     #[test]
     fn cancel_races_with_drop() {
         loom::model(|| {
-            let (resolver, mut promise) = channel::<Arc<u8>>();
-            let hooked = Arc::new(AtomicBool::new(false));
-            let hook = Arc::clone(&hooked);
-            promise.set_on_cancel(Box::new(move || hook.store(true, Ordering::SeqCst)));
+            let (resolver, promise, _hooked) = hooked();
             let callback = thread::spawn(move || drop(resolver));
             assert!(crate::sync::block_on(promise.cancel()).is_none());
             callback.join().unwrap();
