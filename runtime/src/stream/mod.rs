@@ -506,6 +506,26 @@ mod loom_tests {
         });
     }
 
+    /// A send that re-enters its thread's held lock (what a signal handler does when it
+    /// interrupts the consumer's poll), racing with a send on another thread: the re-entry drops
+    /// its item and counts it without touching the lock; the other is delivered.
+    #[test]
+    fn reentrant_send_is_counted_not_deadlocked() {
+        loom::model(|| {
+            let (sender, mut stream) = stream_channel_bounded_with(4, Overflow::Block);
+            let sender = std::sync::Arc::new(sender);
+            let other = std::sync::Arc::clone(&sender);
+            let producer = thread::spawn(move || other.send(1));
+            let held = stream.shared.lock();
+            sender.send(2);
+            drop(held);
+            drop(sender);
+            producer.join().unwrap();
+            assert_eq!(drain(&mut stream), [1]);
+            assert_eq!(stream.discarded(), 1);
+        });
+    }
+
     /// `cancel` racing with the producer's last sends and drop: every item sent before the drop
     /// is in the result, in order.
     #[test]
