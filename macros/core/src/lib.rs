@@ -6,13 +6,15 @@
 //! - entry points: `item` (`#[callback_async]`), `promisify`, `callbackify`;
 //! - the two forms of a generated function: `rust_fn` (Rust callbacks) and `c_fn` (C callbacks
 //!   with user data, shared with `promisify!(unsafe { .. })`);
-//! - what they read: `signature`, `callback`, `owned`, `generics`, `options`;
+//! - what they read: `signature`, `callback`, `owned`, `generics`, `options`, `flow` (a stream's
+//!   bound and overflow policy, and the call that makes a bounded stream);
 //! - what everything uses: `error`, `root`, `handover` (`_(value)`).
 
 mod c_fn;
 mod callback;
 mod callbackify;
 mod error;
+mod flow;
 mod generics;
 mod handover;
 mod item;

@@ -2,10 +2,11 @@
 //! Each bad option is reported and skipped, so that the options that did parse still apply.
 
 use proc_macro2::{Span, TokenStream};
-use syn::parse::{ParseStream, Parser};
+use syn::parse::ParseStream;
 use syn::{Expr, Ident, LitStr, Path, Token, Type};
 
-use crate::error::Errors;
+use crate::error::{Errors, parse_each};
+use crate::flow::{self, Bound};
 
 mod kw {
     syn::custom_keyword!(callback);
@@ -39,7 +40,8 @@ pub struct Options {
     pub name: Option<Spanned<Ident>>,
     pub krate: Option<Spanned<Path>>,
     pub dropped: Option<Spanned<Expr>>,
-    pub stream: Option<Spanned<()>>,
+    /// `stream`, or `stream(bound = N, ..)` with its bound.
+    pub stream: Option<Spanned<Option<Bound>>>,
     pub cancel: Option<Spanned<Expr>>,
     pub deprecate: Option<Spanned<()>>,
     /// `param: EXPR`: what replaces a parameter that takes a C callback or its user data, with
@@ -63,44 +65,18 @@ pub struct CallbackifyOptions {
     pub krate: Option<Spanned<Path>>,
 }
 
-/// Calls `one` for each comma-separated option of `args`. An option that fails is reported and
-/// skipped up to the next comma.
-fn parse_each(
-    args: TokenStream,
-    errors: &mut Errors,
-    mut one: impl FnMut(ParseStream) -> syn::Result<()>,
-) {
-    let parser = |input: ParseStream| {
-        while !input.is_empty() {
-            if let Err(error) = one(input) {
-                errors.push(error);
-                skip_to_comma(input);
-            }
-            if !input.is_empty() {
-                if let Err(error) = input.parse::<Token![,]>() {
-                    errors.push(error);
-                    skip_to_comma(input);
-                    let _ = input.parse::<Option<Token![,]>>();
-                }
-            }
-        }
-        Ok(())
-    };
-    if let Err(error) = parser.parse2(args) {
-        errors.push(error);
-    }
-}
-
 impl Options {
     /// Parses the attribute's arguments, with one error per bad option.
     pub fn parse(args: TokenStream) -> (Options, Errors) {
         let mut options = Options::default();
         let mut errors = Errors::new();
-        parse_each(args, &mut errors, |input| options.parse_one(input));
+        parse_each(args, &mut errors, |input, errors| {
+            options.parse_one(input, errors)
+        });
         (options, errors)
     }
 
-    fn parse_one(&mut self, input: ParseStream) -> syn::Result<()> {
+    fn parse_one(&mut self, input: ParseStream, errors: &mut Errors) -> syn::Result<()> {
         // `param: EXPR` before the keywords: a parameter may be called `callback`.
         if input.peek(Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
             let param: Ident = input.parse()?;
@@ -168,7 +144,11 @@ impl Options {
             )
         } else if lookahead.peek(kw::stream) {
             let key = input.parse::<kw::stream>()?.span;
-            set(&mut self.stream, key, "stream", flag(input, key, "stream")?)
+            let bound = flow::parse_after_stream(input, errors)?;
+            if bound.is_none() {
+                flag(input, key, "stream")?;
+            }
+            set(&mut self.stream, key, "stream", bound)
         } else if lookahead.peek(kw::deprecate) {
             let key = input.parse::<kw::deprecate>()?.span;
             set(
@@ -221,7 +201,7 @@ impl CallbackifyOptions {
     /// Parses `#[callbackify(..)]`'s arguments, with one error per bad option.
     pub fn parse(args: TokenStream, errors: &mut Errors) -> CallbackifyOptions {
         let mut options = CallbackifyOptions::default();
-        parse_each(args, errors, |input| {
+        parse_each(args, errors, |input, _| {
             let lookahead = input.lookahead1();
             if lookahead.peek(kw::spawn) {
                 let key = input.parse::<kw::spawn>()?.span;
@@ -272,9 +252,14 @@ fn value<T>(
 /// A key that takes no value.
 fn flag(input: ParseStream, key: Span, name: &str) -> syn::Result<()> {
     if input.peek(Token![=]) {
+        let bounded = if name == "stream" {
+            ", or `stream(bound = 64)` for a stream that queues at most 64 items"
+        } else {
+            ""
+        };
         return Err(syn::Error::new(
             key,
-            format!("`{name}` takes no value: write `{name}`"),
+            format!("`{name}` takes no value: write `{name}`{bounded}"),
         ));
     }
     Ok(())
@@ -320,17 +305,4 @@ fn set<T>(slot: &mut Option<Spanned<T>>, key: Span, name: &str, value: T) -> syn
     }
     *slot = Some(Spanned { key, value });
     Ok(())
-}
-
-fn skip_to_comma(input: ParseStream) {
-    let _ = input.step(|cursor| {
-        let mut rest = *cursor;
-        while let Some((tt, next)) = rest.token_tree() {
-            if matches!(&tt, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
-                break;
-            }
-            rest = next;
-        }
-        Ok(((), rest))
-    });
 }

@@ -883,6 +883,8 @@ const OPTIONS: (&[&str], &[&str]) = (
         "crate = \"::my_runtime\"",
         "dropped = Err(Error::Cancelled)",
         "stream",
+        "stream(bound = 64)",
+        "stream(bound = CAPACITY, overflow = drop_newest)",
         "cancel = |job: Job| job.cancel()",
         "deprecate",
     ],
@@ -919,6 +921,17 @@ const OPTIONS: (&[&str], &[&str]) = (
         "dropped = Err(_)",
         "stream = true",
         "stream(1)",
+        "stream()",
+        "stream(bound = 0)",
+        "stream(bound)",
+        "stream(bound = )",
+        "stream(overflow = block)",
+        "stream(bound = 1, bound = 2)",
+        "stream(bound = 2, overflow = fast)",
+        "stream(bound = 2, overflow = \"block\")",
+        "stream(size = 2)",
+        "stream(bound = 2) = 1",
+        "stream[bound = 2]",
         "cancel",
         "cancel = ",
         "cancel = 1 +",
@@ -1066,8 +1079,24 @@ fn item() -> impl Strategy<Value = String> {
 // --- promisify! -----------------------------------------------------------------------------
 
 const PREFIXES: (&[&str], &[&str]) = (
-    &["", "", "stream "],
-    &["stream stream ", "r#stream ", "stream = "],
+    &[
+        "",
+        "",
+        "stream ",
+        "stream(bound = 16) ",
+        "stream(bound = n, overflow = block) ",
+    ],
+    &[
+        "stream stream ",
+        "r#stream ",
+        "stream = ",
+        "stream() ",
+        "stream(bound = 0) ",
+        "stream(overflow = drop_newest) ",
+        "stream(bound = 1, bound = 1) ",
+        "stream(bound = 1, overflow = never) ",
+        "stream(bound = 1) stream(bound = 1) ",
+    ],
 );
 
 const CALLEES: (&[&str], &[&str]) = (

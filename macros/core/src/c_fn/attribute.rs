@@ -14,6 +14,7 @@ use syn::{FnArg, Pat, Signature};
 
 use super::{Expansion, Ownership};
 use crate::error::Errors;
+use crate::flow::Bound;
 use crate::options::Options;
 use crate::root::{Private, Root};
 use crate::signature::{Function, Place, generated_name, returned_type};
@@ -40,15 +41,17 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
     };
     let block: syn::ExprUnsafe = syn::parse2(quote!(unsafe { #call }))?;
     let streams = options.stream.is_some();
+    let bound = options.stream.as_ref().and_then(|s| s.value.as_ref());
     let private = Private::new(Root::from_option(options.krate.as_ref().map(|k| &k.value)));
-    let expansion = super::expand_block(streams, block, &format!("{link}(..)"), private)?;
+    let text = format!("{link}(..)");
+    let expansion = super::expand_block(streams, bound, block, &text, private)?;
     let output = output_type(sig, options, &expansion, private)?;
 
     let name = generated_name(sig, options);
     let kept_attrs = function.kept_attrs();
     let docs = Docs {
         after_docs: function.has_docs(),
-        note: note(streams, &link, original),
+        note: note(streams, &link, original) + &bound.map(Bound::describe).unwrap_or_default(),
         safety: format!(" {}", contract(expansion.ownership, &link)),
     };
     let (impl_generics, _, where_clause) = sig.generics.split_for_impl();

@@ -42,6 +42,7 @@ mod trampoline;
 use proc_macro2::{Span, TokenStream};
 use syn::ExprUnsafe;
 
+use crate::flow::{Bound, Overflow};
 use crate::root::Private;
 
 pub use attribute::generate;
@@ -73,10 +74,11 @@ pub struct Expansion {
 
 // Input:  unsafe { start(|_, n: c_int| _(n), _) }
 // Output: { extern "C" fn trampoline<D>(..) {..} let (sink, promise) = ..; .. finish(unsafe { start(callback, user_data) }, promise).finish() }
-/// Expands a `[stream] unsafe { .. }` block with C-callback placeholders; `text` names the call
+/// Expands a `[stream[(bound = N, ..)]] unsafe { .. }` block with C-callback placeholders; `text` names the call
 /// in the dropped-callback message.
 pub fn expand_block(
     stream: bool,
+    bound: Option<&Bound>,
     mut block: ExprUnsafe,
     text: &str,
     private: Private,
@@ -88,11 +90,29 @@ pub fn expand_block(
         (false, None, false) => Ownership::Once,
         (false, None, true) => Ownership::Handle,
     };
-    let tokens = trampoline::emit(&taken, ownership, stream, &block, text, private);
+    if let (Ownership::Scoped, Some(bound)) = (ownership, bound) {
+        check_scoped(bound)?;
+    }
+    let bound = bound.filter(|_| stream);
+    let tokens = trampoline::emit(&taken, ownership, stream, bound, &block, text, private);
     Ok(Expansion {
         tokens,
         ownership,
         value: taken.callback.value.clone(),
         value_span: taken.callback.value_span,
     })
+}
+
+/// With `&_`, C calls back only while the call runs, before the stream is handed back to be read:
+/// a producer that waits for room would wait forever.
+fn check_scoped(bound: &Bound) -> syn::Result<()> {
+    match (bound.overflow, bound.overflow_span) {
+        (Overflow::Block, Some(span)) => Err(syn::Error::new(
+            span,
+            "`overflow = block` would wait forever here: with `&_`, C calls back only while the \
+             call runs, before the stream is handed back to be read; write `overflow = \
+             drop_oldest` or `drop_newest`, or a bound above the number of items",
+        )),
+        _ => Ok(()),
+    }
 }

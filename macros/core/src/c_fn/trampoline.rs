@@ -8,6 +8,7 @@ use syn::{Expr, ExprUnsafe, Ident};
 
 use super::Ownership;
 use super::placeholders::{CClosure, CParam, Carrier, Taken};
+use crate::flow::{Bound, BoundedStream, Maker};
 use crate::root::Private;
 
 /// The generated locals, hygienic (`Span::mixed_site()`).
@@ -38,7 +39,8 @@ impl Locals {
 
 // Output: {
 //             extern "C" fn callback_async_trampoline<D>(..) {..}  fn callback_async_instantiate ..
-//             let (sink, promise) = PRIVATE::ffi::promise(&"TEXT");
+//             let (sink, promise) = PRIVATE::ffi::promise(&"TEXT");   (or PRIVATE::ffi::stream(),
+//                                    PRIVATE::ffi::stream_bounded(BOUND, PRIVATE::Overflow::POLICY))
 //             let state = PRIVATE::ffi::once(sink, move |sink, (n,): (c_int,)| ..);
 //             let callback = callback_async_instantiate(&state);
 //             let user_data = PRIVATE::ffi::into_raw_once(state);
@@ -48,6 +50,7 @@ pub fn emit(
     taken: &Taken,
     ownership: Ownership,
     stream: bool,
+    bound: Option<&Bound>,
     block: &ExprUnsafe,
     text: &str,
     private: Private,
@@ -74,7 +77,15 @@ pub fn emit(
         private,
     };
     let closure = signature.closure(&taken.callback, sink);
-    let create = if stream {
+    let create = if let Some(bound) = bound {
+        let create = BoundedStream {
+            bound,
+            maker: Maker::C,
+            value_type: None,
+            private,
+        };
+        create.into_token_stream()
+    } else if stream {
         quote_spanned!(site=> #private::ffi::stream())
     } else {
         quote_spanned!(site=> #private::ffi::promise(&#text))

@@ -13,6 +13,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprUnsafe, Ident, Stmt, Token};
 
 use crate::error::Errors;
+use crate::flow::{self, Bound, BoundedStream, Maker};
 use crate::root::{Private, Root};
 use body::Target;
 use closure::GeneratedClosure;
@@ -22,10 +23,14 @@ mod kw {
     syn::custom_keyword!(stream);
 }
 
-/// The macro's input: `[stream] CALL`.
+/// The macro's input: `[stream[(bound = N, ..)]] CALL`.
 struct Input {
     stream: Option<kw::stream>,
+    /// `stream(bound = N, ..)`'s bound.
+    bound: Option<Bound>,
     call: Expr,
+    /// Problems inside `stream(..)`, reported with the expansion's own.
+    errors: Errors,
 }
 
 const USAGE: &str = "`promisify!` takes one function or method call with `_` where the callback \
@@ -34,21 +39,51 @@ const USAGE: &str = "`promisify!` takes one function or method call with `_` whe
 
 impl Parse for Input {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        // `stream` is the mode only when an expression follows it; `stream.subscribe(_)` is a
-        // call on a variable named `stream`.
-        let is_mode = input.peek(kw::stream)
-            && !(input.peek2(Token![.])
-                || input.peek2(Token![::])
-                || input.peek2(syn::token::Paren)
-                || input.peek2(Token![?])
-                || input.peek2(syn::token::Bracket));
-        let stream: Option<kw::stream> = if is_mode { Some(input.parse()?) } else { None };
+        let mut errors = Errors::new();
+        let stream: Option<kw::stream> = if is_mode(input) {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        let bound = match stream {
+            Some(_) => flow::parse_after_stream(input, &mut errors)?,
+            None => None,
+        };
         if let Some(stream) = stream.filter(|_| input.is_empty()) {
             return Err(syn::Error::new(stream.span, USAGE));
         }
         let call = input.parse()?;
-        Ok(Input { stream, call })
+        Ok(Input {
+            stream,
+            bound,
+            call,
+            errors,
+        })
     }
+}
+
+/// Whether the input starts with the mode, `stream` or `stream(..)`, rather than with an
+/// expression that names something called `stream`: the mode is followed by an expression, and
+/// `stream.subscribe(_)`, `stream(x)` or `stream(x).subscribe(_)` are calls on a variable or a
+/// function named `stream`.
+fn is_mode(input: ParseStream) -> bool {
+    if !input.peek(kw::stream) {
+        return false;
+    }
+    if !input.peek2(syn::token::Paren) {
+        return !(input.peek2(Token![.])
+            || input.peek2(Token![::])
+            || input.peek2(Token![?])
+            || input.peek2(syn::token::Bracket));
+    }
+    let after = input.fork();
+    let parsed = after.parse::<kw::stream>().is_ok() && after.parse::<Group>().is_ok();
+    parsed
+        && !(after.is_empty()
+            || after.peek(Token![.])
+            || after.peek(Token![?])
+            || after.peek(syn::token::Paren)
+            || after.peek(syn::token::Bracket))
 }
 
 /// Expands `promisify!(input)` for a runtime named `::callback_async`.
@@ -83,7 +118,11 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
     let result = if input.is_empty() {
         Err(syn::Error::new(site, USAGE))
     } else {
-        syn::parse2(input).and_then(|input| expand(input, &text, private))
+        syn::parse2(input).and_then(|mut input: Input| {
+            let mut errors = std::mem::take(&mut input.errors);
+            let expanded = errors.keep(expand(input, &text, private));
+            errors.finish().map(|()| expanded.unwrap_or_default())
+        })
     };
     result.unwrap_or_else(|error| {
         // In a block: the macro is an expression, and several `compile_error!`s side by side are
@@ -100,16 +139,17 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
     let stream = input.stream.is_some();
+    let bound = input.bound.as_ref();
     match input.call {
         // C callbacks with a user-data pointer.
         Expr::Unsafe(block) if crate::c_fn::is_c_form(&block) => {
-            crate::c_fn::expand_block(stream, block, text, private)
+            crate::c_fn::expand_block(stream, bound, block, text, private)
                 .map(|expansion| expansion.tokens)
         }
         Expr::Unsafe(mut block) => {
             let call = tail_call(&mut block)?;
             let settlement = replace_placeholders(call, stream, private)?;
-            Ok(emit(&block, settlement, stream, text, private))
+            Ok(emit(&block, settlement, stream, bound, text, private))
         }
         Expr::Block(block) => Err(syn::Error::new_spanned(
             block,
@@ -118,7 +158,7 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
         )),
         mut call => {
             let settlement = replace_placeholders(&mut call, stream, private)?;
-            Ok(emit(&call, settlement, stream, text, private))
+            Ok(emit(&call, settlement, stream, bound, text, private))
         }
     }
 }
@@ -216,6 +256,7 @@ fn emit(
     call: &impl ToTokens,
     settlement: Settlement,
     stream: bool,
+    bound: Option<&Bound>,
     text: &str,
     private: Private,
 ) -> TokenStream {
@@ -226,6 +267,7 @@ fn emit(
     let (callback, promise) = (Ident::new("callback", local), Ident::new("promise", local));
     let create = Create {
         stream,
+        bound,
         text,
         private,
     };
@@ -264,16 +306,27 @@ fn emit(
     }
 }
 
-// Output: PRIVATE::stream() or PRIVATE::promise_shared(&"TEXT")
+// Output: PRIVATE::stream() or PRIVATE::promise_shared(&"TEXT"), or with a bound
+//         PRIVATE::stream_bounded(BOUND, PRIVATE::Overflow::POLICY)
 /// What makes the promise (or the stream) and its settler.
 struct Create<'a> {
     stream: bool,
+    bound: Option<&'a Bound>,
     text: &'a str,
     private: Private<'a>,
 }
 
 impl ToTokens for Create<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
+        if let Some(bound) = self.bound.filter(|_| self.stream) {
+            let create = BoundedStream {
+                bound,
+                maker: Maker::Rust,
+                value_type: None,
+                private: self.private,
+            };
+            return create.to_tokens(out);
+        }
         let site = self.private.site();
         self.private.to_tokens(out);
         for spacing in [Spacing::Joint, Spacing::Alone] {
