@@ -8,9 +8,12 @@ fn count_to(n: u32, mut each: impl FnMut(u32) + Send + 'static) {
 #[inline]
 #[track_caller]
 fn count_to_stream(n: u32) -> ::callback_async::__private::CallbackStream<u32> {
-    let (callback, promise) = ::callback_async::__private::stream_bounded_send::<
-        u32,
-    >(64, ::callback_async::__private::Overflow::DropOldest);
+    let (callback, promise) = {
+        let bound: ::core::primitive::usize = 64;
+        ::callback_async::__private::stream_bounded_send::<
+            u32,
+        >(bound, ::callback_async::__private::Overflow::DropOldest)
+    };
     count_to(n, move |value| (&callback).send(value));
     promise
 }
@@ -20,9 +23,12 @@ fn samples(mut each: impl FnMut(f32)) {
 #[inline]
 #[track_caller]
 fn samples_stream() -> ::callback_async::__private::CallbackStream<f32> {
-    let (callback, promise) = ::callback_async::__private::stream_bounded::<
-        f32,
-    >(CAPACITY, ::callback_async::__private::Overflow::DropNewest);
+    let (callback, promise) = {
+        let bound: ::core::primitive::usize = CAPACITY;
+        ::callback_async::__private::stream_bounded::<
+            f32,
+        >(bound, ::callback_async::__private::Overflow::DropNewest)
+    };
     samples(move |value| (&callback).send(value));
     promise
 }
@@ -35,9 +41,12 @@ fn lines_stream() -> (
     Job,
     ::callback_async::__private::CallbackStream<::callback_async::__private::String>,
 ) {
-    let (callback, promise) = ::callback_async::__private::stream_bounded_send::<
-        ::callback_async::__private::String,
-    >(8, ::callback_async::__private::Overflow::Block);
+    let (callback, promise) = {
+        let bound: ::core::primitive::usize = 8;
+        ::callback_async::__private::stream_bounded_send::<
+            ::callback_async::__private::String,
+        >(bound, ::callback_async::__private::Overflow::Block)
+    };
     let ret = lines(move |value| {
         (&callback)
             .send(<str as ::callback_async::__private::OwnedCopy>::owned_copy(value))
@@ -46,10 +55,13 @@ fn lines_stream() -> (
 }
 fn bounded_promisify() -> CallbackStream<u32> {
     {
-        let (callback, promise) = ::callback_async::__private::stream_bounded(
-            64,
-            ::callback_async::__private::Overflow::Block,
-        );
+        let (callback, promise) = {
+            let bound: ::core::primitive::usize = 64;
+            ::callback_async::__private::stream_bounded(
+                bound,
+                ::callback_async::__private::Overflow::Block,
+            )
+        };
         ::callback_async::__private::finish(
                 timer
                     .every(Duration::from_secs(1), move |value| (&callback).send(value)),
@@ -60,10 +72,13 @@ fn bounded_promisify() -> CallbackStream<u32> {
 }
 fn bounded_promisify_default_policy(n: usize) -> CallbackStream<(u8, String)> {
     {
-        let (callback, promise) = ::callback_async::__private::stream_bounded(
-            n * 2,
-            ::callback_async::__private::Overflow::DropOldest,
-        );
+        let (callback, promise) = {
+            let bound: ::core::primitive::usize = n * 2;
+            ::callback_async::__private::stream_bounded(
+                bound,
+                ::callback_async::__private::Overflow::DropOldest,
+            )
+        };
         ::callback_async::__private::finish(
                 legacy::pairs(move |value_1, value_2| {
                     (&callback).send((value_1, value_2))
@@ -116,10 +131,13 @@ fn bounded_c_stream(
         {
             callback_async_trampoline::<D>
         }
-        let (sink, promise) = ::callback_async::__private::ffi::stream_bounded(
-            8,
-            ::callback_async::__private::Overflow::DropNewest,
-        );
+        let (sink, promise) = {
+            let bound: ::core::primitive::usize = 8;
+            ::callback_async::__private::ffi::stream_bounded(
+                bound,
+                ::callback_async::__private::Overflow::DropNewest,
+            )
+        };
         let state = ::callback_async::__private::ffi::shared(
             sink,
             move |sink, (op, _, _, rowid): (c_int, *const c_char, *const c_char, i64)| ::callback_async::__private::ffi::deliver(
@@ -184,10 +202,13 @@ pub unsafe fn exec_stream(
         {
             callback_async_trampoline::<D>
         }
-        let (sink, promise) = ::callback_async::__private::ffi::stream_bounded(
-            16,
-            ::callback_async::__private::Overflow::DropOldest,
-        );
+        let (sink, promise) = {
+            let bound: ::core::primitive::usize = 16;
+            ::callback_async::__private::ffi::stream_bounded(
+                bound,
+                ::callback_async::__private::Overflow::DropOldest,
+            )
+        };
         let state = ::callback_async::__private::ffi::shared(
             sink,
             move |sink, (n, rowid): (c_int, i64)| ::callback_async::__private::ffi::deliver(

@@ -34,12 +34,14 @@ pub enum Overflow {
 pub struct Bound {
     /// `N`: an expression of type `usize`, evaluated before the original is called.
     pub limit: Expr,
+    /// The key `bound`, where an error about the limit's type says `usize` was expected.
+    pub key: Span,
     pub overflow: Overflow,
     /// The policy's name as written; `None` for the default.
     pub overflow_span: Option<Span>,
 }
 
-const KEYS: &str = "`stream(..)` takes `bound = N` (how many items may wait for the consumer) and \
+const KEYS: &str = "it takes `bound = N` (how many items may wait for the consumer) and \
                     optionally `overflow = drop_oldest`, `drop_newest` or `block`, as in \
                     `stream(bound = 64, overflow = drop_newest)`";
 
@@ -66,7 +68,7 @@ pub fn parse_after_stream(input: ParseStream, errors: &mut Errors) -> syn::Resul
         ));
         return Ok(None);
     }
-    let mut limit: Option<Expr> = None;
+    let mut limit: Option<(Span, Expr)> = None;
     let mut overflow: Option<(Span, Overflow, Span)> = None;
     parse_each(args, errors, |input, errors| {
         let lookahead = input.lookahead1();
@@ -80,7 +82,7 @@ pub fn parse_after_stream(input: ParseStream, errors: &mut Errors) -> syn::Resul
                      consumer (for a stream without a bound, write plain `stream`)",
                 ));
             }
-            once(&mut limit, key, "bound", value)
+            once(&mut limit, key, "bound", (key, value))
         } else if lookahead.peek(kw::overflow) {
             let key = input.parse::<kw::overflow>()?.span;
             let (policy, at) = value(input, key, "overflow", policy)?;
@@ -94,8 +96,9 @@ pub fn parse_after_stream(input: ParseStream, errors: &mut Errors) -> syn::Resul
         }
     });
     match (limit, overflow) {
-        (Some(limit), overflow) => Ok(Some(Bound {
+        (Some((key, limit)), overflow) => Ok(Some(Bound {
             limit,
+            key,
             overflow: overflow.map_or(Overflow::DropOldest, |(_, policy, _)| policy),
             overflow_span: overflow.map(|(_, _, at)| at),
         })),
@@ -205,8 +208,13 @@ pub enum Maker {
 }
 
 // Input:  stream(bound = 64, overflow = drop_newest), the value's type if the expansion names it
-// Output: PRIVATE::stream_bounded_send::<VALUE>(64, PRIVATE::Overflow::DropNewest)
-//         (or PRIVATE::stream_bounded(..), PRIVATE::ffi::stream_bounded(..))
+// Output: {
+//             let bound: ::core::primitive::usize = 64;
+//             PRIVATE::stream_bounded_send::<VALUE>(bound, PRIVATE::Overflow::DropNewest)
+//         }   (or PRIVATE::stream_bounded(..), PRIVATE::ffi::stream_bounded(..))
+//
+// The limit is typed by a `let` rather than by the function's parameter, so that a limit of
+// another type is reported at the user's `bound = ..` without naming the runtime's function.
 /// The call that makes a bounded stream and its sender.
 pub struct BoundedStream<'a> {
     pub bound: &'a Bound,
@@ -237,8 +245,13 @@ impl ToTokens for BoundedStream<'_> {
             site,
         );
         let limit = &self.bound.limit;
+        let local = Ident::new("bound", private.local());
+        let usize = quote_spanned!(site.located_at(self.bound.key)=> ::core::primitive::usize);
         out.extend(quote_spanned! {site=>
-            #private::#ffi #function #turbofish (#limit, #private::Overflow::#policy)
+            {
+                let #local: #usize = #limit;
+                #private::#ffi #function #turbofish (#local, #private::Overflow::#policy)
+            }
         });
     }
 }

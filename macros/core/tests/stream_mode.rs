@@ -9,7 +9,7 @@ fn expand(input: &str) -> String {
 fn the_mode_is_followed_by_an_expression() {
     let cases = [
         ("stream f(_)", "stream ()"),
-        ("stream(bound = 4) f(_)", "stream_bounded (4 ,"),
+        ("stream(bound = 4) f(_)", "usize = 4 ;"),
         (
             "stream(bound = 4, overflow = block) a.b(_)",
             "Overflow :: Block",
@@ -20,7 +20,7 @@ fn the_mode_is_followed_by_an_expression() {
         ),
         (
             "stream(bound = 4) unsafe { start(|_, n: c_int| _(n), _) }",
-            "ffi :: stream_bounded (4 ,",
+            "ffi :: stream_bounded (bound ,",
         ),
     ];
     for (input, expected) in cases {

@@ -104,14 +104,15 @@ pub fn expand_block(
 }
 
 /// With `&_`, C calls back only while the call runs, before the stream is handed back to be read:
-/// a producer that waits for room would wait forever.
+/// no item can be taken to make room for a producer that waits.
 fn check_scoped(bound: &Bound) -> syn::Result<()> {
     match (bound.overflow, bound.overflow_span) {
         (Overflow::Block, Some(span)) => Err(syn::Error::new(
             span,
-            "`overflow = block` would wait forever here: with `&_`, C calls back only while the \
-             call runs, before the stream is handed back to be read; write `overflow = \
-             drop_oldest` or `drop_newest`, or a bound above the number of items",
+            "`overflow = block` cannot wait for room here: with `&_`, C calls back only while \
+             the call runs, before the stream is handed back to be read, so no item is taken \
+             until it returns; write `overflow = drop_oldest` or `drop_newest`, or a bound above \
+             the number of items",
         )),
         _ => Ok(()),
     }
