@@ -88,6 +88,37 @@ fn bounded_promisify_default_policy(n: usize) -> CallbackStream<(u8, String)> {
             .finish()
     }
 }
+fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error>>) {
+    {
+        let (callback, promise) = ::callback_async::__private::promise_shared(
+            &"file.copy_async(dest, stream(|current: i64, total: i64| _, bound = 16, overflow = drop_newest), |result| _(result))",
+        );
+        let (progress, progress_stream) = {
+            let bound: ::core::primitive::usize = 16;
+            ::callback_async::__private::stream_bounded(
+                bound,
+                ::callback_async::__private::Overflow::DropNewest,
+            )
+        };
+        let callback = ::callback_async::__private::completion(callback, &progress);
+        ::callback_async::__private::finish_pair(
+                file
+                    .copy_async(
+                        dest,
+                        move |value_1: i64, value_2: i64| {
+                            (&progress).send((value_1, value_2))
+                        },
+                        {
+                            let callback = callback;
+                            move |result| (callback).settle(result)
+                        },
+                    ),
+                progress_stream,
+                promise,
+            )
+            .finish()
+    }
+}
 fn bounded_c_stream(
     db: *mut sqlite3,
 ) -> (*mut c_void, (CStream<(c_int, i64)>, Registration)) {

@@ -2,7 +2,8 @@
 //! back more often than the bound before the consumer polls keeps the last `N` items
 //! (`drop_oldest`, the default) or the first `N` (`drop_newest`), and the stream counts the rest
 //! in `discarded()`; with `block`, a producer on its own thread waits for room and every item
-//! arrives, in order. Each test has a watchdog, so that a producer that waits forever fails it.
+//! arrives, in order. A progress stream beside a promise (`stream(_, bound = N)`) takes a bound
+//! too. Each test has a watchdog, so that a producer that waits forever fails it.
 
 use std::ffi::{c_int, c_void};
 use std::thread;
@@ -120,6 +121,28 @@ fn promisify_block_delivers_every_item_in_order() {
     watchdog(|| async {
         let stream = promisify!(stream(bound = 1, overflow = block) produce(1000, _));
         assert_eq!(drain(stream).await, ((1..=1000).collect(), 0));
+    });
+}
+
+/// Reports progress `steps` times, then completes, all before it returns.
+fn copy(steps: u32, mut progress: impl FnMut(u32), done: impl FnOnce(u32)) {
+    (1..=steps).for_each(&mut progress);
+    done(steps);
+}
+
+#[test]
+fn a_progress_stream_beside_a_promise_takes_a_bound() {
+    watchdog(|| async {
+        let (progress, done) = promisify!(copy(BURST, stream(_, bound = BOUND), _));
+        assert_eq!(done.await, BURST);
+        assert_eq!(drain(progress).await, (vec![7, 8, 9, 10], 6));
+        let (progress, done) = promisify!(copy(
+            BURST,
+            stream(|step: u32| _, bound = 2, overflow = drop_newest),
+            _
+        ));
+        assert_eq!(done.await, BURST);
+        assert_eq!(drain(progress).await, (vec![1, 2], 8));
     });
 }
 

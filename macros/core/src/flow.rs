@@ -59,14 +59,21 @@ pub fn parse_after_stream(input: ParseStream, errors: &mut Errors) -> syn::Resul
     }
     let content;
     let parens = syn::parenthesized!(content in input);
-    let args: TokenStream = content.parse()?;
+    Ok(parse_args(content.parse()?, parens.span.join(), errors))
+}
+
+// Input:  bound = 64, overflow = drop_newest   inside `stream(..)`, or after `stream(_, ..)`'s
+//         placeholder in `promisify!`
+// Output: Some(Bound { limit: 64, overflow: DropNewest, .. })
+/// Parses the keys of a bound; `whole` is where they are, for an error about none at all.
+pub fn parse_args(args: TokenStream, whole: Span, errors: &mut Errors) -> Option<Bound> {
     if args.is_empty() {
         errors.push(syn::Error::new(
-            parens.span.join(),
+            whole,
             "`stream()` names no bound: write `stream(bound = 64)` for a stream that queues at \
              most 64 items, or plain `stream` for one without a bound",
         ));
-        return Ok(None);
+        return None;
     }
     let mut limit: Option<(Span, Expr)> = None;
     let mut overflow: Option<(Span, Overflow, Span)> = None;
@@ -96,21 +103,21 @@ pub fn parse_after_stream(input: ParseStream, errors: &mut Errors) -> syn::Resul
         }
     });
     match (limit, overflow) {
-        (Some((key, limit)), overflow) => Ok(Some(Bound {
+        (Some((key, limit)), overflow) => Some(Bound {
             limit,
             key,
             overflow: overflow.map_or(Overflow::DropOldest, |(_, policy, _)| policy),
             overflow_span: overflow.map(|(_, _, at)| at),
-        })),
+        }),
         (None, Some((key, _, _))) => {
             errors.push(syn::Error::new(
                 key,
                 "`overflow` says what a full stream does, and a stream is full only with a \
                  bound: add one, as in `stream(bound = 64, overflow = drop_newest)`",
             ));
-            Ok(None)
+            None
         }
-        (None, None) => Ok(None),
+        (None, None) => None,
     }
 }
 

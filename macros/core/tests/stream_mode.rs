@@ -63,3 +63,20 @@ fn every_problem_inside_the_parentheses_is_reported() {
         assert!(expansion.contains(message), "{message}: {expansion}");
     }
 }
+
+#[test]
+fn a_progress_marker_takes_a_bound() {
+    let expansion = expand("copy(stream(|n: u64| _, bound = 16, overflow = block), _)");
+    assert!(expansion.contains("stream_bounded (bound ,"), "{expansion}");
+    assert!(expansion.contains("Overflow :: Block"), "{expansion}");
+    assert!(expansion.contains("completion"), "{expansion}");
+    let expansion = expand("copy(stream(_, bound = 0), _)");
+    assert!(
+        expansion.contains("a stream's bound must be at least 1"),
+        "{expansion}"
+    );
+    // Not the keys of a bound: a call of a function named `stream`, whose `_` is the callback.
+    let expansion = expand("copy(stream(_, 16))");
+    assert!(!expansion.contains("completion"), "{expansion}");
+    assert!(!expansion.contains("compile_error"), "{expansion}");
+}

@@ -148,8 +148,9 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
         }
         Expr::Unsafe(mut block) => {
             let call = tail_call(&mut block)?;
-            let settlement = replace_placeholders(call, stream, private)?;
-            Ok(emit(&block, settlement, stream, bound, text, private))
+            let (settlement, progress) = replace_placeholders(call, stream, private)?;
+            let bounds = (bound, progress.as_ref());
+            Ok(emit(&block, settlement, stream, bounds, text, private))
         }
         Expr::Block(block) => Err(syn::Error::new_spanned(
             block,
@@ -157,8 +158,9 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
              `promisify!(unsafe { .. })`",
         )),
         mut call => {
-            let settlement = replace_placeholders(&mut call, stream, private)?;
-            Ok(emit(&call, settlement, stream, bound, text, private))
+            let (settlement, progress) = replace_placeholders(&mut call, stream, private)?;
+            let bounds = (bound, progress.as_ref());
+            Ok(emit(&call, settlement, stream, bounds, text, private))
         }
     }
 }
@@ -185,7 +187,7 @@ fn replace_placeholders(
     call: &mut Expr,
     stream: bool,
     private: Private,
-) -> syn::Result<Settlement> {
+) -> syn::Result<(Settlement, Option<Bound>)> {
     let mut errors = Errors::new();
     let found = find_placeholders(call, &mut errors);
     // A misplaced or malformed placeholder is already reported: "no placeholder" would mislead.
@@ -217,7 +219,8 @@ fn replace_placeholders(
         replacer.visit_expr_mut(arg);
     }
     replacer.errors.finish()?;
-    Ok(settlement)
+    let progress_bound = found.into_iter().find_map(|placeholder| placeholder.bound);
+    Ok((settlement, progress_bound))
 }
 
 /// Where one placeholder's values go.
@@ -248,7 +251,7 @@ fn target<'a>(
 // Output: {
 //             let (callback, promise) = PRIVATE::promise_shared(&"TEXT");   (or PRIVATE::stream())
 //             [let ok = PRIVATE::Arc::new(callback); let err = PRIVATE::Arc::clone(&ok);]
-//             [let (progress, progress_stream) = PRIVATE::stream();
+//             [let (progress, progress_stream) = PRIVATE::stream();   (or stream_bounded(..))
 //              let callback = PRIVATE::completion(callback, &progress);]
 //             PRIVATE::finish(CALL, promise).finish()   (or finish_pair(CALL, progress_stream, promise))
 //         }
@@ -256,7 +259,7 @@ fn emit(
     call: &impl ToTokens,
     settlement: Settlement,
     stream: bool,
-    bound: Option<&Bound>,
+    (bound, progress_bound): (Option<&Bound>, Option<&Bound>),
     text: &str,
     private: Private,
 ) -> TokenStream {
@@ -294,10 +297,16 @@ fn emit(
         Settlement::WithProgress => {
             let progress = Ident::new("progress", local);
             let progress_stream = Ident::new("progress_stream", local);
+            let create_progress = Create {
+                stream: true,
+                bound: progress_bound,
+                text,
+                private,
+            };
             quote_spanned! {site=>
                 {
                     let (#callback, #promise) = #create;
-                    let (#progress, #progress_stream) = #private::stream();
+                    let (#progress, #progress_stream) = #create_progress;
                     let #callback = #private::completion(#callback, &#progress);
                     #private::finish_pair(#call, #progress_stream, #promise).finish()
                 }

@@ -3,12 +3,14 @@
 //! where none may stand, and replacing each by its generated closure.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, Pat, ReturnType};
 
 use super::body::{self, Target};
 use crate::error::Errors;
+use crate::flow::{self, Bound};
 use crate::root::Private;
 
 /// One callback placeholder found in the call's arguments.
@@ -18,6 +20,8 @@ pub struct Placeholder {
     /// `stream(..)` around it, with the marker's span: the progress callback of a call whose
     /// other placeholder settles the promise.
     pub progress: Option<Span>,
+    /// `stream(_, bound = N, ..)`'s bound: the progress stream's.
+    pub bound: Option<Bound>,
     pub form: Form,
     pub span: Span,
 }
@@ -282,11 +286,12 @@ impl VisitMut for Replacer<'_> {
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
 }
 
-/// The closure inside `Ok(..)`, `Err(..)` and `stream(..)` wrappers.
+/// The closure inside `Ok(..)`, `Err(..)` and `stream(..)` wrappers (`stream(|..| {..}, bound =
+/// N)` too).
 fn unwrapped_closure(expr: &Expr) -> Option<&ExprClosure> {
     match expr {
         Expr::Closure(closure) => Some(closure),
-        Expr::Call(call) if call.args.len() == 1 => unwrapped_closure(&call.args[0]),
+        Expr::Call(call) if !call.args.is_empty() => unwrapped_closure(&call.args[0]),
         _ => None,
     }
 }
@@ -304,12 +309,14 @@ fn classify(expr: &Expr) -> ArgClass {
         Expr::Infer(infer) => ArgClass::Placeholder(Placeholder {
             wrapper: None,
             progress: None,
+            bound: None,
             form: Form::Bare,
             span: infer.underscore_token.span,
         }),
         Expr::Closure(closure) if is_placeholder_body(closure) => closure_placeholder(closure),
         Expr::Closure(closure) if body::delivers(&closure.body) => body_placeholder(closure),
         Expr::Closure(_) => ArgClass::Closure,
+        Expr::Call(call) if is_bounded_marker(call) => bounded_progress(call),
         Expr::Call(call) if call.args.len() == 1 => {
             let Expr::Path(path) = &*call.func else {
                 return ArgClass::Other;
@@ -348,6 +355,44 @@ fn classify(expr: &Expr) -> ArgClass {
         }
         _ => ArgClass::Other,
     }
+}
+
+/// `stream(PLACEHOLDER, key = value, ..)`: a progress marker with the keys of a bound.
+fn is_bounded_marker(call: &syn::ExprCall) -> bool {
+    let Expr::Path(path) = &*call.func else {
+        return false;
+    };
+    path.qself.is_none()
+        && path.path.is_ident("stream")
+        && call.args.len() > 1
+        && call
+            .args
+            .iter()
+            .skip(1)
+            .all(|arg| matches!(arg, Expr::Assign(_)))
+}
+
+// Input:  stream(|done: u64| _, bound = 16, overflow = drop_newest)
+// Output: the placeholder `|done: u64| _`, marked as the progress callback, with its bound
+/// A progress marker with a bound, around a placeholder; anything else is no marker.
+fn bounded_progress(call: &syn::ExprCall) -> ArgClass {
+    let mut placeholder = match classify(&call.args[0]) {
+        ArgClass::Placeholder(placeholder) if placeholder.progress.is_none() => placeholder,
+        ArgClass::Invalid(error) => return ArgClass::Invalid(error),
+        _ => return ArgClass::Other,
+    };
+    let mut keys = TokenStream::new();
+    for pair in call.args.pairs().skip(1) {
+        pair.to_tokens(&mut keys);
+    }
+    let mut errors = Errors::new();
+    let bound = flow::parse_args(keys, call.paren_token.span.join(), &mut errors);
+    if let Err(error) = errors.finish() {
+        return ArgClass::Invalid(error);
+    }
+    placeholder.progress = Some(call.func.span());
+    placeholder.bound = bound;
+    ArgClass::Placeholder(placeholder)
 }
 
 /// A wrapper call around a placeholder.
@@ -400,6 +445,7 @@ fn closure_placeholder(closure: &ExprClosure) -> ArgClass {
     ArgClass::Placeholder(Placeholder {
         wrapper: None,
         progress: None,
+        bound: None,
         form: Form::Params(params),
         span: closure.inputs_begin.span,
     })
@@ -417,6 +463,7 @@ fn body_placeholder(closure: &ExprClosure) -> ArgClass {
     ArgClass::Placeholder(Placeholder {
         wrapper: None,
         progress: None,
+        bound: None,
         form: Form::Body,
         span: closure.inputs_begin.span,
     })
