@@ -116,6 +116,13 @@ pub fn subscribe_ticks(count: u8, each: impl FnMut(u8) + Send + 'static) -> Subs
     Subscription
 }
 
+/// A bounded stream whose producer waits for room.
+#[callback_async(stream(bound = 2, overflow = block))]
+pub fn bounded_ticks(count: u8, each: impl FnMut(u8) + Send + 'static) {
+    let mut each = each;
+    std::thread::spawn(move || (0..count).for_each(&mut each));
+}
+
 /// A callback that cannot outlive the call (stack slot), deprecated for migration.
 #[callback_async(deprecate)]
 pub fn parse(text: &str, done: impl FnOnce(Result<u32, String>)) {
@@ -149,6 +156,9 @@ fn lint_clean_promisify_and_streams() {
             [0, 1, 2]
         );
         assert_eq!(parse_async("7").await, Ok(7));
+        assert_eq!(bounded_ticks_stream(3).collect::<Vec<_>>().await, [0, 1, 2]);
+        let stream = callback_async::promisify!(stream(bound = 1, overflow = drop_newest) third_party("ab", |k: &str, n: usize| _));
+        assert_eq!(stream.1.collect::<Vec<_>>().await, [("ab".to_owned(), 2)]);
     });
     let (sender, receiver) = std::sync::mpsc::channel();
     let pool = futures::executor::ThreadPool::new().unwrap();

@@ -219,7 +219,9 @@ fn replace_placeholders(
         replacer.visit_expr_mut(arg);
     }
     replacer.errors.finish()?;
-    let progress_bound = found.into_iter().find_map(|placeholder| placeholder.bound);
+    let progress_bound = found
+        .into_iter()
+        .find_map(|placeholder| placeholder.bound.map(|bound| *bound));
     Ok((settlement, progress_bound))
 }
 

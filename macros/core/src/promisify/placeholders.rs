@@ -20,8 +20,9 @@ pub struct Placeholder {
     /// `stream(..)` around it, with the marker's span: the progress callback of a call whose
     /// other placeholder settles the promise.
     pub progress: Option<Span>,
-    /// `stream(_, bound = N, ..)`'s bound: the progress stream's.
-    pub bound: Option<Bound>,
+    /// `stream(_, bound = N, ..)`'s bound: the progress stream's (boxed: a placeholder is
+    /// classified often, and rarely has one).
+    pub bound: Option<Box<Bound>>,
     pub form: Form,
     pub span: Span,
 }
@@ -391,7 +392,7 @@ fn bounded_progress(call: &syn::ExprCall) -> ArgClass {
         return ArgClass::Invalid(error);
     }
     placeholder.progress = Some(call.func.span());
-    placeholder.bound = bound;
+    placeholder.bound = bound.map(Box::new);
     ArgClass::Placeholder(placeholder)
 }
 
