@@ -52,8 +52,25 @@ fn produce_waiting(n: u32, each: impl FnMut(u32) + Send + 'static) {
     produce(n, each);
 }
 
+/// The streams of both forms, which count what they discarded.
+trait Counted: futures::Stream + Unpin {
+    fn discarded(&self) -> u64;
+}
+
+impl<T> Counted for CallbackStream<T> {
+    fn discarded(&self) -> u64 {
+        CallbackStream::discarded(self)
+    }
+}
+
+impl<T> Counted for CStream<T> {
+    fn discarded(&self) -> u64 {
+        CStream::discarded(self)
+    }
+}
+
 /// Every item of `stream`, then how many it discarded.
-async fn drain<T>(mut stream: CallbackStream<T>) -> (Vec<T>, u64) {
+async fn drain<S: Counted>(mut stream: S) -> (Vec<S::Item>, u64) {
     let items = (&mut stream).collect().await;
     (items, stream.discarded())
 }
@@ -178,22 +195,16 @@ unsafe fn rows_keeping_the_first(
     unsafe { each_row(rows, callback, data) }
 }
 
-/// Every item of a C stream, then how many it discarded.
-async fn drain_c<T>(mut stream: CStream<T>) -> (Vec<T>, u64) {
-    let items = (&mut stream).collect().await;
-    (items, stream.discarded())
-}
-
 #[test]
 fn c_streams_keep_the_first_or_the_last_items() {
     watchdog(|| async {
         let rows = c_int::try_from(BURST).unwrap();
         // SAFETY: `each_row` calls back only during the call.
         let stream = unsafe { rows_keeping_the_first_stream(rows) };
-        assert_eq!(drain_c(stream).await, (vec![1, 2, 3, 4], 6));
+        assert_eq!(drain(stream).await, (vec![1, 2, 3, 4], 6));
         let stream = promisify!(stream(bound = BOUND) unsafe {
             each_row(rows, Some(|_, row: c_int| _(row)), &_)
         });
-        assert_eq!(drain_c(stream).await, (vec![7, 8, 9, 10], 6));
+        assert_eq!(drain(stream).await, (vec![7, 8, 9, 10], 6));
     });
 }
