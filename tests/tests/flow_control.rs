@@ -52,6 +52,16 @@ fn produce_waiting(n: u32, each: impl FnMut(u32) + Send + 'static) {
     produce(n, each);
 }
 
+/// A legacy type whose methods all stream, bounded by the options of their block.
+struct Feed;
+
+#[callback_async(stream(bound = BOUND, overflow = drop_newest))]
+impl Feed {
+    fn burst(&self, n: u32, each: impl FnMut(u32)) {
+        burst(n, each);
+    }
+}
+
 /// The streams of both forms, which count what they discarded.
 trait Counted: futures::Stream + Unpin {
     fn discarded(&self) -> u64;
@@ -93,6 +103,7 @@ fn attribute_drop_newest_keeps_the_first_items() {
         let (items, discarded) = drain(burst_keeping_the_first_stream(BURST)).await;
         assert_eq!(items, [1, 2, 3, 4]);
         assert_eq!(discarded, 6);
+        assert_eq!(drain(Feed.burst_stream(BURST)).await, (vec![1, 2, 3, 4], 6));
     });
 }
 
