@@ -8,6 +8,16 @@
 //! all; the consumer awaits every item under `futures::executor::block_on` until the stream
 //! ends. One iteration is one whole stream of `ITEMS` items.
 //!
+//! The `stream-bounded-*` groups bound the queue (`BOUNDS`) and feed it from one producer thread:
+//! `callback_async::stream_channel_bounded_with(N, Overflow::Block)`, whose producer waits for
+//! room, against the bounded channels that do the same, `tokio::sync::mpsc::channel(N)` with
+//! `blocking_send` and `futures::channel::mpsc::channel(N)` with
+//! `futures::executor::block_on(sender.send(item))`: what a user of each writes in a synchronous
+//! callback that must not lose items (`try_send` in a loop would spin instead of waiting). The
+//! `DropOldest` and `DropNewest` variants never wait and deliver fewer items: for them the
+//! figure is items *sent* per second, for scale only. So is `*_2n`, the channels with twice the
+//! room, which is what our stream's batch swap gives its producer (see `bounded_variants`).
+//!
 //! `cargo bench -p callback-async --bench stream` (`-p`: see benches/promise.rs)
 
 use std::hint::black_box;
@@ -15,18 +25,21 @@ use std::sync::{Arc, LazyLock, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use callback_async::{callback_async, promisify};
+use callback_async::{Overflow, callback_async, promisify, stream_channel_bounded_with};
 use criterion::async_executor::FuturesExecutor;
 use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
 
 /// Items per stream (one benchmark iteration): enough for a stream to go through many
 /// sleep/wake-up cycles of its consumer, whose pattern otherwise varies from one stream to the
 /// next with what else the machine runs.
 const ITEMS: u64 = 1_000_000;
+
+/// The capacities of the `stream-bounded-*` groups: room for many items, and little.
+const BOUNDS: [usize; 2] = [1024, 16];
 
 /// A unit of work for a producer thread.
 type Job = Box<dyn FnOnce() + Send>;
@@ -122,6 +135,74 @@ macro_rules! stream_variants {
     }};
 }
 
+/// Our bounded stream, one producer, by `overflow`.
+fn ours_bounded(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    bound: usize,
+    overflow: Overflow,
+) {
+    group.bench_function(id, |b| {
+        b.to_async(FuturesExecutor).iter(|| async {
+            let (sender, mut stream) = stream_channel_bounded_with(bound, overflow);
+            feed_one(black_box(ITEMS), move |item| sender.send(item));
+            let mut sum = 0;
+            while let Some(item) = stream.next().await {
+                sum += item;
+            }
+            sum
+        })
+    });
+}
+
+/// `futures::channel::mpsc::channel(capacity)`, whose producer blocks on each send. Its capacity
+/// is `capacity` plus one slot per sender: one item more than asked.
+fn futures_bounded(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, capacity: usize) {
+    group.bench_function(id, |b| {
+        b.to_async(FuturesExecutor).iter(|| async {
+            let (mut sender, mut receiver) = futures::channel::mpsc::channel(capacity);
+            feed_one(black_box(ITEMS), move |item| {
+                let _ = futures::executor::block_on(sender.send(item));
+            });
+            let mut sum = 0;
+            while let Some(item) = receiver.next().await {
+                sum += item;
+            }
+            sum
+        })
+    });
+}
+
+/// `tokio::sync::mpsc::channel(capacity)`, whose producer uses `blocking_send`.
+fn tokio_bounded(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, capacity: usize) {
+    group.bench_function(id, |b| {
+        b.to_async(FuturesExecutor).iter(|| async {
+            let (sender, mut receiver) = tokio::sync::mpsc::channel(capacity);
+            feed_one(black_box(ITEMS), move |item| {
+                let _ = sender.blocking_send(item);
+            });
+            let mut sum = 0;
+            while let Some(item) = receiver.recv().await {
+                sum += item;
+            }
+            sum
+        })
+    });
+}
+
+/// One `stream-bounded-{bound}` group. Our stream's consumer takes the whole queue at once, so
+/// the producer can run up to `2 * bound` items ahead of what the stream has yielded, against
+/// `bound` for the channels: `*_2n` are the channels with that much room, for scale.
+fn bounded_variants(group: &mut BenchmarkGroup<'_, WallTime>, bound: usize) {
+    ours_bounded(group, "bounded_block", bound, Overflow::Block);
+    futures_bounded(group, "futures_bounded", bound);
+    tokio_bounded(group, "tokio_bounded", bound);
+    futures_bounded(group, "futures_bounded_2n", 2 * bound);
+    tokio_bounded(group, "tokio_bounded_2n", 2 * bound);
+    ours_bounded(group, "bounded_drop_oldest", bound, Overflow::DropOldest);
+    ours_bounded(group, "bounded_drop_newest", bound, Overflow::DropNewest);
+}
+
 fn streams(c: &mut Criterion) {
     LazyLock::force(&PRODUCERS);
 
@@ -137,6 +218,14 @@ fn streams(c: &mut Criterion) {
     group.throughput(Throughput::Elements(ITEMS));
     stream_variants!(&mut group, feed_two, feed_two_stream);
     group.finish();
+
+    for bound in BOUNDS {
+        let mut group = c.benchmark_group(format!("stream-bounded-{bound}"));
+        group.sampling_mode(SamplingMode::Flat);
+        group.throughput(Throughput::Elements(ITEMS));
+        bounded_variants(&mut group, bound);
+        group.finish();
+    }
 }
 
 criterion_group! {
