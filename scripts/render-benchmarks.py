@@ -24,7 +24,7 @@ from html import escape
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Roles of the variants (criterion function ids).
-OURS = ("callback_async", "promisify")
+OURS = ("callback_async", "promisify", "bounded_block")
 LABELS = {
     "direct_callback": "direct callback (floor)",
     "callback_async": "#[callback_async]",
@@ -35,9 +35,17 @@ LABELS = {
     "channel_by_hand": "callback_async::channel() by hand",
     "futures_unbounded": "futures::channel::mpsc::unbounded",
     "tokio_unbounded": "tokio::sync::mpsc::unbounded_channel",
+    "bounded_block": "stream_channel_bounded_with(N, Block)",
+    "bounded_drop_oldest": "stream_channel_bounded_with(N, DropOldest) (items sent)",
+    "bounded_drop_newest": "stream_channel_bounded_with(N, DropNewest) (items sent)",
+    "futures_bounded": "futures::channel::mpsc::channel(N)",
+    "tokio_bounded": "tokio::sync::mpsc::channel(N)",
+    "futures_bounded_2n": "futures::channel::mpsc::channel(2N) (for scale)",
+    "tokio_bounded_2n": "tokio::sync::mpsc::channel(2N) (for scale)",
 }
 ONESHOT_PEERS = ("futures_oneshot", "tokio_oneshot", "oneshot_crate")
 MPSC_PEERS = ("futures_unbounded", "tokio_unbounded")
+BOUNDED_PEERS = ("futures_bounded", "tokio_bounded")
 
 # group id -> (title, reference kind, peers, target ratio or None, note)
 GROUPS = [
@@ -59,10 +67,17 @@ GROUPS = [
      "peer", MPSC_PEERS, 1.0),
     ("stream-2-producers", "stream of 1,000,000 items from two producer threads",
      "peer", MPSC_PEERS, 1.0),
+    # No target was set for bounded streams: reported against the bounded channels.
+    ("stream-bounded-1024", "bounded stream (N = 1,024) of 1,000,000 items, one producer thread",
+     "peer", BOUNDED_PEERS, None),
+    ("stream-bounded-16", "bounded stream (N = 16) of 1,000,000 items, one producer thread",
+     "peer", BOUNDED_PEERS, None),
 ]
 ORDER = ["direct_callback", "callback_async", "promisify", "channel_by_hand",
          "futures_oneshot", "tokio_oneshot", "oneshot_crate",
-         "futures_unbounded", "tokio_unbounded"]
+         "futures_unbounded", "tokio_unbounded", "bounded_block", "futures_bounded",
+         "tokio_bounded", "futures_bounded_2n", "tokio_bounded_2n", "bounded_drop_oldest",
+         "bounded_drop_newest"]
 
 
 def load_criterion(root):
@@ -168,7 +183,8 @@ def spread(e):
 
 def target_text(group):
     if group["target"] is None:
-        return "none (for scale only)"
+        return "none (reported only)" if group["id"].startswith("stream-") else \
+            "none (for scale only)"
     if group["kind"] == "floor":
         return f"≤ {group['target']:g}x the direct callback"
     if group["id"].startswith("stream"):
