@@ -9,8 +9,9 @@
 //! ends. One iteration is one whole stream of `ITEMS` items.
 //!
 //! The `stream-bounded-*` groups bound the queue (`BOUNDS`) and feed it from one producer thread:
-//! `callback_async::stream_channel_bounded_with(N, Overflow::Block)`, whose producer waits for
-//! room, against the bounded channels that do the same, `tokio::sync::mpsc::channel(N)` with
+//! `#[callback_async(stream(bound = N, overflow = block))]`, `promisify!(stream(bound = N,
+//! overflow = block) ..)` and `callback_async::stream_channel_bounded_with(N, Overflow::Block)` by
+//! hand, whose producer waits for room, against the bounded channels that do the same, `tokio::sync::mpsc::channel(N)` with
 //! `blocking_send` and `futures::channel::mpsc::channel(N)` with
 //! `futures::executor::block_on(sender.send(item))`: what a user of each writes in a synchronous
 //! callback that must not lose items (`try_send` in a loop would spin instead of waiting). The
@@ -25,7 +26,9 @@ use std::sync::{Arc, LazyLock, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use callback_async::{Overflow, callback_async, promisify, stream_channel_bounded_with};
+use callback_async::{
+    CallbackStream, Overflow, callback_async, promisify, stream_channel_bounded_with,
+};
 use criterion::async_executor::FuturesExecutor;
 use criterion::measurement::WallTime;
 use criterion::{
@@ -39,7 +42,9 @@ use futures::{SinkExt, StreamExt};
 const ITEMS: u64 = 1_000_000;
 
 /// The capacities of the `stream-bounded-*` groups: room for many items, and little.
-const BOUNDS: [usize; 2] = [1024, 16];
+const BOUNDS: [usize; 2] = [LARGE_BOUND, SMALL_BOUND];
+const LARGE_BOUND: usize = 1024;
+const SMALL_BOUND: usize = 16;
 
 /// A unit of work for a producer thread.
 type Job = Box<dyn FnOnce() + Send>;
@@ -81,6 +86,20 @@ fn feed_two(count: u64, on_item: impl Fn(u64) + Send + Sync + 'static) {
             Box::new(move || (producer as u64..count).step_by(2).for_each(&*on_item)),
         );
     }
+}
+
+/// `feed_one` into a bounded stream whose producer waits for room.
+#[callback_async(stream(bound = LARGE_BOUND, overflow = block))]
+#[inline(never)]
+fn feed_one_large_bound(count: u64, on_item: impl FnMut(u64) + Send + 'static) {
+    feed_one(count, on_item);
+}
+
+/// `feed_one` into a bounded stream whose producer waits for room.
+#[callback_async(stream(bound = SMALL_BOUND, overflow = block))]
+#[inline(never)]
+fn feed_one_small_bound(count: u64, on_item: impl FnMut(u64) + Send + 'static) {
+    feed_one(count, on_item);
 }
 
 macro_rules! stream_variants {
@@ -193,7 +212,32 @@ fn tokio_bounded(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, capacity: u
 /// One `stream-bounded-{bound}` group. Our stream's consumer takes the whole queue at once, so
 /// the producer can run up to `2 * bound` items ahead of what the stream has yielded, against
 /// `bound` for the channels: `*_2n` are the channels with that much room, for scale.
-fn bounded_variants(group: &mut BenchmarkGroup<'_, WallTime>, bound: usize) {
+fn bounded_variants(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    bound: usize,
+    generated: fn(u64) -> CallbackStream<u64>,
+) {
+    group.bench_function("callback_async", |b| {
+        b.to_async(FuturesExecutor).iter(|| async {
+            let mut stream = generated(black_box(ITEMS));
+            let mut sum = 0;
+            while let Some(item) = stream.next().await {
+                sum += item;
+            }
+            sum
+        })
+    });
+    group.bench_function("promisify", |b| {
+        b.to_async(FuturesExecutor).iter(|| async {
+            let mut stream =
+                promisify!(stream(bound = bound, overflow = block) feed_one(black_box(ITEMS), _));
+            let mut sum = 0;
+            while let Some(item) = stream.next().await {
+                sum += item;
+            }
+            sum
+        })
+    });
     ours_bounded(group, "bounded_block", bound, Overflow::Block);
     futures_bounded(group, "futures_bounded", bound);
     tokio_bounded(group, "tokio_bounded", bound);
@@ -219,11 +263,13 @@ fn streams(c: &mut Criterion) {
     stream_variants!(&mut group, feed_two, feed_two_stream);
     group.finish();
 
-    for bound in BOUNDS {
+    let generated: [fn(u64) -> CallbackStream<u64>; 2] =
+        [feed_one_large_bound_stream, feed_one_small_bound_stream];
+    for (bound, generated) in BOUNDS.into_iter().zip(generated) {
         let mut group = c.benchmark_group(format!("stream-bounded-{bound}"));
         group.sampling_mode(SamplingMode::Flat);
         group.throughput(Throughput::Elements(ITEMS));
-        bounded_variants(&mut group, bound);
+        bounded_variants(&mut group, bound, generated);
         group.finish();
     }
 }
