@@ -24,7 +24,7 @@ from html import escape
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Roles of the variants (criterion function ids).
-OURS = ("callback_async", "promisify", "bounded_block")
+OURS = ("callback_async", "promisify")
 LABELS = {
     "direct_callback": "direct callback (floor)",
     "callback_async": "#[callback_async]",
@@ -35,7 +35,7 @@ LABELS = {
     "channel_by_hand": "callback_async::channel() by hand",
     "futures_unbounded": "futures::channel::mpsc::unbounded",
     "tokio_unbounded": "tokio::sync::mpsc::unbounded_channel",
-    "bounded_block": "stream_channel_bounded_with(N, Block)",
+    "bounded_block": "stream_channel_bounded_with(N, Block) by hand",
     "bounded_drop_oldest": "stream_channel_bounded_with(N, DropOldest) (items sent)",
     "bounded_drop_newest": "stream_channel_bounded_with(N, DropNewest) (items sent)",
     "futures_bounded": "futures::channel::mpsc::channel(N)",
