@@ -34,7 +34,7 @@ use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use futures::{SinkExt, StreamExt};
+use futures::{SinkExt, Stream, StreamExt};
 
 /// Items per stream (one benchmark iteration): enough for a stream to go through many
 /// sleep/wake-up cycles of its consumer, whose pattern otherwise varies from one stream to the
@@ -154,17 +154,15 @@ macro_rules! stream_variants {
     }};
 }
 
-/// Our bounded stream, one producer, by `overflow`.
-fn ours_bounded(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    id: &str,
-    bound: usize,
-    overflow: Overflow,
-) {
+/// Times one whole stream per iteration, made by `make` inside the measured future: the sum of
+/// its items.
+fn bench_stream<S>(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, make: impl Fn() -> S)
+where
+    S: Stream<Item = u64> + Unpin,
+{
     group.bench_function(id, |b| {
         b.to_async(FuturesExecutor).iter(|| async {
-            let (sender, mut stream) = stream_channel_bounded_with(bound, overflow);
-            feed_one(black_box(ITEMS), move |item| sender.send(item));
+            let mut stream = make();
             let mut sum = 0;
             while let Some(item) = stream.next().await {
                 sum += item;
@@ -174,38 +172,41 @@ fn ours_bounded(
     });
 }
 
-/// `futures::channel::mpsc::channel(capacity)`, whose producer blocks on each send. Its capacity
-/// is `capacity` plus one slot per sender: one item more than asked.
-fn futures_bounded(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, capacity: usize) {
-    group.bench_function(id, |b| {
-        b.to_async(FuturesExecutor).iter(|| async {
-            let (mut sender, mut receiver) = futures::channel::mpsc::channel(capacity);
-            feed_one(black_box(ITEMS), move |item| {
-                let _ = futures::executor::block_on(sender.send(item));
-            });
-            let mut sum = 0;
-            while let Some(item) = receiver.next().await {
-                sum += item;
-            }
-            sum
-        })
+/// Our bounded stream by hand, one producer, by `overflow`.
+fn ours_bounded(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    bound: usize,
+    overflow: Overflow,
+) {
+    bench_stream(group, id, || {
+        let (sender, stream) = stream_channel_bounded_with(bound, overflow);
+        feed_one(black_box(ITEMS), move |item| sender.send(item));
+        stream
     });
 }
 
-/// `tokio::sync::mpsc::channel(capacity)`, whose producer uses `blocking_send`.
+/// `futures::channel::mpsc::channel(capacity)`, whose producer blocks on each send. Its capacity
+/// is `capacity` plus one slot per sender: one item more than asked.
+fn futures_bounded(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, capacity: usize) {
+    bench_stream(group, id, || {
+        let (mut sender, receiver) = futures::channel::mpsc::channel(capacity);
+        feed_one(black_box(ITEMS), move |item| {
+            let _ = futures::executor::block_on(sender.send(item));
+        });
+        receiver
+    });
+}
+
+/// `tokio::sync::mpsc::channel(capacity)`, whose producer uses `blocking_send`; its receiver
+/// polled through `poll_recv`, which is what `recv().await` does.
 fn tokio_bounded(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, capacity: usize) {
-    group.bench_function(id, |b| {
-        b.to_async(FuturesExecutor).iter(|| async {
-            let (sender, mut receiver) = tokio::sync::mpsc::channel(capacity);
-            feed_one(black_box(ITEMS), move |item| {
-                let _ = sender.blocking_send(item);
-            });
-            let mut sum = 0;
-            while let Some(item) = receiver.recv().await {
-                sum += item;
-            }
-            sum
-        })
+    bench_stream(group, id, || {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(capacity);
+        feed_one(black_box(ITEMS), move |item| {
+            let _ = sender.blocking_send(item);
+        });
+        futures::stream::poll_fn(move |cx| receiver.poll_recv(cx))
     });
 }
 
@@ -217,27 +218,12 @@ fn bounded_variants(
     bound: usize,
     generated: fn(u64) -> CallbackStream<u64>,
 ) {
-    group.bench_function("callback_async", |b| {
-        b.to_async(FuturesExecutor).iter(|| async {
-            let mut stream = generated(black_box(ITEMS));
-            let mut sum = 0;
-            while let Some(item) = stream.next().await {
-                sum += item;
-            }
-            sum
-        })
-    });
-    group.bench_function("promisify", |b| {
-        b.to_async(FuturesExecutor).iter(|| async {
-            let mut stream =
-                promisify!(stream(bound = bound, overflow = block) feed_one(black_box(ITEMS), _));
-            let mut sum = 0;
-            while let Some(item) = stream.next().await {
-                sum += item;
-            }
-            sum
-        })
-    });
+    bench_stream(group, "callback_async", || generated(black_box(ITEMS)));
+    bench_stream(
+        group,
+        "promisify",
+        || promisify!(stream(bound = bound, overflow = block) feed_one(black_box(ITEMS), _)),
+    );
     ours_bounded(group, "bounded_block", bound, Overflow::Block);
     futures_bounded(group, "futures_bounded", bound);
     tokio_bounded(group, "tokio_bounded", bound);
