@@ -116,7 +116,10 @@ pub fn stream_channel_bounded<T>(capacity: usize) -> (StreamSender<T>, CallbackS
 /// Creates a [`CallbackStream`] that queues at most `capacity` items (at least one), and applies
 /// `overflow` to a new item when it is full.
 ///
-/// Its buffers are allocated here (up to 4,096 items each), so that a send never allocates.
+/// The consumer takes the whole queue at once into a buffer of its own, which frees all its
+/// places; so a producer may run up to `2 * capacity` items ahead of what the stream has yielded
+/// (`tokio::sync::mpsc::channel(capacity)` lets it run `capacity` ahead). Its buffers are
+/// allocated here (up to 4,096 items each), so that a send never allocates.
 ///
 /// ```
 /// use callback_async::Overflow;
