@@ -152,6 +152,7 @@
 //! # });
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod callbackify;
 pub mod ffi;
@@ -194,5 +195,5 @@ pub use callback_async_macros::callbackify;
 
 /// The README's examples, run as doctests so that they stay true.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
