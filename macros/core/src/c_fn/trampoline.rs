@@ -7,7 +7,7 @@ use quote::{ToTokens, format_ident, quote_spanned};
 use syn::{Expr, ExprUnsafe, Ident};
 
 use super::Ownership;
-use super::placeholders::{CClosure, CParam, Carrier, Taken};
+use super::take::{CClosure, CParam, Carrier, Taken};
 use crate::flow::{Bound, BoundedStream, Maker};
 use crate::root::Private;
 

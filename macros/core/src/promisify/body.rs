@@ -22,7 +22,7 @@ use crate::root::Private;
 
 /// Where a placeholder's values go.
 #[derive(Clone)]
-pub struct Target<'a> {
+pub struct Destination<'a> {
     /// The local that owns the settler or sender: `callback`, `ok`, `err` or `progress`.
     pub holder: &'static str,
     /// `holder` is already an `Arc` (the `Ok`/`Err` pair shares one settler).
@@ -34,23 +34,18 @@ pub struct Target<'a> {
     pub private: Private<'a>,
 }
 
-/// Whether `expr` calls `_(..)` anywhere, nested closures included.
-pub fn delivers(expr: &Expr) -> bool {
-    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml).
-    hands_over(&mut expr.clone())
-}
-
 /// Whether a closure nested in `expr` calls `_(..)`: then handles are `Arc`s, cloned per closure.
-fn has_nested_deliveries(expr: &Expr) -> bool {
+/// Visits `expr` in place and changes nothing (syn's `visit` is off, see Cargo.toml).
+fn has_nested_deliveries(expr: &mut Expr) -> bool {
     struct Nested(bool);
     impl VisitMut for Nested {
         fn visit_expr_closure_mut(&mut self, closure: &mut ExprClosure) {
-            self.0 |= delivers(&closure.body);
+            self.0 |= hands_over(&mut closure.body);
         }
         fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
     }
     let mut nested = Nested(false);
-    nested.visit_expr_mut(&mut expr.clone());
+    nested.visit_expr_mut(expr);
     nested.0
 }
 
@@ -64,15 +59,15 @@ fn has_nested_deliveries(expr: &Expr) -> bool {
 //         }
 /// The user's closure, owning a handle on `target` and delivering each `_(value)` to it.
 pub fn rewrite(
-    closure: &ExprClosure,
-    target: &Target,
+    mut closure: ExprClosure,
+    target: &Destination,
     private: Private,
 ) -> syn::Result<TokenStream> {
     let site = private.site();
     let at = closure.span();
     // Named for what it is to the user, since rustc may name it ("`callback` declared here").
     let handle = Ident::new("callback", private.local().located_at(at));
-    let shared = target.shared || has_nested_deliveries(&closure.body);
+    let shared = target.shared || has_nested_deliveries(&mut closure.body);
     let holder = Ident::new(target.holder, private.local());
     let owned = if shared && !target.shared {
         quote_spanned!(site=> #private::Arc::new(#holder))
@@ -85,7 +80,6 @@ pub fn rewrite(
         target,
         errors: Errors::new(),
     };
-    let mut closure = closure.clone();
     rewriter.rewrite_closure(&mut closure, site);
     rewriter.errors.finish()?;
     Ok(quote_spanned!(site=> { let #handle = #owned; #closure }))
@@ -97,7 +91,7 @@ struct Rewriter<'a> {
     handle: &'a Ident,
     /// `handle` is an `Arc` of the settler or sender.
     shared: bool,
-    target: &'a Target<'a>,
+    target: &'a Destination<'a>,
     errors: Errors,
 }
 
@@ -147,7 +141,13 @@ impl VisitMut for Rewriter<'_> {
                 }
                 *expr = Expr::Verbatim(self.delivery(call));
             }
-            Expr::Closure(closure) if delivers(&closure.body) => {
+            // Not a guard: `hands_over` walks the body with a `VisitMut`, which a guard's shared
+            // binding cannot give it.
+            Expr::Closure(closure) => {
+                if !hands_over(&mut closure.body) {
+                    visit_mut::visit_expr_mut(self, expr);
+                    return;
+                }
                 let site = self.target.private.site();
                 let handle = self.handle;
                 let mut nested = Rewriter {

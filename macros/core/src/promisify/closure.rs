@@ -4,9 +4,9 @@ use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenStream};
 use quote::{ToTokens, TokenStreamExt, format_ident, quote_spanned};
 use syn::Ident;
 
-use super::body::Target;
-use super::placeholders::{Form, Placeholder};
+use super::body::Destination;
 use crate::owned::Conversion;
+use crate::placeholders::{Found, Written};
 use crate::root::Private;
 
 // Input:  `|s: &str, n| _` inside `Err(..)`
@@ -20,7 +20,7 @@ use crate::root::Private;
 /// The closure that replaces one placeholder.
 pub struct GeneratedClosure<'a> {
     args: Vec<(Ident, Option<Conversion<'a>>)>,
-    target: &'a Target<'a>,
+    target: &'a Destination<'a>,
     /// The target's holder, located at the placeholder.
     holder: Ident,
     /// The expansion's site (`Private::site`) located at the placeholder.
@@ -29,13 +29,13 @@ pub struct GeneratedClosure<'a> {
 }
 
 impl<'a> GeneratedClosure<'a> {
-    pub fn new(placeholder: &'a Placeholder, target: &'a Target<'a>) -> syn::Result<Self> {
+    pub fn new(placeholder: &'a Found, target: &'a Destination<'a>) -> syn::Result<Self> {
         let private = target.private;
         let at = placeholder.span;
         let mixed = private.local().located_at(at);
-        let declared = match &placeholder.form {
-            Form::Params(params) => Some(params),
-            Form::Bare | Form::Body => None,
+        let declared = match &placeholder.written {
+            Written::Params(params) => Some(params),
+            _ => None,
         };
         let count = declared.map_or(1, Vec::len);
         let mut args = Vec::with_capacity(count);
@@ -47,7 +47,7 @@ impl<'a> GeneratedClosure<'a> {
             } else {
                 format_ident!("value_{}", position + 1, span = mixed)
             };
-            let conversion = match declared.and_then(|params| params[position].ty.as_ref()) {
+            let conversion = match declared.and_then(|params| params[position].as_ref()) {
                 Some(ty) => Some(Conversion::new(ty)?),
                 None => None,
             };
