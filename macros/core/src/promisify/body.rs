@@ -57,19 +57,19 @@ fn has_nested_deliveries(expr: &mut Expr) -> bool {
 //                 Ok(data.len())
 //             }
 //         }
-/// The user's closure, owning a handle on `target` and delivering each `_(value)` to it.
+/// The user's closure, owning a handle on `destination` and delivering each `_(value)` to it.
 pub fn rewrite(
     mut closure: ExprClosure,
-    target: &Destination,
+    destination: &Destination,
     private: Private,
 ) -> syn::Result<TokenStream> {
     let site = private.site();
     let at = closure.span();
     // Named for what it is to the user, since rustc may name it ("`callback` declared here").
     let handle = Ident::new("callback", private.local().located_at(at));
-    let shared = target.shared || has_nested_deliveries(&mut closure.body);
-    let holder = Ident::new(target.holder, private.local());
-    let owned = if shared && !target.shared {
+    let shared = destination.shared || has_nested_deliveries(&mut closure.body);
+    let holder = Ident::new(destination.holder, private.local());
+    let owned = if shared && !destination.shared {
         quote_spanned!(site=> #private::Arc::new(#holder))
     } else {
         holder.to_token_stream()
@@ -77,7 +77,7 @@ pub fn rewrite(
     let mut rewriter = Rewriter {
         handle: &handle,
         shared,
-        target,
+        destination,
         errors: Errors::new(),
     };
     rewriter.rewrite_closure(&mut closure, site);
@@ -91,7 +91,7 @@ struct Rewriter<'a> {
     handle: &'a Ident,
     /// `handle` is an `Arc` of the settler or sender.
     shared: bool,
-    target: &'a Destination<'a>,
+    destination: &'a Destination<'a>,
     errors: Errors,
 }
 
@@ -108,13 +108,13 @@ impl Rewriter<'_> {
     // Input:  `_(a, b)` at `span`
     // Output: (*handle).settle(::core::result::Result::Ok((a, b)))
     fn delivery(&self, call: &syn::ExprCall) -> TokenStream {
-        let site = self.target.private.site().located_at(call.func.span());
+        let site = self.destination.private.site().located_at(call.func.span());
         let args = call.args.iter();
         let value = match call.args.len() {
             1 => call.args[0].to_token_stream(),
             _ => quote_spanned!(site=> (#(#args),*)),
         };
-        let value = match self.target.variant {
+        let value = match self.destination.variant {
             Some(variant) => {
                 let variant = Ident::new(variant, site);
                 quote_spanned!(site=> ::core::result::Result::#variant(#value))
@@ -127,7 +127,7 @@ impl Rewriter<'_> {
         } else {
             quote_spanned!(site=> (#handle))
         };
-        let method = Ident::new(self.target.method, site);
+        let method = Ident::new(self.destination.method, site);
         quote_spanned!(site=> #place.#method(#value))
     }
 }
@@ -148,17 +148,17 @@ impl VisitMut for Rewriter<'_> {
                     visit_mut::visit_expr_mut(self, expr);
                     return;
                 }
-                let site = self.target.private.site();
+                let site = self.destination.private.site();
                 let handle = self.handle;
                 let mut nested = Rewriter {
                     handle,
                     shared: true,
-                    target: self.target,
+                    destination: self.destination,
                     errors: Errors::new(),
                 };
                 nested.rewrite_closure(closure, site);
                 self.errors.append(nested.errors);
-                let private = self.target.private;
+                let private = self.destination.private;
                 *expr = Expr::Verbatim(quote_spanned!(site=> {
                     let #handle = #private::Arc::clone(&#handle);
                     #closure
