@@ -10,6 +10,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Ident, Member, Pat, ReturnType, Type};
 
 use crate::error::Errors;
+use crate::handover::handed_over;
 use crate::placeholders::{self, Found, Language, Scope, Written};
 use crate::root::Private;
 
@@ -280,10 +281,7 @@ fn named_types(params: &[CParam]) -> TokenStream {
             _ => None,
         })
         .collect();
-    match types.as_slice() {
-        [one] => one.to_token_stream(),
-        _ => quote!((#(#types),*)),
-    }
+    handed_over(types.iter(), Span::call_site())
 }
 
 /// The type of `_(a, b)` when each value is an argument of the callback, named with its type.
@@ -305,10 +303,7 @@ fn type_of_values(values: &[Expr], params: &[CParam]) -> Option<TokenStream> {
             })
         })
         .collect::<Option<Vec<&Type>>>()?;
-    Some(match types.as_slice() {
-        [one] => one.to_token_stream(),
-        _ => quote!((#(#types),*)),
-    })
+    Some(handed_over(types.iter(), Span::call_site()))
 }
 
 /// The field written `_` in `Path { field: _ }` (other fields may follow `..`).
@@ -368,10 +363,7 @@ impl<'a> Deliver<'a> {
                 }
             }
         }
-        let value = match values.as_slice() {
-            [one] => one.clone(),
-            _ => quote!((#(#values),*)),
-        };
+        let value = handed_over(values.into_iter(), Span::call_site());
         Ok(deliver_call(span, &value, self.private))
     }
 }
@@ -387,11 +379,7 @@ impl VisitMut for Deliver<'_> {
                 for arg in &mut call.args {
                     self.visit_expr_mut(arg);
                 }
-                let args = call.args.iter();
-                let value = match call.args.len() {
-                    1 => call.args[0].to_token_stream(),
-                    _ => quote!((#(#args),*)),
-                };
+                let value = handed_over(call.args.iter(), Span::call_site());
                 *expr = deliver_call(call.func.span(), &value, self.private);
             }
             Expr::Infer(infer) => self.errors.push(syn::Error::new(

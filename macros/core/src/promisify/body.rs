@@ -17,7 +17,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, Ident};
 
 use crate::error::Errors;
-use crate::handover::hands_over;
+use crate::handover::{handed_over, hands_over};
 use crate::root::Private;
 
 /// Where a placeholder's values go.
@@ -109,11 +109,7 @@ impl Rewriter<'_> {
     // Output: (*handle).settle(::core::result::Result::Ok((a, b)))
     fn delivery(&self, call: &syn::ExprCall) -> TokenStream {
         let site = self.destination.private.site().located_at(call.func.span());
-        let args = call.args.iter();
-        let value = match call.args.len() {
-            1 => call.args[0].to_token_stream(),
-            _ => quote_spanned!(site=> (#(#args),*)),
-        };
+        let value = handed_over(call.args.iter(), site);
         let value = match self.destination.variant {
             Some(variant) => {
                 let variant = Ident::new(variant, site);

@@ -81,21 +81,14 @@ fn check_completion(
     misplaced: bool,
     errors: &mut Errors,
 ) -> Selection {
-    let plain: Vec<&Found> = found
-        .iter()
-        .copied()
-        .filter(|p| p.marks.wrapper.is_none())
-        .collect();
-    let oks: Vec<&Found> = found
-        .iter()
-        .copied()
-        .filter(|p| matches!(p.marks.wrapper, Some((Wrapper::Ok, _))))
-        .collect();
-    let errs: Vec<&Found> = found
-        .iter()
-        .copied()
-        .filter(|p| matches!(p.marks.wrapper, Some((Wrapper::Err, _))))
-        .collect();
+    let (mut plain, mut oks, mut errs) = (Vec::new(), Vec::new(), Vec::new());
+    for &placeholder in found {
+        match placeholder.marks.wrapper {
+            None => plain.push(placeholder),
+            Some((Wrapper::Ok, _)) => oks.push(placeholder),
+            Some((Wrapper::Err, _)) => errs.push(placeholder),
+        }
+    }
     if found.is_empty() {
         if misplaced {
             return Selection::One;
