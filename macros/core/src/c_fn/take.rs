@@ -200,18 +200,17 @@ fn callback_of(
                 params.push(CParam::UserData(Carrier::Pointer));
             }
             Pat::Struct(pattern) if carrier(pattern).is_some() => {
-                user_data += 1;
-                let member = carrier(pattern).cloned().expect("checked by the guard");
-                params.push(CParam::UserData(Carrier::Field(
-                    pattern.path.clone(),
-                    member,
-                )));
+                if let Some(member) = carrier(pattern) {
+                    user_data += 1;
+                    let carrier = Carrier::Field(pattern.path.clone(), member.clone());
+                    params.push(CParam::UserData(carrier));
+                }
             }
             other => errors.push(syn::Error::new_spanned(
                 other,
                 "a C callback's parameter needs its C type (`n: c_int`); only the user data \
-                     is written without one: `_` for a `void *`, or `Struct { field: _ }` for a \
-                     pointer carried in a field (`libc::sigval { sival_ptr: _ }`)",
+                 is written without one: `_` for a `void *`, or `Struct { field: _ }` for a \
+                 pointer carried in a field (`libc::sigval { sival_ptr: _ }`)",
             )),
         }
     }
