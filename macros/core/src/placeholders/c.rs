@@ -5,20 +5,23 @@
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Pat};
 
-use super::found::{Step, Tag, Take};
+use super::found::{Classified, Step, Tag};
 use crate::handover::hands_over;
 
 // Input:  one expression of the block
 // Output: what it is: a placeholder, a misplaced `_(..)`, `_ = value`, or other
 pub fn classify(expr: &mut Expr) -> Step {
     match expr {
-        Expr::Infer(infer) => Step::Take(Take::new(
+        Expr::Infer(infer) => Step::Placeholder(Classified::new(
             infer.underscore_token.span,
             Tag::UserData { borrowed: false },
         )),
-        Expr::Reference(reference) if matches!(&*reference.expr, Expr::Infer(_)) => Step::Take(
-            Take::new(reference.and_token.span, Tag::UserData { borrowed: true }),
-        ),
+        Expr::Reference(reference) if matches!(&*reference.expr, Expr::Infer(_)) => {
+            Step::Placeholder(Classified::new(
+                reference.and_token.span,
+                Tag::UserData { borrowed: true },
+            ))
+        }
         Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => {
             Step::Invalid(syn::Error::new_spanned(
                 &*call,
@@ -27,11 +30,11 @@ pub fn classify(expr: &mut Expr) -> Step {
             ))
         }
         Expr::Closure(closure) if is_destroy(closure) => {
-            Step::Take(Take::new(closure.inputs_begin.span, Tag::Destroy))
+            Step::Placeholder(Classified::new(closure.inputs_begin.span, Tag::Destroy))
         }
         Expr::Closure(closure) if bare(&closure.body).is_some() => {
             let bare = bare(&closure.body).map(|infer| infer.underscore_token.span);
-            Step::Take(Take::new(
+            Step::Placeholder(Classified::new(
                 closure.inputs_begin.span,
                 Tag::CCallback { bare },
             ))
@@ -41,7 +44,7 @@ pub fn classify(expr: &mut Expr) -> Step {
         Expr::Closure(closure) => {
             if hands_over(&mut closure.body) {
                 let tag = Tag::CCallback { bare: None };
-                Step::Take(Take::new(closure.inputs_begin.span, tag))
+                Step::Placeholder(Classified::new(closure.inputs_begin.span, tag))
             } else {
                 Step::Descend
             }

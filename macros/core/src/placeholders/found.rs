@@ -57,7 +57,7 @@ pub enum Written {
 /// What a classifier says of one expression, and so what the walk does there.
 pub enum Step {
     /// A placeholder: the walk takes it out, records it, and leaves a slot.
-    Take(Take),
+    Placeholder(Classified),
     /// A malformed placeholder: reported, and not visited further.
     Invalid(syn::Error),
     /// A Rust closure that is no placeholder: a placeholder in its body is reported.
@@ -69,7 +69,7 @@ pub enum Step {
 }
 
 /// A placeholder as classified, before it is taken out.
-pub struct Take {
+pub struct Classified {
     pub span: Span,
     pub marks: Marks,
     pub tag: Tag,
@@ -86,9 +86,9 @@ pub enum Tag {
     Destroy,
 }
 
-impl Take {
+impl Classified {
     pub fn new(span: Span, tag: Tag) -> Self {
-        Take {
+        Classified {
             span,
             marks: Marks::default(),
             tag,

@@ -106,9 +106,9 @@ impl VisitMut for Finder {
             },
         };
         match step {
-            Step::Take(take) => {
+            Step::Placeholder(classified) => {
                 let taken = std::mem::replace(expr, slot());
-                self.found.push(take.record(taken));
+                self.found.push(classified.record(taken));
             }
             Step::Invalid(error) => self.errors.push(error),
             Step::Closure => {

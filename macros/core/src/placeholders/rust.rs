@@ -6,7 +6,7 @@ use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprCall, ExprClosure, ReturnType};
 
-use super::found::{Known, Step, Tag, Take, Wrapper};
+use super::found::{Classified, Known, Step, Tag, Wrapper};
 use crate::error::Errors;
 use crate::flow;
 use crate::handover::hands_over;
@@ -16,7 +16,9 @@ use crate::handover::hands_over;
 /// Classifies `expr`; the steps it works out for `expr`'s children on the way go to `known`.
 pub fn classify(expr: &mut Expr, known: &mut Known) -> Step {
     match expr {
-        Expr::Infer(infer) => Step::Take(Take::new(infer.underscore_token.span, Tag::Bare)),
+        Expr::Infer(infer) => {
+            Step::Placeholder(Classified::new(infer.underscore_token.span, Tag::Bare))
+        }
         Expr::Closure(closure) if is_placeholder_body(closure) => closure_placeholder(closure),
         Expr::Closure(closure) => {
             if hands_over(&mut closure.body) {
@@ -58,29 +60,29 @@ fn marked(call: &mut ExprCall, known: &mut Known) -> Step {
     };
     let span = name.span();
     let inner = &mut call.args[0];
-    let mut take = match classify(inner, known) {
-        Step::Take(take) => take,
+    let mut placeholder = match classify(inner, known) {
+        Step::Placeholder(placeholder) => placeholder,
         Step::Invalid(error) => return Step::Invalid(error),
         other => {
             known.remember(inner, other);
             return Step::Descend;
         }
     };
-    let marks = &mut take.marks;
+    let marks = &mut placeholder.marks;
     match marker {
         Marker::Wrapper(_) if marks.wrapper.is_some() => {}
         Marker::Wrapper(wrapper) => {
             marks.wrapper = Some((wrapper, span));
-            return Step::Take(take);
+            return Step::Placeholder(placeholder);
         }
         Marker::Progress if marks.progress.is_some() => {}
         Marker::Progress => {
             marks.progress = Some(span);
-            return Step::Take(take);
+            return Step::Placeholder(placeholder);
         }
     }
     // Marked twice alike: the outer call is no marker, the inner one is the placeholder.
-    known.remember(inner, Step::Take(take));
+    known.remember(inner, Step::Placeholder(placeholder));
     Step::Descend
 }
 
@@ -105,8 +107,8 @@ fn is_bounded_marker(call: &ExprCall) -> bool {
 /// parsed here, once.
 fn bounded_progress(call: &mut ExprCall, known: &mut Known) -> Step {
     let inner = &mut call.args[0];
-    let mut take = match classify(inner, known) {
-        Step::Take(take) if take.marks.progress.is_none() => take,
+    let mut placeholder = match classify(inner, known) {
+        Step::Placeholder(placeholder) if placeholder.marks.progress.is_none() => placeholder,
         Step::Invalid(error) => return Step::Invalid(error),
         other => {
             known.remember(inner, other);
@@ -122,9 +124,9 @@ fn bounded_progress(call: &mut ExprCall, known: &mut Known) -> Step {
     if let Err(error) = errors.finish() {
         return Step::Invalid(error);
     }
-    take.marks.progress = Some(call.func.span());
-    take.marks.bound = bound.map(Box::new);
-    Step::Take(take)
+    placeholder.marks.progress = Some(call.func.span());
+    placeholder.marks.bound = bound.map(Box::new);
+    Step::Placeholder(placeholder)
 }
 
 /// `|..| _`, or `|..| -> T { _ }`: a closure with a return type needs a block, and is reported as a
@@ -158,7 +160,7 @@ fn closure_placeholder(closure: &ExprClosure) -> Step {
              return what the API asks for: `|..| -> T { _(value); answer }`",
         ));
     }
-    Step::Take(Take::new(closure.inputs_begin.span, Tag::Params))
+    Step::Placeholder(Classified::new(closure.inputs_begin.span, Tag::Params))
 }
 
 /// A closure whose body calls `_(..)`: the body form.
@@ -170,7 +172,7 @@ fn body_placeholder(closure: &ExprClosure) -> Step {
              calls back cannot await an `async` one",
         ));
     }
-    Step::Take(Take::new(closure.inputs_begin.span, Tag::Body))
+    Step::Placeholder(Classified::new(closure.inputs_begin.span, Tag::Body))
 }
 
 // Input:  `_.into()`, `_ as T`, `a + _` (not visited yet)
@@ -179,9 +181,9 @@ fn body_placeholder(closure: &ExprClosure) -> Step {
 pub fn check_operands(expr: &mut Expr, known: &mut Known, errors: &mut Errors) {
     for operand in operands(expr) {
         let step = classify(operand, known);
-        if let Step::Take(take) = &step {
+        if let Step::Placeholder(placeholder) = &step {
             errors.push(syn::Error::new(
-                take.span,
+                placeholder.span,
                 "a callback placeholder cannot be an operand (`_.into()`, `_ as T`): pass it as \
                  an argument, or nested in a call like `Box::new(_)`",
             ));
