@@ -197,34 +197,22 @@ fn replace_placeholders(
     let selection = selection::check_selection(&found, call, misplaced, stream, &mut errors);
     std::mem::take(&mut errors).finish()?;
 
-    let destinations: Vec<Destination> = found
-        .iter()
-        .map(|placeholder| destination(placeholder, selection, stream, private))
-        .collect();
-    // Every generated closure first, stopping at the first error, then every body rewritten.
+    // A closure that cannot be generated is reported alone; else every body's errors together.
     let mut replacements = Vec::with_capacity(found.len());
-    for (placeholder, destination) in found.iter().zip(&destinations) {
-        replacements.push(match placeholder.written {
-            Written::Body(_) => None,
-            _ => Some(GeneratedClosure::new(placeholder, destination)?.into_token_stream()),
-        });
-    }
     let mut progress_bound = None;
-    for ((placeholder, destination), replacement) in
-        found.into_iter().zip(&destinations).zip(&mut replacements)
-    {
-        if let Written::Body(closure) = placeholder.written {
-            *replacement = errors.keep(body::rewrite(*closure, destination, private));
+    for mut placeholder in found {
+        if progress_bound.is_none() {
+            progress_bound = placeholder.marks.bound.take().map(|bound| *bound);
         }
-        if let (None, Some(bound)) = (&progress_bound, placeholder.marks.bound) {
-            progress_bound = Some(*bound);
-        }
+        let destination = destination(&placeholder, selection, stream, private);
+        let replacement = match placeholder.written {
+            Written::Body(closure) => errors.keep(body::rewrite(*closure, &destination, private)),
+            _ => Some(GeneratedClosure::new(&placeholder, &destination)?.into_token_stream()),
+        };
+        replacements.extend(replacement);
     }
     errors.finish()?;
-    placeholders::fill(
-        Scope::Args(call),
-        replacements.into_iter().flatten().collect(),
-    );
+    placeholders::fill(Scope::Args(call), replacements);
     Ok((selection, progress_bound))
 }
 
