@@ -1,6 +1,8 @@
 //! `_(value)`: how a callback's body hands a value over, in the Rust body form of `promisify!` and
 //! in C callbacks alike.
 
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote_spanned};
 use syn::Expr;
 use syn::visit_mut::{self, VisitMut};
 
@@ -19,4 +21,20 @@ pub fn hands_over(expr: &mut Expr) -> bool {
     let mut found = HandsOver(false);
     found.visit_expr_mut(expr);
     found.0
+}
+
+// Input:  the arguments of `_(a)`, `_(a, b)` or `_()`, or their types
+// Output: a, (a, b), ()
+/// What `_(..)` hands over: its one argument, or the tuple of all of them, whose parentheses and
+/// commas are at `span`.
+pub fn handed_over<T: ToTokens>(
+    mut items: impl ExactSizeIterator<Item = T>,
+    span: Span,
+) -> TokenStream {
+    if items.len() == 1 {
+        if let Some(one) = items.next() {
+            return one.into_token_stream();
+        }
+    }
+    quote_spanned!(span=> (#(#items),*))
 }

@@ -1,7 +1,7 @@
 //! What a callback's arguments become in the promise's value: borrowed arguments made owned, and
 //! the closure parameters and value expression that deliver them.
 
-use proc_macro2::{Punct, Spacing, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenStream};
 use quote::{ToTokens, TokenStreamExt, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::visit_mut::VisitMut;
@@ -127,10 +127,45 @@ fn reject_nested(ty: &Type, whole: &Type) -> syn::Result<()> {
     Ok(())
 }
 
-/// What the generated closure for one callback takes and delivers: its parameters `value` (or
-/// `value_1`, `value_2`, ..), each with its argument's conversion.
+/// One parameter of a generated closure and the argument it receives: its name, `value` or
+/// `value_1`, `value_2`, .., and the argument's conversion when its type is known (a `promisify!`
+/// placeholder may leave it untyped: `|a, b: &str| _`).
+pub struct ClosureArg<'a> {
+    name: Ident,
+    conversion: Option<Conversion<'a>>,
+}
+
+impl<'a> ClosureArg<'a> {
+    /// The `position`-th of `count` parameters, its name located with `span`.
+    pub fn new(
+        count: usize,
+        position: usize,
+        span: Span,
+        conversion: Option<Conversion<'a>>,
+    ) -> Self {
+        // Named for what they are to the user, since rustc may name them ("`value` escapes the
+        // closure body here").
+        let name = if count == 1 {
+            Ident::new("value", span)
+        } else {
+            format_ident!("value_{}", position + 1, span = span)
+        };
+        ClosureArg { name, conversion }
+    }
+
+    /// What the argument becomes in the value: `_` (inferred) where its type is not written.
+    fn value_type(&self, private: Private) -> TokenStream {
+        match &self.conversion {
+            Some(conversion) => conversion.value_type(private),
+            None => quote!(_),
+        }
+    }
+}
+
+/// What the generated closure for one callback takes and delivers: its parameters, each with its
+/// argument's conversion.
 pub struct Delivery<'a> {
-    args: Vec<(Ident, Conversion<'a>)>,
+    args: Vec<ClosureArg<'a>>,
     private: Private<'a>,
 }
 
@@ -142,14 +177,12 @@ impl<'a> Delivery<'a> {
         let count = shape.inputs.len();
         for (position, input) in shape.inputs.iter().copied().enumerate() {
             if let Some(conversion) = errors.keep(Conversion::new(input)) {
-                // Named for what they are to the user, since rustc may name them ("`value`
-                // escapes the closure body here").
-                let arg = if count == 1 {
-                    Ident::new("value", Span::mixed_site())
-                } else {
-                    format_ident!("value_{}", position + 1, span = Span::mixed_site())
-                };
-                args.push((arg, conversion));
+                args.push(ClosureArg::new(
+                    count,
+                    position,
+                    Span::mixed_site(),
+                    Some(conversion),
+                ));
             }
         }
         errors.finish()?;
@@ -159,9 +192,9 @@ impl<'a> Delivery<'a> {
     /// The value type: `()`, `A`, or `(A, B, …)`, with borrowed arguments made owned.
     pub fn value_type(&self) -> TokenStream {
         match self.args.as_slice() {
-            [(_, one)] => one.value_type(self.private),
+            [one] => one.value_type(self.private),
             all => {
-                let types = all.iter().map(|(_, one)| one.value_type(self.private));
+                let types = all.iter().map(|one| one.value_type(self.private));
                 quote!((#(#types,)*))
             }
         }
@@ -173,46 +206,85 @@ impl<'a> Delivery<'a> {
     /// their signature (which spares it checking the annotations).
     pub fn params(&self, typed: bool) -> Params<'_> {
         Params {
-            delivery: self,
+            args: &self.args,
             typed,
+            span: Span::call_site(),
+            private: self.private,
         }
     }
 
     /// The expression that builds the value from the parameters.
-    pub fn value(&self) -> TokenStream {
-        match self.args.as_slice() {
-            [(arg, one)] => one.value(arg, self.private),
-            all => {
-                let values = all.iter().map(|(arg, one)| one.value(arg, self.private));
-                quote!((#(#values,)*))
-            }
+    pub fn value(&self) -> Value<'_> {
+        Value {
+            args: &self.args,
+            span: Span::call_site(),
+            private: self.private,
         }
     }
 }
 
 // Output: value_1, value_2   or, typed, value_1: &str, value_2: u8
-/// The closure's parameters, written token by token into the closure (see `Private`).
+/// A generated closure's parameters, typed where `typed` asks and the type is known; written
+/// token by token into the closure (see `Private`), its punctuation at `span`.
 pub struct Params<'a> {
-    delivery: &'a Delivery<'a>,
-    typed: bool,
+    pub args: &'a [ClosureArg<'a>],
+    pub typed: bool,
+    pub span: Span,
+    pub private: Private<'a>,
 }
 
 impl ToTokens for Params<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
-        for (position, (arg, conversion)) in self.delivery.args.iter().enumerate() {
+        for (position, arg) in self.args.iter().enumerate() {
             if position > 0 {
-                out.append(Punct::new(',', Spacing::Alone));
+                out.append(punct(',', self.span));
             }
-            arg.to_tokens(out);
-            if self.typed {
-                out.append(Punct::new(':', Spacing::Alone));
-                match conversion {
-                    Conversion::Kept(ty) => ty.to_tokens(out),
-                    Conversion::Owned { .. } => {
-                        conversion.param_type(self.delivery.private).to_tokens(out)
-                    }
-                }
+            arg.name.to_tokens(out);
+            let Some(conversion) = arg.conversion.as_ref().filter(|_| self.typed) else {
+                continue;
+            };
+            out.append(punct(':', self.span));
+            match conversion {
+                Conversion::Kept(ty) => ty.to_tokens(out),
+                Conversion::Owned { .. } => conversion.param_type(self.private).to_tokens(out),
             }
         }
     }
+}
+
+// Output: value, or (value_1, <str as PRIVATE::OwnedCopy>::owned_copy(value_2),)
+/// The value a generated closure hands over: its one argument, or the tuple of all of them, each
+/// made owned where it is borrowed; the tuple's tokens at `span`.
+pub struct Value<'a> {
+    pub args: &'a [ClosureArg<'a>],
+    pub span: Span,
+    pub private: Private<'a>,
+}
+
+impl ToTokens for Value<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let write = |out: &mut TokenStream, arg: &ClosureArg| match &arg.conversion {
+            Some(Conversion::Kept(_)) | None => arg.name.to_tokens(out),
+            Some(conversion) => conversion.value(&arg.name, self.private).to_tokens(out),
+        };
+        match self.args {
+            [one] => write(out, one),
+            all => {
+                let mut tuple = TokenStream::new();
+                for arg in all {
+                    write(&mut tuple, arg);
+                    tuple.append(punct(',', self.span));
+                }
+                let mut group = Group::new(Delimiter::Parenthesis, tuple);
+                group.set_span(self.span);
+                out.append(group);
+            }
+        }
+    }
+}
+
+fn punct(ch: char, span: Span) -> Punct {
+    let mut punct = Punct::new(ch, Spacing::Alone);
+    punct.set_span(span);
+    punct
 }

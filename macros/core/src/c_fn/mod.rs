@@ -36,7 +36,7 @@
 //! hands back the carrier it was given, whose pointer field is the one written.
 
 mod attribute;
-mod placeholders;
+mod take;
 mod trampoline;
 
 use proc_macro2::{Span, TokenStream};
@@ -46,7 +46,6 @@ use crate::flow::{Bound, Overflow};
 use crate::root::Private;
 
 pub use attribute::generate;
-pub use placeholders::is_c_form;
 
 /// Who frees the state behind the user-data pointer, and when.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -83,7 +82,7 @@ pub fn expand_block(
     text: &str,
     private: Private,
 ) -> syn::Result<Expansion> {
-    let taken = placeholders::take(&mut block, private)?;
+    let taken = take::take(&mut block, private)?;
     let ownership = match (taken.borrowed, &taken.destroy, stream) {
         (true, _, _) => Ownership::Scoped,
         (false, Some(_), _) => Ownership::Destroy,

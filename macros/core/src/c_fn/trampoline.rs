@@ -7,12 +7,12 @@ use quote::{ToTokens, format_ident, quote_spanned};
 use syn::{Expr, ExprUnsafe, Ident};
 
 use super::Ownership;
-use super::placeholders::{CClosure, CParam, Carrier, Taken};
+use super::take::{CClosure, CParam, Carrier, Taken};
 use crate::flow::{Bound, BoundedStream, Maker};
 use crate::root::Private;
 
 /// The generated locals, hygienic (`Span::mixed_site()`).
-struct Locals {
+struct CLocals {
     sink: Ident,
     state: Ident,
     promise: Ident,
@@ -22,10 +22,10 @@ struct Locals {
     registration: Ident,
 }
 
-impl Locals {
+impl CLocals {
     fn new(private: Private) -> Self {
         let local = |name| Ident::new(name, private.local());
-        Locals {
+        CLocals {
             sink: local("sink"),
             state: local("state"),
             promise: local("promise"),
@@ -56,8 +56,8 @@ pub fn emit(
     private: Private,
 ) -> TokenStream {
     let site = private.site();
-    let locals = Locals::new(private);
-    let Locals {
+    let locals = CLocals::new(private);
+    let CLocals {
         sink,
         state,
         promise,

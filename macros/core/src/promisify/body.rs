@@ -17,12 +17,12 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, Ident};
 
 use crate::error::Errors;
-use crate::handover::hands_over;
+use crate::handover::{handed_over, hands_over};
 use crate::root::Private;
 
 /// Where a placeholder's values go.
 #[derive(Clone)]
-pub struct Target<'a> {
+pub struct Destination<'a> {
     /// The local that owns the settler or sender: `callback`, `ok`, `err` or `progress`.
     pub holder: &'static str,
     /// `holder` is already an `Arc` (the `Ok`/`Err` pair shares one settler).
@@ -34,23 +34,18 @@ pub struct Target<'a> {
     pub private: Private<'a>,
 }
 
-/// Whether `expr` calls `_(..)` anywhere, nested closures included.
-pub fn delivers(expr: &Expr) -> bool {
-    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml).
-    hands_over(&mut expr.clone())
-}
-
 /// Whether a closure nested in `expr` calls `_(..)`: then handles are `Arc`s, cloned per closure.
-fn has_nested_deliveries(expr: &Expr) -> bool {
+/// Visits `expr` in place and changes nothing (syn's `visit` is off, see Cargo.toml).
+fn has_nested_deliveries(expr: &mut Expr) -> bool {
     struct Nested(bool);
     impl VisitMut for Nested {
         fn visit_expr_closure_mut(&mut self, closure: &mut ExprClosure) {
-            self.0 |= delivers(&closure.body);
+            self.0 |= hands_over(&mut closure.body);
         }
         fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
     }
     let mut nested = Nested(false);
-    nested.visit_expr_mut(&mut expr.clone());
+    nested.visit_expr_mut(expr);
     nested.0
 }
 
@@ -62,19 +57,19 @@ fn has_nested_deliveries(expr: &Expr) -> bool {
 //                 Ok(data.len())
 //             }
 //         }
-/// The user's closure, owning a handle on `target` and delivering each `_(value)` to it.
+/// The user's closure, owning a handle on `destination` and delivering each `_(value)` to it.
 pub fn rewrite(
-    closure: &ExprClosure,
-    target: &Target,
+    mut closure: ExprClosure,
+    destination: &Destination,
     private: Private,
 ) -> syn::Result<TokenStream> {
     let site = private.site();
     let at = closure.span();
     // Named for what it is to the user, since rustc may name it ("`callback` declared here").
     let handle = Ident::new("callback", private.local().located_at(at));
-    let shared = target.shared || has_nested_deliveries(&closure.body);
-    let holder = Ident::new(target.holder, private.local());
-    let owned = if shared && !target.shared {
+    let shared = destination.shared || has_nested_deliveries(&mut closure.body);
+    let holder = Ident::new(destination.holder, private.local());
+    let owned = if shared && !destination.shared {
         quote_spanned!(site=> #private::Arc::new(#holder))
     } else {
         holder.to_token_stream()
@@ -82,10 +77,9 @@ pub fn rewrite(
     let mut rewriter = Rewriter {
         handle: &handle,
         shared,
-        target,
+        destination,
         errors: Errors::new(),
     };
-    let mut closure = closure.clone();
     rewriter.rewrite_closure(&mut closure, site);
     rewriter.errors.finish()?;
     Ok(quote_spanned!(site=> { let #handle = #owned; #closure }))
@@ -97,7 +91,7 @@ struct Rewriter<'a> {
     handle: &'a Ident,
     /// `handle` is an `Arc` of the settler or sender.
     shared: bool,
-    target: &'a Target<'a>,
+    destination: &'a Destination<'a>,
     errors: Errors,
 }
 
@@ -114,13 +108,9 @@ impl Rewriter<'_> {
     // Input:  `_(a, b)` at `span`
     // Output: (*handle).settle(::core::result::Result::Ok((a, b)))
     fn delivery(&self, call: &syn::ExprCall) -> TokenStream {
-        let site = self.target.private.site().located_at(call.func.span());
-        let args = call.args.iter();
-        let value = match call.args.len() {
-            1 => call.args[0].to_token_stream(),
-            _ => quote_spanned!(site=> (#(#args),*)),
-        };
-        let value = match self.target.variant {
+        let site = self.destination.private.site().located_at(call.func.span());
+        let value = handed_over(call.args.iter(), site);
+        let value = match self.destination.variant {
             Some(variant) => {
                 let variant = Ident::new(variant, site);
                 quote_spanned!(site=> ::core::result::Result::#variant(#value))
@@ -133,7 +123,7 @@ impl Rewriter<'_> {
         } else {
             quote_spanned!(site=> (#handle))
         };
-        let method = Ident::new(self.target.method, site);
+        let method = Ident::new(self.destination.method, site);
         quote_spanned!(site=> #place.#method(#value))
     }
 }
@@ -147,18 +137,24 @@ impl VisitMut for Rewriter<'_> {
                 }
                 *expr = Expr::Verbatim(self.delivery(call));
             }
-            Expr::Closure(closure) if delivers(&closure.body) => {
-                let site = self.target.private.site();
+            // Not a guard: `hands_over` walks the body with a `VisitMut`, which a guard's shared
+            // binding cannot give it.
+            Expr::Closure(closure) => {
+                if !hands_over(&mut closure.body) {
+                    visit_mut::visit_expr_mut(self, expr);
+                    return;
+                }
+                let site = self.destination.private.site();
                 let handle = self.handle;
                 let mut nested = Rewriter {
                     handle,
                     shared: true,
-                    target: self.target,
+                    destination: self.destination,
                     errors: Errors::new(),
                 };
                 nested.rewrite_closure(closure, site);
                 self.errors.append(nested.errors);
-                let private = self.target.private;
+                let private = self.destination.private;
                 *expr = Expr::Verbatim(quote_spanned!(site=> {
                     let #handle = #private::Arc::clone(&#handle);
                     #closure

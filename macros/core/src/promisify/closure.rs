@@ -1,12 +1,12 @@
 //! The closure generated for one placeholder of `promisify!`.
 
-use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenStream};
-use quote::{ToTokens, TokenStreamExt, format_ident, quote_spanned};
+use proc_macro2::{Punct, Spacing, Span, TokenStream};
+use quote::{ToTokens, quote_spanned};
 use syn::Ident;
 
-use super::body::Target;
-use super::placeholders::{Form, Placeholder};
-use crate::owned::Conversion;
+use super::body::Destination;
+use crate::owned::{ClosureArg, Conversion, Params, Value};
+use crate::placeholders::{Found, Written};
 use crate::root::Private;
 
 // Input:  `|s: &str, n| _` inside `Err(..)`
@@ -19,9 +19,9 @@ use crate::root::Private;
 // whole `promisify!(..)`.
 /// The closure that replaces one placeholder.
 pub struct GeneratedClosure<'a> {
-    args: Vec<(Ident, Option<Conversion<'a>>)>,
-    target: &'a Target<'a>,
-    /// The target's holder, located at the placeholder.
+    args: Vec<ClosureArg<'a>>,
+    destination: &'a Destination<'a>,
+    /// The destination's holder, located at the placeholder.
     holder: Ident,
     /// The expansion's site (`Private::site`) located at the placeholder.
     call: Span,
@@ -29,34 +29,27 @@ pub struct GeneratedClosure<'a> {
 }
 
 impl<'a> GeneratedClosure<'a> {
-    pub fn new(placeholder: &'a Placeholder, target: &'a Target<'a>) -> syn::Result<Self> {
-        let private = target.private;
+    pub fn new(placeholder: &'a Found, destination: &'a Destination<'a>) -> syn::Result<Self> {
+        let private = destination.private;
         let at = placeholder.span;
         let mixed = private.local().located_at(at);
-        let declared = match &placeholder.form {
-            Form::Params(params) => Some(params),
-            Form::Bare | Form::Body => None,
+        let declared = match &placeholder.written {
+            Written::Params(params) => Some(params),
+            _ => None,
         };
         let count = declared.map_or(1, Vec::len);
         let mut args = Vec::with_capacity(count);
         for position in 0..count {
-            // Named for what they are to the user, since rustc may name them ("`value` escapes
-            // the closure body here").
-            let arg = if count == 1 {
-                Ident::new("value", mixed)
-            } else {
-                format_ident!("value_{}", position + 1, span = mixed)
-            };
-            let conversion = match declared.and_then(|params| params[position].ty.as_ref()) {
+            let conversion = match declared.and_then(|params| params[position].as_ref()) {
                 Some(ty) => Some(Conversion::new(ty)?),
                 None => None,
             };
-            args.push((arg, conversion));
+            args.push(ClosureArg::new(count, position, mixed, conversion));
         }
         Ok(GeneratedClosure {
             args,
-            target,
-            holder: Ident::new(target.holder, mixed),
+            destination,
+            holder: Ident::new(destination.holder, mixed),
             call: private.site().located_at(at),
             // Only owned copies of typed arguments name the runtime here.
             private: private.located_at(at),
@@ -69,21 +62,30 @@ impl<'a> GeneratedClosure<'a> {
 impl ToTokens for GeneratedClosure<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let call = self.call;
-        let params = ClosureParams(self);
+        let params = Params {
+            args: &self.args,
+            typed: true,
+            span: call,
+            private: self.private,
+        };
         let holder = &self.holder;
         // `(&RESOLVER).METHOD(VALUE)`: an inherent method called on an explicit `&`, the
         // cheapest form for the type checker in a crate with many calls (a type-relative path
         // like `AtomicSettler::settle(&r, v)` costs more); no trait in the user's scope can take
         // the call over, since inherent methods win at the first step of method resolution,
         // whose receiver type is already `&AtomicSettler<T>` (or `&StreamSender<T>`).
-        let star = self.target.shared.then(|| {
+        let star = self.destination.shared.then(|| {
             let mut star = Punct::new('*', Spacing::Alone);
             star.set_span(call);
             star
         });
-        let method = Ident::new(self.target.method, call);
-        let value = Value(self);
-        out.extend(match self.target.variant {
+        let method = Ident::new(self.destination.method, call);
+        let value = Value {
+            args: &self.args,
+            span: call,
+            private: self.private,
+        };
+        out.extend(match self.destination.variant {
             Some(variant) => {
                 let variant = Ident::new(variant, call);
                 quote_spanned! {call=>
@@ -93,64 +95,4 @@ impl ToTokens for GeneratedClosure<'_> {
             None => quote_spanned!(call=> move |#params| (&#star #holder).#method(#value)),
         });
     }
-}
-
-// Output: value_1: &str, value_2
-/// The closure's parameters, typed where the placeholder typed them.
-struct ClosureParams<'a>(&'a GeneratedClosure<'a>);
-
-impl ToTokens for ClosureParams<'_> {
-    fn to_tokens(&self, out: &mut TokenStream) {
-        let closure = self.0;
-        for (position, (arg, conversion)) in closure.args.iter().enumerate() {
-            if position > 0 {
-                out.append(punct(',', closure.call));
-            }
-            arg.to_tokens(out);
-            if let Some(conversion) = conversion {
-                out.append(punct(':', closure.call));
-                match conversion {
-                    Conversion::Kept(ty) => ty.to_tokens(out),
-                    Conversion::Owned { .. } => {
-                        conversion.param_type(closure.private).to_tokens(out);
-                    }
-                }
-            }
-        }
-    }
-}
-
-// Output: value, or (value_1, <str as PRIVATE::OwnedCopy>::owned_copy(value_2),)
-/// The value handed over: one argument, or the tuple of all of them.
-struct Value<'a>(&'a GeneratedClosure<'a>);
-
-impl ToTokens for Value<'_> {
-    fn to_tokens(&self, out: &mut TokenStream) {
-        let closure = self.0;
-        let write = |out: &mut TokenStream, (arg, conversion): &(Ident, Option<Conversion>)| {
-            match conversion {
-                Some(Conversion::Kept(_)) | None => arg.to_tokens(out),
-                Some(conversion) => conversion.value(arg, closure.private).to_tokens(out),
-            }
-        };
-        match closure.args.as_slice() {
-            [one] => write(out, one),
-            all => {
-                let mut tuple = TokenStream::new();
-                for arg in all {
-                    write(&mut tuple, arg);
-                    tuple.append(punct(',', closure.call));
-                }
-                let mut group = Group::new(Delimiter::Parenthesis, tuple);
-                group.set_span(closure.call);
-                out.append(group);
-            }
-        }
-    }
-}
-
-fn punct(ch: char, span: Span) -> Punct {
-    let mut punct = Punct::new(ch, Spacing::Alone);
-    punct.set_span(span);
-    punct
 }

@@ -4,20 +4,20 @@
 mod body;
 mod closure;
 mod display;
-mod placeholders;
+mod selection;
 
 use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, TokenStreamExt, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
-use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprUnsafe, Ident, Stmt, Token};
 
 use crate::error::Errors;
 use crate::flow::{self, Bound, BoundedStream, Maker};
+use crate::placeholders::{self, Found, Language, Scope, Wrapper, Written};
 use crate::root::{Private, Root};
-use body::Target;
+use body::Destination;
 use closure::GeneratedClosure;
-use placeholders::{Form, Placeholder, Placeholders, Replacement, Replacer, Settlement, Wrapper};
+use selection::Selection;
 
 mod kw {
     syn::custom_keyword!(stream);
@@ -141,16 +141,16 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
     let stream = input.stream.is_some();
     let bound = input.bound.as_ref();
     match input.call {
-        // C callbacks with a user-data pointer.
-        Expr::Unsafe(block) if crate::c_fn::is_c_form(&block) => {
-            crate::c_fn::expand_block(stream, bound, block, text, private)
-                .map(|expansion| expansion.tokens)
-        }
         Expr::Unsafe(mut block) => {
+            // C callbacks with a user-data pointer.
+            if placeholders::is_c_form(&mut block) {
+                return crate::c_fn::expand_block(stream, bound, block, text, private)
+                    .map(|expansion| expansion.tokens);
+            }
             let call = tail_call(&mut block)?;
-            let (settlement, progress) = replace_placeholders(call, stream, private)?;
+            let (selection, progress) = replace_placeholders(call, stream, private)?;
             let bounds = (bound, progress.as_ref());
-            Ok(emit(&block, settlement, stream, bounds, text, private))
+            Ok(emit(&block, selection, stream, bounds, text, private))
         }
         Expr::Block(block) => Err(syn::Error::new_spanned(
             block,
@@ -158,9 +158,9 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
              `promisify!(unsafe { .. })`",
         )),
         mut call => {
-            let (settlement, progress) = replace_placeholders(&mut call, stream, private)?;
+            let (selection, progress) = replace_placeholders(&mut call, stream, private)?;
             let bounds = (bound, progress.as_ref());
-            Ok(emit(&call, settlement, stream, bounds, text, private))
+            Ok(emit(&call, selection, stream, bounds, text, private))
         }
     }
 }
@@ -181,67 +181,58 @@ fn tail_call(block: &mut ExprUnsafe) -> syn::Result<&mut Expr> {
     }
 }
 
+// Input:  pool.execute(Ok(|s: &str| _), Err(_))
+// Output: pool.execute(move |value: &str| (&*ok).settle(..), move |value| (&*err).settle(..))
 /// Replaces the placeholders among `call`'s arguments by their closures, and says what they
 /// settle together.
 fn replace_placeholders(
     call: &mut Expr,
     stream: bool,
     private: Private,
-) -> syn::Result<(Settlement, Option<Bound>)> {
+) -> syn::Result<(Selection, Option<Bound>)> {
     let mut errors = Errors::new();
     let found = find_placeholders(call, &mut errors);
     // A misplaced or malformed placeholder is already reported: "no placeholder" would mislead.
     let misplaced = !errors.is_empty();
-    let settlement = placeholders::check_settlement(&found, call, misplaced, stream, &mut errors);
-    errors.finish()?;
+    let selection = selection::check_selection(&found, call, misplaced, stream, &mut errors);
+    std::mem::take(&mut errors).finish()?;
 
-    let targets: Vec<Target> = found
-        .iter()
-        .map(|placeholder| target(placeholder, settlement, stream, private))
-        .collect();
-    let replacements = found
-        .iter()
-        .zip(&targets)
-        .map(|(placeholder, target)| match placeholder.form {
-            Form::Body => Ok(Replacement::Body(target.clone())),
-            Form::Bare | Form::Params(_) => {
-                let closure = GeneratedClosure::new(placeholder, target)?;
-                Ok(Replacement::Generated(closure.into_token_stream()))
-            }
-        })
-        .collect::<syn::Result<Vec<_>>>()?;
-    let mut replacer = Replacer {
-        replacements: replacements.into_iter(),
-        private,
-        errors: Errors::new(),
-    };
-    for arg in call_args(call) {
-        replacer.visit_expr_mut(arg);
+    // A closure that cannot be generated is reported alone; else every body's errors together.
+    let mut replacements = Vec::with_capacity(found.len());
+    let mut progress_bound = None;
+    for mut placeholder in found {
+        if progress_bound.is_none() {
+            progress_bound = placeholder.marks.bound.take().map(|bound| *bound);
+        }
+        let destination = destination(&placeholder, selection, stream, private);
+        let replacement = match placeholder.written {
+            Written::Body(closure) => errors.keep(body::rewrite(*closure, &destination, private)),
+            _ => Some(GeneratedClosure::new(&placeholder, &destination)?.into_token_stream()),
+        };
+        replacements.extend(replacement);
     }
-    replacer.errors.finish()?;
-    let progress_bound = found
-        .into_iter()
-        .find_map(|placeholder| placeholder.bound.map(|bound| *bound));
-    Ok((settlement, progress_bound))
+    errors.finish()?;
+    placeholders::fill(Scope::Args(call), replacements);
+    Ok((selection, progress_bound))
 }
 
 /// Where one placeholder's values go.
-fn target<'a>(
-    placeholder: &Placeholder,
-    settlement: Settlement,
+fn destination<'a>(
+    placeholder: &Found,
+    selection: Selection,
     stream: bool,
     private: Private<'a>,
-) -> Target<'a> {
+) -> Destination<'a> {
     let method = if stream { "send" } else { "settle" };
-    let (holder, shared, method, variant) = match (settlement, placeholder.wrapper) {
-        (Settlement::OkErr, Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
-        (Settlement::OkErr, _) => ("err", true, method, Some("Err")),
-        (Settlement::WithProgress, _) if placeholder.progress.is_some() => {
+    let (holder, shared, method, variant) = match (selection, placeholder.marks.wrapper) {
+        (Selection::OkErr, Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
+        (Selection::OkErr, _) => ("err", true, method, Some("Err")),
+        (Selection::WithProgress, _) if placeholder.marks.progress.is_some() => {
             ("progress", false, "send", None)
         }
-        (Settlement::One | Settlement::WithProgress, _) => ("callback", false, method, None),
+        (Selection::One | Selection::WithProgress, _) => ("callback", false, method, None),
     };
-    Target {
+    Destination {
         holder,
         shared,
         method,
@@ -259,7 +250,7 @@ fn target<'a>(
 //         }
 fn emit(
     call: &impl ToTokens,
-    settlement: Settlement,
+    selection: Selection,
     stream: bool,
     (bound, progress_bound): (Option<&Bound>, Option<&Bound>),
     text: &str,
@@ -278,14 +269,14 @@ fn emit(
     };
     // One template per shape, each interpolating only tokens and syntax trees: a `TokenStream`
     // interpolated into another costs several calls across the proc-macro bridge.
-    match settlement {
-        Settlement::One => quote_spanned! {site=>
+    match selection {
+        Selection::One => quote_spanned! {site=>
             {
                 let (#callback, #promise) = #create;
                 #private::finish(#call, #promise).finish()
             }
         },
-        Settlement::OkErr => {
+        Selection::OkErr => {
             let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
             quote_spanned! {site=>
                 {
@@ -296,7 +287,7 @@ fn emit(
                 }
             }
         }
-        Settlement::WithProgress => {
+        Selection::WithProgress => {
             let progress = Ident::new("progress", local);
             let progress_stream = Ident::new("progress_stream", local);
             let create_progress = Create {
@@ -361,9 +352,9 @@ impl ToTokens for Create<'_> {
     }
 }
 
-/// The placeholders among the call's arguments, in order; one in the callee or the receiver is
-/// reported.
-fn find_placeholders(call: &mut Expr, errors: &mut Errors) -> Vec<Placeholder> {
+/// The placeholders among the call's arguments, in order, each taken out; one in the callee or the
+/// receiver is reported.
+fn find_placeholders(call: &mut Expr, errors: &mut Errors) -> Vec<Found> {
     let receiver_or_callee = match call {
         Expr::Call(call) => &mut *call.func,
         Expr::MethodCall(call) => &mut *call.receiver,
@@ -372,26 +363,13 @@ fn find_placeholders(call: &mut Expr, errors: &mut Errors) -> Vec<Placeholder> {
             return Vec::new();
         }
     };
-    let mut misplaced = Placeholders::default();
-    misplaced.visit_expr_mut(receiver_or_callee);
-    for found in misplaced.found {
-        errors.push(syn::Error::new(
-            found.span,
-            "the callback placeholder must be an argument of the call",
-        ));
-    }
-    let mut finder = Placeholders::default();
-    for arg in call_args(call) {
-        finder.visit_expr_mut(arg);
-    }
-    errors.append(finder.errors);
-    finder.found
-}
-
-fn call_args(call: &mut Expr) -> Vec<&mut Expr> {
-    match call {
-        Expr::Call(call) => call.args.iter_mut().collect(),
-        Expr::MethodCall(call) => call.args.iter_mut().collect(),
-        _ => Vec::new(),
-    }
+    placeholders::forbid(
+        Language::Rust,
+        Scope::Expr(receiver_or_callee),
+        "the callback placeholder must be an argument of the call",
+        errors,
+    );
+    let (found, found_errors) = placeholders::find(Language::Rust, Scope::Args(call));
+    errors.append(found_errors);
+    found
 }

@@ -1,6 +1,7 @@
-//! The placeholders of a C-callback block, taken out of it: the C-callback closure, the user data
-//! (`_` or `&_`) and the destroy notify (`|_| drop(_)`), each checked and replaced by the
-//! generated local it stands for; and `_(value)` in the closure's body, rewritten into a delivery.
+//! The placeholders of a C-callback block, taken out of it by the placeholder engine and
+//! checked: the C-callback closure, the user data (`_` or `&_`) and the destroy notify (`|_|
+//! drop(_)`), each replaced by the generated local it stands for; and the C callback read: its
+//! parameters, and `_(value)` in its body rewritten into a delivery.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -9,7 +10,8 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Ident, Member, Pat, ReturnType, Type};
 
 use crate::error::Errors;
-use crate::handover::hands_over;
+use crate::handover::handed_over;
+use crate::placeholders::{self, Found, Language, Scope, Written};
 use crate::root::Private;
 
 const NO_CALLBACK: &str = "`promisify!(unsafe { .. })` awaits a C callback: write the callback \
@@ -46,42 +48,6 @@ pub struct CClosure {
     pub value_span: Span,
 }
 
-/// Whether `block` is the C form: it holds a C user-data placeholder, `_` or `&_` outside any
-/// closure, or a closure shaped like a C callback, whose untyped `_` parameter stands for the user
-/// data beside typed ones. Otherwise its closures are Rust callbacks of an API called in an
-/// `unsafe` block.
-pub fn is_c_form(block: &ExprUnsafe) -> bool {
-    struct CForm(bool);
-    impl VisitMut for CForm {
-        fn visit_expr_mut(&mut self, expr: &mut Expr) {
-            match expr {
-                Expr::Infer(_) => self.0 = true,
-                Expr::Reference(reference) if matches!(&*reference.expr, Expr::Infer(_)) => {
-                    self.0 = true;
-                }
-                // `_ = value;` discards a value: its `_` is no placeholder.
-                Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
-                    self.visit_expr_mut(&mut assign.right);
-                }
-                Expr::Closure(closure) => self.0 |= is_c_shaped(closure),
-                _ => visit_mut::visit_expr_mut(self, expr),
-            }
-        }
-        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
-    }
-    let mut found = CForm(false);
-    // A copy, for `VisitMut` (syn's `visit` is off, see Cargo.toml).
-    found.visit_block_mut(&mut block.block.clone());
-    found.0
-}
-
-/// `|_, code: c_int| ..`: an untyped `_` parameter beside typed ones.
-fn is_c_shaped(closure: &ExprClosure) -> bool {
-    let untyped_wild = closure.inputs.iter().any(|pat| matches!(pat, Pat::Wild(_)));
-    let typed = closure.inputs.iter().any(|pat| matches!(pat, Pat::Type(_)));
-    untyped_wild && typed
-}
-
 /// The placeholders of one block, checked.
 pub struct Taken {
     pub callback: CClosure,
@@ -94,21 +60,31 @@ pub struct Taken {
 // Output: unsafe { start(callback, user_data) }, and the closure taken out
 /// Takes the placeholders out of `block`, or reports every misplaced or missing one.
 pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
-    let mut finder = Placeholders {
-        callbacks: Vec::new(),
-        destroys: Vec::new(),
-        user_data: Vec::new(),
-        errors: Errors::new(),
-        local: private.local(),
-    };
-    finder.visit_block_mut(&mut block.block);
-    let Placeholders {
-        callbacks,
-        destroys,
-        user_data,
-        mut errors,
-        ..
-    } = finder;
+    let (found, mut errors) = placeholders::find(Language::C, Scope::Block(&mut block.block));
+    let local = private.local();
+    let mut locals = Vec::with_capacity(found.len());
+    let (mut callbacks, mut destroys, mut user_data) = (Vec::new(), Vec::new(), Vec::new());
+    for placeholder in found {
+        let Found { span, written, .. } = placeholder;
+        let name = match written {
+            Written::CCallback { closure, bare } => {
+                callbacks.push((closure, bare));
+                "callback"
+            }
+            Written::Destroy(closure) => {
+                destroys.push((closure, None));
+                "destroy"
+            }
+            Written::UserData { borrowed } => {
+                user_data.push((span, borrowed));
+                "user_data"
+            }
+            // The Rust form's: never found in a C block.
+            Written::Bare | Written::Params(_) | Written::Body(_) => continue,
+        };
+        locals.push(Ident::new(name, local.located_at(span)).into_token_stream());
+    }
+    placeholders::fill(Scope::Block(&mut block.block), locals);
     let callback = first_of(
         callbacks,
         &mut errors,
@@ -164,142 +140,43 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
 
 /// The first closure placeholder of a kind, read; later ones are reported with `second`.
 fn first_of(
-    found: Vec<Found>,
+    found: Vec<(Box<ExprClosure>, Option<Span>)>,
     errors: &mut Errors,
     private: Private,
     destroy: bool,
     second: &str,
 ) -> Option<CClosure> {
     let mut first = None;
-    for (index, closure) in found.into_iter().enumerate() {
+    for (index, (closure, bare)) in found.into_iter().enumerate() {
+        // The destroy notify's `async` is not checked: `|_| drop(_)` is never called as one.
+        let asyncness = closure
+            .asyncness
+            .filter(|_| !destroy)
+            .map(|asyncness| asyncness.span);
         if index > 0 {
-            errors.push(syn::Error::new(closure.or_span(), second));
+            let span = asyncness.unwrap_or(closure.inputs_begin.span);
+            errors.push(syn::Error::new(span, second));
             continue;
         }
-        first = errors.keep(closure.and_then(|closure| callback_of(&closure, destroy, private)));
+        let read = match asyncness {
+            Some(span) => Err(syn::Error::new(
+                span,
+                "a C callback placeholder is a plain closure: C cannot await",
+            )),
+            None => callback_of(*closure, bare, destroy, private),
+        };
+        first = errors.keep(read);
     }
     first
 }
 
-/// A closure placeholder taken out of the block, or the error it raised.
-type Found = syn::Result<ExprClosure>;
-
-trait OrSpan {
-    fn or_span(&self) -> Span;
-}
-
-impl OrSpan for Found {
-    fn or_span(&self) -> Span {
-        match self {
-            Ok(closure) => closure.inputs_begin.span,
-            Err(error) => error.span(),
-        }
-    }
-}
-
-/// Takes the placeholders out of the user's block, replacing each by the generated local it
-/// stands for.
-struct Placeholders {
-    callbacks: Vec<Found>,
-    destroys: Vec<Found>,
-    /// Each user-data placeholder, and whether it is borrowed (`&_`).
-    user_data: Vec<(Span, bool)>,
-    errors: Errors,
-    /// The span of the generated locals that replace the placeholders.
-    local: Span,
-}
-
-impl Placeholders {
-    /// The generated local that replaces a placeholder at `at`.
-    fn local(&self, name: &str, at: Span) -> Expr {
-        Expr::Verbatim(Ident::new(name, self.local.located_at(at)).to_token_stream())
-    }
-}
-
-impl VisitMut for Placeholders {
-    fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        match expr {
-            Expr::Infer(infer) => {
-                let span = infer.underscore_token.span;
-                self.user_data.push((span, false));
-                *expr = self.local("user_data", span);
-            }
-            Expr::Reference(reference) if matches!(&*reference.expr, Expr::Infer(_)) => {
-                let span = reference.and_token.span;
-                self.user_data.push((span, true));
-                *expr = self.local("user_data", span);
-            }
-            Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => {
-                self.errors.push(syn::Error::new_spanned(
-                    &*call,
-                    "`_(value)` hands a value over from inside the C callback's body; outside \
-                     it, `_` is the user-data pointer",
-                ))
-            }
-            Expr::Closure(closure) if is_destroy(closure) => {
-                let span = closure.inputs_begin.span;
-                self.destroys.push(Ok((*closure).clone()));
-                *expr = self.local("destroy", span);
-            }
-            // Not a guard: `is_callback` walks the body with a `VisitMut`, which a guard's shared
-            // binding cannot give it.
-            Expr::Closure(closure) => {
-                if !is_callback(closure) {
-                    visit_mut::visit_expr_mut(self, expr);
-                    return;
-                }
-                let span = closure.inputs_begin.span;
-                let found = match &closure.asyncness {
-                    Some(asyncness) => Err(syn::Error::new(
-                        asyncness.span,
-                        "a C callback placeholder is a plain closure: C cannot await",
-                    )),
-                    None => Ok((*closure).clone()),
-                };
-                self.callbacks.push(found);
-                *expr = self.local("callback", span);
-            }
-            // `_ = value;` discards a value: its `_` is no placeholder.
-            Expr::Assign(assign) if matches!(&*assign.left, Expr::Infer(_)) => {
-                self.visit_expr_mut(&mut assign.right);
-            }
-            _ => visit_mut::visit_expr_mut(self, expr),
-        }
-    }
-
-    // Tokens of a macro call are not expressions: leave them alone.
-    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
-}
-
-/// `|_| drop(_)`: the destroy notify.
-fn is_destroy(closure: &ExprClosure) -> bool {
-    let Expr::Call(call) = &*closure.body else {
-        return false;
-    };
-    matches!(&*call.func, Expr::Path(path) if path.qself.is_none() && path.path.is_ident("drop"))
-        && call.args.len() == 1
-        && matches!(call.args[0], Expr::Infer(_))
-}
-
-/// A closure whose body is `_` or hands a value over with `_(..)`.
-fn is_callback(closure: &mut ExprClosure) -> bool {
-    bare(&closure.body).is_some() || hands_over(&mut closure.body)
-}
-
-/// The `_` of a body that is `_` or `{ _ }`.
-fn bare(body: &Expr) -> Option<&syn::ExprInfer> {
-    match body {
-        Expr::Infer(infer) => Some(infer),
-        Expr::Block(block) if block.label.is_none() => match block.block.stmts.as_slice() {
-            [syn::Stmt::Expr(Expr::Infer(infer), None)] => Some(infer),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// Reads a closure placeholder's parameters, return type and body.
-fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::Result<CClosure> {
+fn callback_of(
+    closure: ExprClosure,
+    bare: Option<Span>,
+    destroy: bool,
+    private: Private,
+) -> syn::Result<CClosure> {
     let mut errors = Errors::new();
     let mut params = Vec::new();
     let mut user_data = 0;
@@ -323,18 +200,17 @@ fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::R
                 params.push(CParam::UserData(Carrier::Pointer));
             }
             Pat::Struct(pattern) if carrier(pattern).is_some() => {
-                user_data += 1;
-                let member = carrier(pattern).cloned().expect("checked by the guard");
-                params.push(CParam::UserData(Carrier::Field(
-                    pattern.path.clone(),
-                    member,
-                )));
+                if let Some(member) = carrier(pattern) {
+                    user_data += 1;
+                    let carrier = Carrier::Field(pattern.path.clone(), member.clone());
+                    params.push(CParam::UserData(carrier));
+                }
             }
             other => errors.push(syn::Error::new_spanned(
                 other,
                 "a C callback's parameter needs its C type (`n: c_int`); only the user data \
-                     is written without one: `_` for a `void *`, or `Struct { field: _ }` for a \
-                     pointer carried in a field (`libc::sigval { sival_ptr: _ }`)",
+                 is written without one: `_` for a `void *`, or `Struct { field: _ }` for a \
+                 pointer carried in a field (`libc::sigval { sival_ptr: _ }`)",
             )),
         }
     }
@@ -360,12 +236,13 @@ fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::R
         ReturnType::Type(_, ty) => Some((**ty).clone()),
     };
     errors.finish()?;
-    let mut body = (*closure.body).clone();
+    let span = closure.inputs_begin.span;
+    let mut body = *closure.body;
     let mut value = None;
-    let mut value_span = closure.inputs_begin.span;
+    let mut value_span = span;
     if !destroy {
         let mut deliver = Deliver::new(private);
-        if let Some(span) = bare(&body).map(|infer| infer.underscore_token.span) {
+        if let Some(span) = bare {
             value = Some(named_types(&params));
             if output.is_some() {
                 return Err(syn::Error::new(
@@ -388,7 +265,7 @@ fn callback_of(closure: &ExprClosure, destroy: bool, private: Private) -> syn::R
         params,
         output,
         body,
-        span: closure.inputs_begin.span,
+        span,
         value,
         value_span,
     })
@@ -403,10 +280,7 @@ fn named_types(params: &[CParam]) -> TokenStream {
             _ => None,
         })
         .collect();
-    match types.as_slice() {
-        [one] => one.to_token_stream(),
-        _ => quote!((#(#types),*)),
-    }
+    handed_over(types.iter(), Span::call_site())
 }
 
 /// The type of `_(a, b)` when each value is an argument of the callback, named with its type.
@@ -428,10 +302,7 @@ fn type_of_values(values: &[Expr], params: &[CParam]) -> Option<TokenStream> {
             })
         })
         .collect::<Option<Vec<&Type>>>()?;
-    Some(match types.as_slice() {
-        [one] => one.to_token_stream(),
-        _ => quote!((#(#types),*)),
-    })
+    Some(handed_over(types.iter(), Span::call_site()))
 }
 
 /// The field written `_` in `Path { field: _ }` (other fields may follow `..`).
@@ -491,10 +362,7 @@ impl<'a> Deliver<'a> {
                 }
             }
         }
-        let value = match values.as_slice() {
-            [one] => one.clone(),
-            _ => quote!((#(#values),*)),
-        };
+        let value = handed_over(values.into_iter(), Span::call_site());
         Ok(deliver_call(span, &value, self.private))
     }
 }
@@ -510,11 +378,7 @@ impl VisitMut for Deliver<'_> {
                 for arg in &mut call.args {
                     self.visit_expr_mut(arg);
                 }
-                let args = call.args.iter();
-                let value = match call.args.len() {
-                    1 => call.args[0].to_token_stream(),
-                    _ => quote!((#(#args),*)),
-                };
+                let value = handed_over(call.args.iter(), Span::call_site());
                 *expr = deliver_call(call.func.span(), &value, self.private);
             }
             Expr::Infer(infer) => self.errors.push(syn::Error::new(
