@@ -2,10 +2,11 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
-use syn::{AttrStyle, FnArg, Ident, ImplItemFn, Pat, ReceiverKind, ReturnType, Type};
+use syn::{AttrStyle, FnArg, Ident, ImplItemFn, ReceiverKind, ReturnType, Type};
 
 use crate::error::Errors;
 use crate::options::CallbackifyOptions;
+use crate::params::Param;
 use crate::root::{Private, Root};
 use crate::signature::looks_associated;
 
@@ -47,50 +48,15 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
                  without lifetimes",
         ));
     }
-    let mixed = Span::mixed_site();
-    let mut inputs = Vec::new();
-    let mut call_args = Vec::new();
-    for (index, arg) in sig.inputs.iter().enumerate() {
-        match arg {
-            FnArg::Receiver(receiver) => {
-                if let ReceiverKind::Reference(and, ..) = &receiver.kind {
-                    errors.push(syn::Error::new(
-                        and.span,
-                        "the future is spawned, so it cannot borrow `self`: take `self`, \
-                             `self: Arc<Self>` or another owning receiver",
-                    ));
-                }
-                let mut receiver = receiver.clone();
-                receiver.mutability = None;
-                inputs.push(receiver.to_token_stream());
-                call_args.push(quote!(self));
-            }
-            FnArg::Typed(typed) => {
-                if let Type::Reference(reference) = &*typed.ty {
-                    if reference
-                        .lifetime
-                        .as_ref()
-                        .is_none_or(|l| l.ident != "static")
-                    {
-                        errors.push(syn::Error::new_spanned(
-                            &typed.ty,
-                            "the future is spawned, so it cannot borrow its arguments: take \
-                                 this argument by value",
-                        ));
-                    }
-                }
-                let name = match &*typed.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                        pat.ident.clone()
-                    }
-                    _ => format_ident!("arg_{}", index, span = mixed),
-                };
-                let ty = &typed.ty;
-                inputs.push(quote!(#name: #ty));
-                call_args.push(name.to_token_stream());
-            }
-        }
-    }
+    let inputs: Vec<Param> = sig
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(index, arg)| {
+            check_owned(arg, &mut errors);
+            Param::new(sig, index, arg)
+        })
+        .collect();
     errors.finish()?;
     let private = Private::new(Root::from_option(options.krate.as_ref().map(|k| &k.value)));
     let output = match &sig.output {
@@ -104,6 +70,7 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
     } else {
         quote!(#original)
     };
+    let mixed = Span::mixed_site();
     let spawn = Ident::new("spawn", mixed);
     let callback = Ident::new("callback", mixed);
     let spawned = Ident::new("Spawned", mixed);
@@ -118,6 +85,7 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
             spawn.to_token_stream(),
         ),
     };
+    let passed = inputs.iter().map(Param::passed);
     let generics = &sig.generics;
     // One by one: `<T,>` keeps its trailing comma in `generics.params`, and a second one after it
     // would not parse.
@@ -144,7 +112,37 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
             #spawn_param
             #callback: impl ::core::ops::FnOnce(#output) + ::core::marker::Send + 'static,
         ) #where_clause {
-            #private::callbackify(#callee(#(#call_args),*), #spawner, #callback);
+            #private::callbackify(#callee(#(#passed),*), #spawner, #callback);
         }
     })
+}
+
+/// The future is spawned: a parameter that borrows cannot be moved into it.
+fn check_owned(arg: &FnArg, errors: &mut Errors) {
+    match arg {
+        FnArg::Receiver(receiver) => {
+            if let ReceiverKind::Reference(and, ..) = &receiver.kind {
+                errors.push(syn::Error::new(
+                    and.span,
+                    "the future is spawned, so it cannot borrow `self`: take `self`, \
+                         `self: Arc<Self>` or another owning receiver",
+                ));
+            }
+        }
+        FnArg::Typed(typed) => {
+            if let Type::Reference(reference) = &*typed.ty {
+                if reference
+                    .lifetime
+                    .as_ref()
+                    .is_none_or(|l| l.ident != "static")
+                {
+                    errors.push(syn::Error::new_spanned(
+                        &typed.ty,
+                        "the future is spawned, so it cannot borrow its arguments: take \
+                             this argument by value",
+                    ));
+                }
+            }
+        }
+    }
 }

@@ -6,8 +6,9 @@
 //! - entry points: `item` (`#[callback_async]`), `promisify`, `callbackify`;
 //! - the two forms of a generated function: `rust_fn` (Rust callbacks) and `c_fn` (C callbacks
 //!   with user data, shared with `promisify!(unsafe { .. })`);
-//! - what they read: `signature`, `callback`, `owned`, `generics`, `options`, `flow` (a stream's
-//!   bound and overflow policy, and the call that makes a bounded stream);
+//! - what they read: `signature`, `params` (the generated function's parameters, for every
+//!   macro), `callback`, `owned`, `generics`, `options`, `flow` (a stream's bound and overflow
+//!   policy, and the call that makes a bounded stream);
 //! - what everything uses: `error`, `root`, `handover` (`_(value)`).
 
 mod c_fn;
@@ -20,6 +21,7 @@ mod handover;
 mod item;
 mod options;
 mod owned;
+mod params;
 mod promisify;
 mod root;
 mod rust_fn;

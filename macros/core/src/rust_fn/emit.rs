@@ -91,24 +91,15 @@ pub struct Inputs<'a> {
 // Token by token, as `Private` (see there): no stream of its own to extend `out` with.
 impl ToTokens for Inputs<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
-        let mut first = true;
-        for arg in &self.plan.args {
-            if matches!(arg, Arg::Callback(..)) {
-                continue;
-            }
-            if !first && self.commas {
+        let params = self.plan.args.iter().filter_map(|arg| match arg {
+            Arg::Param(param) => Some(param),
+            Arg::Callback(..) => None,
+        });
+        for (position, param) in params.enumerate() {
+            if position > 0 && self.commas {
                 out.append(Punct::new(',', Spacing::Alone));
             }
-            first = false;
-            match arg {
-                Arg::Callback(..) => {}
-                Arg::Receiver(receiver) => receiver.to_tokens(out),
-                Arg::Typed(name, ty) => {
-                    name.to_tokens(out);
-                    out.append(Punct::new(':', Spacing::Alone));
-                    ty.to_tokens(out);
-                }
-            }
+            param.to_tokens(out);
         }
     }
 }
@@ -326,8 +317,7 @@ impl ToTokens for CallArg<'_> {
                 chosen,
             }
             .to_tokens(out),
-            Arg::Receiver(_) => out.append(Ident::new("self", Span::call_site())),
-            Arg::Typed(name, _) => name.to_tokens(out),
+            Arg::Param(param) => param.passed().to_tokens(out),
         }
     }
 }

@@ -4,15 +4,16 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, Generics, Ident, Pat, ReceiverKind, Signature, Type};
+use syn::{Generics, Ident, ReceiverKind, Signature, Type};
 
 use super::checks::Checked;
 use crate::callback::{Chosen, Form, Kind, Selection};
 use crate::generics;
 use crate::options::Options;
 use crate::owned::Delivery;
+use crate::params::Param;
 use crate::root::Private;
 use crate::signature::{Function, Place, returned_type};
 
@@ -33,10 +34,8 @@ pub enum Arg<'a> {
     /// A callback, which the generated function provides: its slot in `deliveries` and its
     /// choice.
     Callback(usize, &'a Chosen<'a>),
-    /// The receiver, without `mut` (the generated function only forwards it).
-    Receiver(syn::Receiver),
-    /// A parameter forwarded under `name`.
-    Typed(Ident, &'a Type),
+    /// A parameter that the generated function takes and forwards.
+    Param(Param<'a>),
 }
 
 /// Everything the emitted pieces read.
@@ -225,32 +224,12 @@ fn args<'a>(sig: &'a Signature, checked: &'a Checked<'a>) -> Vec<Arg<'a>> {
     sig.inputs
         .iter()
         .enumerate()
-        .map(|(index, arg)| {
-            if let Some((slot, one)) = chosen.iter().find(|(_, one)| one.index == index) {
-                return Arg::Callback(*slot, one);
-            }
-            match arg {
-                FnArg::Receiver(receiver) => {
-                    let mut receiver = receiver.clone();
-                    receiver.mutability = None;
-                    Arg::Receiver(receiver)
-                }
-                FnArg::Typed(typed) => {
-                    // A parameter named like the function itself would shadow it in the call.
-                    let name = match &*typed.pat {
-                        Pat::Ident(pat)
-                            if pat.by_ref.is_none()
-                                && pat.subpat.is_none()
-                                && pat.ident != sig.ident =>
-                        {
-                            pat.ident.clone()
-                        }
-                        _ => format_ident!("arg_{}", index, span = Span::mixed_site()),
-                    };
-                    Arg::Typed(name, &typed.ty)
-                }
-            }
-        })
+        .map(
+            |(index, arg)| match chosen.iter().find(|(_, one)| one.index == index) {
+                Some((slot, one)) => Arg::Callback(*slot, one),
+                None => Arg::Param(Param::new(sig, index, arg)),
+            },
+        )
         .collect()
 }
 
