@@ -11,7 +11,7 @@ use syn::{
 
 use crate::callback;
 use crate::error::Errors;
-use crate::options::Options;
+use crate::options::{Options, Scope};
 use crate::signature::{self, Function, Place};
 use crate::{c_fn, rust_fn};
 
@@ -164,47 +164,6 @@ fn item_kind(item: &Item) -> &'static str {
     }
 }
 
-/// Options that choose parameters of one function make no sense on a whole block.
-fn reject_per_function_options(options: &Options, errors: &mut Errors) {
-    let keys = [
-        options
-            .callback
-            .as_ref()
-            .map(|o| (o.key, "callback".to_owned(), " =")),
-        options
-            .progress
-            .as_ref()
-            .map(|o| (o.key, "progress".to_owned(), " =")),
-        options.ok.as_ref().map(|o| (o.key, "ok".to_owned(), " =")),
-        options
-            .err
-            .as_ref()
-            .map(|o| (o.key, "err".to_owned(), " =")),
-        options
-            .name
-            .as_ref()
-            .map(|o| (o.key, "name".to_owned(), " =")),
-        options
-            .output
-            .as_ref()
-            .map(|o| (o.key, "output".to_owned(), " =")),
-        options
-            .c_args
-            .first()
-            .map(|arg| (arg.param.span(), arg.param.to_string(), ":")),
-    ];
-    for (span, key, separator) in keys.into_iter().flatten() {
-        let option = format!("{key}{separator} ..");
-        errors.push(syn::Error::new(
-            span,
-            format!(
-                "`{key}` applies to one function: on a block, put `#[callback_async({option})]` \
-                 on the function it is for"
-            ),
-        ));
-    }
-}
-
 /// Removes a method's own `#[callback_async(..)]` and returns its options.
 fn take_own_options(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Option<Options> {
     let position = attrs.iter().position(|attr| {
@@ -290,7 +249,8 @@ fn expand_impl(mut item: ItemImpl, options: &Options, errors: &mut Errors) -> To
         ));
         return item.into_token_stream();
     }
-    reject_per_function_options(options, errors);
+    // Options that choose parameters of one function make no sense on a whole block.
+    options.reject_outside(Scope::Block, errors);
     let place = Place::Associated {
         owner: owner_name(&item.self_ty),
         in_trait: false,
@@ -308,7 +268,8 @@ fn expand_impl(mut item: ItemImpl, options: &Options, errors: &mut Errors) -> To
 }
 
 fn expand_trait(mut item: ItemTrait, options: &Options, errors: &mut Errors) -> TokenStream {
-    reject_per_function_options(options, errors);
+    // Options that choose parameters of one function make no sense on a whole block.
+    options.reject_outside(Scope::Block, errors);
     let place = Place::Associated {
         owner: Some(item.ident.to_string()),
         in_trait: true,
@@ -330,7 +291,8 @@ fn expand_trait(mut item: ItemTrait, options: &Options, errors: &mut Errors) -> 
 // The generated functions follow the block: an `extern` block holds declarations only. A
 // function takes part only with its own attribute, which says where the C callback goes.
 fn expand_extern(mut item: ItemForeignMod, options: &Options, errors: &mut Errors) -> TokenStream {
-    reject_per_function_options(options, errors);
+    // Options that choose parameters of one function make no sense on a whole block.
+    options.reject_outside(Scope::Block, errors);
     let mut generated = Vec::new();
     for foreign in &mut item.items {
         let ForeignItem::Fn(function) = foreign else {

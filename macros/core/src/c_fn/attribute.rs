@@ -15,7 +15,7 @@ use syn::Signature;
 use super::{Expansion, Ownership};
 use crate::error::Errors;
 use crate::flow::Bound;
-use crate::options::Options;
+use crate::options::{Options, Scope};
 use crate::params::{Param, plain_name};
 use crate::root::{Private, Root};
 use crate::signature::{Function, Place, generated_name, returned_type};
@@ -67,23 +67,7 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
 
 /// Options that belong to Rust callbacks, and signatures that C cannot call back into.
 fn check(sig: &Signature, options: &Options, errors: &mut Errors) {
-    let keys = [
-        options.callback.as_ref().map(|o| (o.key, "callback")),
-        options.ok.as_ref().map(|o| (o.key, "ok")),
-        options.err.as_ref().map(|o| (o.key, "err")),
-        options.dropped.as_ref().map(|o| (o.key, "dropped")),
-        options.cancel.as_ref().map(|o| (o.key, "cancel")),
-    ];
-    for (span, key) in keys.into_iter().flatten() {
-        errors.push(syn::Error::new(
-            span,
-            format!(
-                "`{key}` is an option for Rust callbacks; with `param: placeholder` the function \
-                 takes a C callback, whose options are `stream`, `name`, `output`, `crate` and \
-                 `deprecate`"
-            ),
-        ));
-    }
+    options.reject_outside(Scope::CFn, errors);
     if let Some(variadic) = &sig.variadic {
         errors.push(syn::Error::new_spanned(
             variadic,
