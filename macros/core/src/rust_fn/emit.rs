@@ -73,7 +73,7 @@ impl ToTokens for GeneratedSig<'_> {
         let name = generated_name(plan.function.sig, plan.options);
         let (impl_generics, _, where_clause) = plan.generics.split_for_impl();
         let generic_params = (!plan.generics.params.is_empty()).then_some(impl_generics);
-        let inputs = Inputs { plan, commas: true };
+        let inputs = Inputs(plan);
         let output = Output(plan);
         out.extend(quote! {
             #vis #unsafety fn #name #generic_params (#inputs) -> #output #where_clause
@@ -81,22 +81,19 @@ impl ToTokens for GeneratedSig<'_> {
     }
 }
 
-// Output: self, url: &str   (without the commas for `generics::prune`, which reads only names)
+// Output: self, url: &str
 /// The generated function's parameters: the original's, less the callbacks.
-pub struct Inputs<'a> {
-    pub plan: &'a Plan<'a>,
-    pub commas: bool,
-}
+struct Inputs<'a>(&'a Plan<'a>);
 
 // Token by token, as `Private` (see there): no stream of its own to extend `out` with.
 impl ToTokens for Inputs<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
-        let params = self.plan.args.iter().filter_map(|arg| match arg {
+        let params = self.0.args.iter().filter_map(|arg| match arg {
             Arg::Param(param) => Some(param),
             Arg::Callback(..) => None,
         });
         for (position, param) in params.enumerate() {
-            if position > 0 && self.commas {
+            if position > 0 {
                 out.append(Punct::new(',', Spacing::Alone));
             }
             param.to_tokens(out);
@@ -107,7 +104,7 @@ impl ToTokens for Inputs<'_> {
 // Output: (RETURNED, PROMISE) or PROMISE, where PROMISE is PRIVATE::Promise<VALUE> or
 //         PRIVATE::CallbackStream<VALUE>
 /// The generated function's return type.
-pub struct Output<'a>(pub &'a Plan<'a>);
+struct Output<'a>(&'a Plan<'a>);
 
 impl ToTokens for Output<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {

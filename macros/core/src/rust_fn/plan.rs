@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Generics, Ident, ReceiverKind, Signature, Type};
 
@@ -147,14 +147,8 @@ impl<'a> Plan<'a> {
                 _ => None,
             })
             .collect();
-        let mut generics = generics::prune(&sig.generics, &callback_params, || {
-            let inputs = super::emit::Inputs {
-                plan: self,
-                commas: false,
-            };
-            let output = super::emit::Output(self);
-            quote!(#inputs #output)
-        });
+        let mut generics =
+            generics::prune(&sig.generics, &callback_params, || self.signature_types());
         let needs_send = chosen.iter().any(|(_, one)| one.shape.needs_send);
         let needs_static = chosen.iter().any(|(_, one)| one.shape.needs_static);
         let value_generic =
@@ -196,6 +190,27 @@ impl<'a> Plan<'a> {
         }
         self.generics = generics;
         self.check_send = needs_send && !value_generic && !progress_generic;
+    }
+}
+
+impl Plan<'_> {
+    // Input:  the plan of `fn get<T, F: FnOnce(T)>(&self, key: K, done: F) -> Handle<'a>`
+    // Output: &self key: K Handle<'a> T   (read for names only)
+    /// What the generated signature writes of the user's syntax, where the generics it keeps are
+    /// named: the parameters it forwards, the returned type it hands back beside the promise, and
+    /// the types of the value and of the progress.
+    fn signature_types(&self) -> TokenStream {
+        let mut tokens = TokenStream::new();
+        for arg in &self.args {
+            if let Arg::Param(param) = arg {
+                param.to_tokens(&mut tokens);
+            }
+        }
+        let returned = self.returned.filter(|_| self.options.cancel.is_none());
+        returned.to_tokens(&mut tokens);
+        self.value_type.to_tokens(&mut tokens);
+        self.progress_type.to_tokens(&mut tokens);
+        tokens
     }
 }
 
