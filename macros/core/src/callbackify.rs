@@ -6,7 +6,7 @@ use syn::{AttrStyle, FnArg, Ident, ImplItemFn, ReceiverKind, ReturnType, Type};
 
 use crate::error::Errors;
 use crate::options::CallbackifyOptions;
-use crate::params::Param;
+use crate::params::ForwardedParam;
 use crate::root::{Private, Root};
 use crate::signature::looks_associated;
 
@@ -48,13 +48,13 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
                  without lifetimes",
         ));
     }
-    let inputs: Vec<Param> = sig
+    let inputs: Vec<ForwardedParam> = sig
         .inputs
         .iter()
         .enumerate()
         .map(|(index, arg)| {
             check_owned(arg, &mut errors);
-            Param::new(sig, index, arg)
+            ForwardedParam::new(sig, index, arg)
         })
         .collect();
     errors.finish()?;
@@ -85,7 +85,7 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
             spawn.to_token_stream(),
         ),
     };
-    let passed = inputs.iter().map(Param::passed);
+    let passed = inputs.iter().map(ForwardedParam::passed);
     let generics = &sig.generics;
     // One by one: `<T,>` keeps its trailing comma in `generics.params`, and a second one after it
     // would not parse.

@@ -12,14 +12,14 @@ use quote::{ToTokens, TokenStreamExt, format_ident};
 use syn::{FnArg, Ident, Pat, Signature, Type};
 
 /// One of the original's parameters, as the generated function takes it and passes it on.
-pub enum Param<'a> {
+pub enum ForwardedParam<'a> {
     /// The receiver, without `mut`: the generated function only passes it on.
     Receiver(syn::Receiver),
     /// `NAME: TYPE`.
     Typed(Ident, &'a Type),
 }
 
-impl<'a> Param<'a> {
+impl<'a> ForwardedParam<'a> {
     // Input:  `mut self`, `url: &str`, `(a, b): (u8, u8)`, `fetch: String` in `fn fetch`
     // Output: `self`, `url: &str`, `arg_1: (u8, u8)`, `arg_2: String` (the last two hygienic)
     /// The parameter `arg`, at `index` in `sig`'s inputs.
@@ -28,7 +28,7 @@ impl<'a> Param<'a> {
             FnArg::Receiver(receiver) => {
                 let mut receiver = receiver.clone();
                 receiver.mutability = None;
-                Param::Receiver(receiver)
+                ForwardedParam::Receiver(receiver)
             }
             FnArg::Typed(typed) => {
                 let name = match plain_name(arg) {
@@ -37,7 +37,7 @@ impl<'a> Param<'a> {
                     // on.
                     _ => format_ident!("arg_{}", index, span = Span::mixed_site()),
                 };
-                Param::Typed(name, &typed.ty)
+                ForwardedParam::Typed(name, &typed.ty)
             }
         }
     }
@@ -61,11 +61,11 @@ pub fn plain_name(arg: &FnArg) -> Option<&Ident> {
 }
 
 // Output: self, or url: &str
-impl ToTokens for Param<'_> {
+impl ToTokens for ForwardedParam<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         match self {
-            Param::Receiver(receiver) => receiver.to_tokens(out),
-            Param::Typed(name, ty) => {
+            ForwardedParam::Receiver(receiver) => receiver.to_tokens(out),
+            ForwardedParam::Typed(name, ty) => {
                 name.to_tokens(out);
                 out.append(Punct::new(':', Spacing::Alone));
                 ty.to_tokens(out);
@@ -76,13 +76,13 @@ impl ToTokens for Param<'_> {
 
 // Output: self, or url
 /// The argument that passes a parameter on to the original.
-pub struct Passed<'p, 'a>(&'p Param<'a>);
+pub struct Passed<'p, 'a>(&'p ForwardedParam<'a>);
 
 impl ToTokens for Passed<'_, '_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         match self.0 {
-            Param::Receiver(receiver) => receiver.self_token.to_tokens(out),
-            Param::Typed(name, _) => name.to_tokens(out),
+            ForwardedParam::Receiver(receiver) => receiver.self_token.to_tokens(out),
+            ForwardedParam::Typed(name, _) => name.to_tokens(out),
         }
     }
 }

@@ -16,7 +16,7 @@ use super::{Expansion, Ownership};
 use crate::error::Errors;
 use crate::flow::Bound;
 use crate::options::{Options, Scope};
-use crate::params::{Param, plain_name};
+use crate::params::{ForwardedParam, plain_name};
 use crate::root::{Private, Root};
 use crate::signature::{Function, Place, generated_name, returned_type};
 
@@ -91,7 +91,7 @@ fn call_with_placeholders<'a>(
     sig: &'a Signature,
     options: &'a Options,
     errors: &mut Errors,
-) -> (Vec<Param<'a>>, Vec<TokenStream>) {
+) -> (Vec<ForwardedParam<'a>>, Vec<TokenStream>) {
     let mut inputs = Vec::new();
     let mut call_args = Vec::new();
     let mut used = vec![false; options.c_args.len()];
@@ -103,7 +103,7 @@ fn call_with_placeholders<'a>(
             call_args.push(options.c_args[index].value.to_token_stream());
             continue;
         }
-        let param = Param::new(sig, position, input);
+        let param = ForwardedParam::new(sig, position, input);
         call_args.push(param.passed().to_token_stream());
         inputs.push(param);
     }

@@ -7,7 +7,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{FnArg, Ident, ReturnType, Signature};
 
-use crate::callback::{self, Chosen, Form, Kind, Selection};
+use crate::callback::{self, Chosen, Kind, Selection, TypeSyntax};
 use crate::error::Errors;
 use crate::generics;
 use crate::options::{Options, Scope};
@@ -167,7 +167,7 @@ fn check_shape(sig: &Signature, chosen: &Chosen, errors: &mut Errors) {
             ),
         ));
     }
-    if let Form::TypeParam(param) = &chosen.shape.form {
+    if let TypeSyntax::TypeParam(param) = &chosen.shape.syntax {
         if let Some(place) = other_use(sig, chosen.index, param) {
             errors.push(syn::Error::new_spanned(
                 place,

@@ -5,7 +5,7 @@ use quote::{ToTokens, TokenStreamExt, quote};
 use syn::Safety;
 
 use super::plan::{Arg, Mode, Plan};
-use crate::callback::{Chosen, Form, Kind, Selection};
+use crate::callback::{Chosen, Kind, Selection, TypeSyntax};
 use crate::flow::{Bound, BoundedStream, Maker};
 use crate::signature::{DocNote, generated_name};
 
@@ -89,7 +89,7 @@ struct Inputs<'a>(&'a Plan<'a>);
 impl ToTokens for Inputs<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let params = self.0.args.iter().filter_map(|arg| match arg {
-            Arg::Param(param) => Some(param),
+            Arg::Forwarded(param) => Some(param),
             Arg::Callback(..) => None,
         });
         for (position, param) in params.enumerate() {
@@ -314,7 +314,7 @@ impl ToTokens for CallArg<'_> {
                 chosen,
             }
             .to_tokens(out),
-            Arg::Param(param) => param.passed().to_tokens(out),
+            Arg::Forwarded(param) => param.passed().to_tokens(out),
         }
     }
 }
@@ -397,7 +397,7 @@ impl ToTokens for CallbackClosure<'_> {
         let delivery = &plan.deliveries[self.slot];
         // `Box::new(closure)` gives the closure no expected signature: its parameters need their
         // types (a borrowed one would otherwise get one lifetime rather than any).
-        let params = delivery.params(matches!(self.chosen.shape.form, Form::BoxDyn));
+        let params = delivery.params(matches!(self.chosen.shape.syntax, TypeSyntax::BoxDyn));
         let value = delivery.value();
         if plan.mode == Mode::Stack {
             // Borrows the caller's slot: the closure is not `move`.
@@ -438,9 +438,9 @@ impl ToTokens for CallbackClosure<'_> {
             },
         };
         let closure = quote!(move |#params| #settle);
-        out.extend(match self.chosen.shape.form {
-            Form::BoxDyn => quote!(#private::Box::new(#closure)),
-            Form::ImplTrait | Form::TypeParam(_) => closure,
+        out.extend(match self.chosen.shape.syntax {
+            TypeSyntax::BoxDyn => quote!(#private::Box::new(#closure)),
+            TypeSyntax::ImplTrait | TypeSyntax::TypeParam(_) => closure,
         });
     }
 }

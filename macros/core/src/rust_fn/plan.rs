@@ -9,11 +9,11 @@ use syn::visit_mut::VisitMut;
 use syn::{Generics, Ident, ReceiverKind, Signature, Type};
 
 use super::checks::Checked;
-use crate::callback::{Chosen, Form, Kind, Selection};
+use crate::callback::{Chosen, Kind, Selection, TypeSyntax};
 use crate::generics;
 use crate::options::Options;
 use crate::owned::Delivery;
-use crate::params::Param;
+use crate::params::ForwardedParam;
 use crate::root::Private;
 use crate::signature::{Function, Place, returned_type};
 
@@ -29,13 +29,14 @@ pub enum Mode {
     Stream,
 }
 
-/// A parameter of the original function, as the generated function takes and forwards it.
+/// An argument of the generated function's call of the original, one per parameter of the
+/// original.
 pub enum Arg<'a> {
     /// A callback, which the generated function provides: its slot in `deliveries` and its
     /// choice.
     Callback(usize, &'a Chosen<'a>),
     /// A parameter that the generated function takes and forwards.
-    Param(Param<'a>),
+    Forwarded(ForwardedParam<'a>),
 }
 
 /// Everything the emitted pieces read.
@@ -63,11 +64,11 @@ pub struct Plan<'a> {
     pub shared_slot: bool,
     /// `Type::name` or `name`, for the dropped-callback message.
     pub label: String,
-    pub locals: Locals,
+    pub locals: RustFnLocals,
 }
 
-/// The generated function's own locals, hygienic (`Span::mixed_site()`): no user name can clash.
-pub struct Locals {
+/// The names of the Rust form's generated function's own locals, hygienic (`Span::mixed_site()`): no user name can clash.
+pub struct RustFnLocals {
     pub resolver: Ident,
     pub promise: Ident,
     pub progress: Ident,
@@ -129,7 +130,7 @@ impl<'a> Plan<'a> {
             check_send: false,
             shared_slot: matches!(selection, Selection::One(one) if one.shape.kind == Kind::Shared),
             label,
-            locals: Locals::new(),
+            locals: RustFnLocals::new(),
         };
         plan.plan_generics(checked);
         plan
@@ -142,8 +143,8 @@ impl<'a> Plan<'a> {
         let chosen = checked.chosen();
         let callback_params: Vec<Ident> = chosen
             .iter()
-            .filter_map(|(_, one)| match &one.shape.form {
-                Form::TypeParam(param) => Some(param.clone()),
+            .filter_map(|(_, one)| match &one.shape.syntax {
+                TypeSyntax::TypeParam(param) => Some(param.clone()),
                 _ => None,
             })
             .collect();
@@ -202,7 +203,7 @@ impl Plan<'_> {
     fn signature_types(&self) -> TokenStream {
         let mut tokens = TokenStream::new();
         for arg in &self.args {
-            if let Arg::Param(param) = arg {
+            if let Arg::Forwarded(param) = arg {
                 param.to_tokens(&mut tokens);
             }
         }
@@ -214,10 +215,10 @@ impl Plan<'_> {
     }
 }
 
-impl Locals {
+impl RustFnLocals {
     fn new() -> Self {
         let mixed = Span::mixed_site();
-        Locals {
+        RustFnLocals {
             // Named for what it is to the user, since rustc may name it ("`callback` declared
             // here").
             resolver: Ident::new("callback", mixed),
@@ -242,7 +243,7 @@ fn args<'a>(sig: &'a Signature, checked: &'a Checked<'a>) -> Vec<Arg<'a>> {
         .map(
             |(index, arg)| match chosen.iter().find(|(_, one)| one.index == index) {
                 Some((slot, one)) => Arg::Callback(*slot, one),
-                None => Arg::Param(Param::new(sig, index, arg)),
+                None => Arg::Forwarded(ForwardedParam::new(sig, index, arg)),
             },
         )
         .collect()
@@ -274,7 +275,7 @@ fn stays_in_call(sig: &Signature, selection: &Selection, options: &Options) -> b
     };
     options.stream.is_none()
         && options.cancel.is_none()
-        && !matches!(shape.form, Form::BoxDyn)
+        && !matches!(shape.syntax, TypeSyntax::BoxDyn)
         && !shape.lifetime_bound
         && borrowable
         && !returned_type(sig).is_some_and(contains_impl_trait)
