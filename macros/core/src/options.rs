@@ -254,29 +254,32 @@ enum Key {
     Cancel,
 }
 
-/// The one table of which option applies where: each option with the scopes it does not apply
-/// to, in the order their errors are reported.
-const NOT_APPLICABLE: [(Key, &[Scope]); 9] = [
-    (Key::Callback, &[Scope::Block, Scope::CFn]),
-    (Key::Progress, &[Scope::Block]),
-    (Key::Ok, &[Scope::Block, Scope::CFn]),
-    (Key::Err, &[Scope::Block, Scope::CFn]),
-    (Key::Name, &[Scope::Block]),
-    (Key::Output, &[Scope::Block, Scope::RustFn]),
-    (Key::Placeholder, &[Scope::Block]),
-    (Key::Dropped, &[Scope::CFn, Scope::Progress, Scope::Stream]),
-    (Key::Cancel, &[Scope::CFn, Scope::Progress]),
-];
+/// The one table of which option applies where: for each scope, the options that do not apply
+/// to it, in the order their errors are reported.
+const fn not_applicable(scope: Scope) -> &'static [Key] {
+    match scope {
+        Scope::Block => &[
+            Key::Callback,
+            Key::Progress,
+            Key::Ok,
+            Key::Err,
+            Key::Name,
+            Key::Output,
+            Key::Placeholder,
+        ],
+        Scope::RustFn => &[Key::Output],
+        Scope::CFn => &[Key::Callback, Key::Ok, Key::Err, Key::Dropped, Key::Cancel],
+        Scope::Progress => &[Key::Dropped, Key::Cancel],
+        Scope::Stream => &[Key::Dropped],
+    }
+}
 
 impl Options {
     /// Reports each option written here that does not apply to `scope`.
     pub fn reject_outside(&self, scope: Scope, errors: &mut Errors) {
-        for (key, scopes) in NOT_APPLICABLE {
-            if !scopes.contains(&scope) {
-                continue;
-            }
+        for &key in not_applicable(scope) {
             if let Some((span, name)) = self.written(key) {
-                errors.push(syn::Error::new(span, not_applicable(scope, key, &name)));
+                errors.push(syn::Error::new(span, why_not(scope, key, &name)));
             }
         }
     }
@@ -301,7 +304,7 @@ impl Options {
 }
 
 /// Why the option `name` does not apply to `scope`.
-fn not_applicable(scope: Scope, key: Key, name: &str) -> String {
+fn why_not(scope: Scope, key: Key, name: &str) -> String {
     match scope {
         Scope::Block => {
             let separator = if matches!(key, Key::Placeholder) {
