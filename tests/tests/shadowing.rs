@@ -146,6 +146,14 @@ async fn total(
     total + callback[0] + value.0 + promise.unwrap_or(0) + *resolver + spawn + future
 }
 
+/// Named like the expansion's type parameter for the `spawn` argument's output.
+struct Spawned(u32);
+
+#[callbackify]
+async fn unwrap(spawned: Spawned) -> u32 {
+    spawned.0
+}
+
 struct Service(u32);
 
 impl Service {
@@ -181,6 +189,9 @@ fn callbackify_passes_parameters_named_like_its_function_or_its_locals() {
         },
     );
     assert_eq!(receiver.recv_timeout(WATCHDOG), Ok(28));
+    let (sender, receiver) = mpsc::channel();
+    unwrap_callback(Spawned(8), on_a_thread, move |n| sender.send(n).unwrap());
+    assert_eq!(receiver.recv_timeout(WATCHDOG), Ok(8));
     let (sender, receiver) = mpsc::channel();
     Service(2).scaled_callback(3, 4, 5, on_a_thread, move |n| sender.send(n).unwrap());
     assert_eq!(receiver.recv_timeout(WATCHDOG), Ok(15));

@@ -1,10 +1,13 @@
 //! `#[callbackify]`: the callback version of an `async fn`, for legacy callers.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
-use syn::{AttrStyle, FnArg, Ident, ImplItemFn, ReceiverKind, ReturnType, Type};
+use syn::{AttrStyle, FnArg, Ident, ImplItemFn, ReceiverKind, ReturnType, Signature, Type};
 
 use crate::error::Errors;
+use crate::generics;
 use crate::options::CallbackifyOptions;
 use crate::params::ForwardedParam;
 use crate::root::{Private, Root};
@@ -73,17 +76,19 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
     let mixed = Span::mixed_site();
     let spawn = Ident::new("spawn", mixed);
     let callback = Ident::new("callback", mixed);
-    let spawned = Ident::new("Spawned", mixed);
     let (spawn_param, spawn_generic, spawner) = match &options.spawn {
         Some(spawn) => {
             let expr = &spawn.value;
             (None, None, quote!(#expr))
         }
-        None => (
-            Some(quote!(#spawn: impl ::core::ops::FnOnce(#private::BoxFuture) -> #spawned,)),
-            Some(quote!(#spawned,)),
-            spawn.to_token_stream(),
-        ),
+        None => {
+            let spawned = spawned_param(sig);
+            (
+                Some(quote!(#spawn: impl ::core::ops::FnOnce(#private::BoxFuture) -> #spawned,)),
+                Some(quote!(#spawned,)),
+                spawn.to_token_stream(),
+            )
+        }
     };
     let passed = inputs.iter().map(ForwardedParam::passed);
     let generics = &sig.generics;
@@ -115,6 +120,19 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
             #private::callbackify(#callee(#(#passed),*), #spawner, #callback);
         }
     })
+}
+
+/// The type parameter of what the `spawn` argument returns: `Spawned`, or `Spawned_` (and so on)
+/// when the signature already names `Spawned`, which the generated one would shadow (a type
+/// parameter cannot be hygienic, as the locals are).
+fn spawned_param(sig: &Signature) -> Ident {
+    let mut names = BTreeSet::new();
+    generics::names(sig.to_token_stream(), &mut names);
+    let mut name = "Spawned".to_owned();
+    while names.contains(&name) {
+        name.push('_');
+    }
+    Ident::new(&name, Span::mixed_site())
 }
 
 /// The future is spawned: a parameter that borrows cannot be moved into it.

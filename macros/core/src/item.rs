@@ -250,7 +250,6 @@ fn expand_impl(mut item: ItemImpl, options: &Options, errors: &mut Errors) -> To
         ));
         return item.into_token_stream();
     }
-    // Options that choose parameters of one function make no sense on a whole block.
     options.reject_outside(Scope::Block, errors);
     let place = Place::Associated {
         owner: owner_name(&item.self_ty),
@@ -269,7 +268,6 @@ fn expand_impl(mut item: ItemImpl, options: &Options, errors: &mut Errors) -> To
 }
 
 fn expand_trait(mut item: ItemTrait, options: &Options, errors: &mut Errors) -> TokenStream {
-    // Options that choose parameters of one function make no sense on a whole block.
     options.reject_outside(Scope::Block, errors);
     let place = Place::Associated {
         owner: Some(item.ident.to_string()),
@@ -292,7 +290,6 @@ fn expand_trait(mut item: ItemTrait, options: &Options, errors: &mut Errors) -> 
 // The generated functions follow the block: an `extern` block holds declarations only. A
 // function takes part only with its own attribute, which says where the C callback goes.
 fn expand_extern(mut item: ItemForeignMod, options: &Options, errors: &mut Errors) -> TokenStream {
-    // Options that choose parameters of one function make no sense on a whole block.
     options.reject_outside(Scope::Block, errors);
     let mut generated = Vec::new();
     for foreign in &mut item.items {

@@ -227,7 +227,7 @@ impl CallbackifyOptions {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// An `impl` block, a trait or an `extern` block, whose options apply to each of its
-    /// functions.
+    /// functions: options that choose parameters of one function make no sense there.
     Block,
     /// A function that takes a Rust callback.
     RustFn,
@@ -294,9 +294,10 @@ impl Options {
             Key::Err => self.err.as_ref().map(|o| named(o.key, "err")),
             Key::Name => self.name.as_ref().map(|o| named(o.key, "name")),
             Key::Output => self.output.as_ref().map(|o| named(o.key, "output")),
-            Key::Placeholder => {
-                (self.c_args.first()).map(|arg| (arg.param.span(), arg.param.to_string()))
-            }
+            Key::Placeholder => self
+                .c_args
+                .first()
+                .map(|arg| (arg.param.span(), arg.param.to_string())),
             Key::Dropped => self.dropped.as_ref().map(|o| named(o.key, "dropped")),
             Key::Cancel => self.cancel.as_ref().map(|o| named(o.key, "cancel")),
         }

@@ -67,7 +67,8 @@ pub struct Plan<'a> {
     pub locals: RustFnLocals,
 }
 
-/// The names of the Rust form's generated function's own locals, hygienic (`Span::mixed_site()`): no user name can clash.
+/// The names of the Rust form's generated function's own locals, hygienic
+/// (`Span::mixed_site()`): no user name can clash.
 pub struct RustFnLocals {
     pub resolver: Ident,
     pub promise: Ident,
