@@ -11,7 +11,7 @@ use crate::generics;
 use crate::options::CallbackifyOptions;
 use crate::params::ForwardedParam;
 use crate::root::{Private, Root};
-use crate::signature::looks_associated;
+use crate::signature::{Place, looks_associated};
 
 /// Expands `#[callbackify(args)]` on `input`; on errors the input is kept beside them.
 pub fn callbackify(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -51,13 +51,21 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
                  without lifetimes",
         ));
     }
+    let place = if sig.receiver().is_some() || looks_associated(sig) {
+        Place::Associated {
+            owner: None,
+            in_trait: false,
+        }
+    } else {
+        Place::Free
+    };
     let inputs: Vec<ForwardedParam> = sig
         .inputs
         .iter()
         .enumerate()
         .map(|(index, arg)| {
             check_owned(arg, &mut errors);
-            ForwardedParam::new(sig, index, arg)
+            ForwardedParam::new(sig, &place, index, arg)
         })
         .collect();
     errors.finish()?;
@@ -68,10 +76,9 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
     };
     let original = &sig.ident;
     let name = format_ident!("{}_callback", original, span = original.span());
-    let callee = if sig.receiver().is_some() || looks_associated(sig) {
-        quote!(Self::#original)
-    } else {
-        quote!(#original)
+    let callee = match place {
+        Place::Associated { .. } => quote!(Self::#original),
+        Place::Free => quote!(#original),
     };
     let mixed = Span::mixed_site();
     let spawn = Ident::new("spawn", mixed);

@@ -4,12 +4,15 @@
 //!
 //! The expansions' own locals (`callback`, `value`, `promise`, `resolver`, `spawn`, `future`, ..)
 //! are hygienic (`Span::mixed_site()`), so a parameter named like one of them keeps its name. A
-//! parameter named like the function itself would shadow the function in the call of a free
-//! function (`fetch(fetch)`: "expected function, found `String`"): it is renamed, hygienically.
+//! parameter named like the function itself would shadow the function where the call names it
+//! alone, as a free function (`fetch(fetch)`: "expected function, found `String`"): there it is
+//! renamed, hygienically. (`Self::fetch(self, fetch)` needs no guard.)
 
 use proc_macro2::{Punct, Spacing, Span, TokenStream};
 use quote::{ToTokens, TokenStreamExt, format_ident};
 use syn::{FnArg, Ident, Pat, Signature, Type};
+
+use crate::signature::Place;
 
 /// One of the original's parameters, as the generated function takes it and passes it on.
 pub enum ForwardedParam<'a> {
@@ -20,10 +23,10 @@ pub enum ForwardedParam<'a> {
 }
 
 impl<'a> ForwardedParam<'a> {
-    // Input:  `mut self`, `url: &str`, `(a, b): (u8, u8)`, `fetch: String` in `fn fetch`
+    // Input:  `mut self`, `url: &str`, `(a, b): (u8, u8)`, `fetch: String` in a free `fn fetch`
     // Output: `self`, `url: &str`, `arg_1: (u8, u8)`, `arg_2: String` (the last two hygienic)
-    /// The parameter `arg`, at `index` in `sig`'s inputs.
-    pub fn new(sig: &Signature, index: usize, arg: &'a FnArg) -> Self {
+    /// The parameter `arg`, at `index` in the inputs of `sig`, a function at `place`.
+    pub fn new(sig: &Signature, place: &Place, index: usize, arg: &'a FnArg) -> Self {
         match arg {
             FnArg::Receiver(receiver) => {
                 let mut receiver = receiver.clone();
@@ -31,8 +34,9 @@ impl<'a> ForwardedParam<'a> {
                 ForwardedParam::Receiver(receiver)
             }
             FnArg::Typed(typed) => {
+                let shadows = |name: &Ident| matches!(place, Place::Free) && *name == sig.ident;
                 let name = match plain_name(arg) {
-                    Some(name) if *name != sig.ident => name.clone(),
+                    Some(name) if !shadows(name) => name.clone(),
                     // Patterns (`_`, `(a, b)`) get a name, so that the call can pass the argument
                     // on.
                     _ => format_ident!("arg_{}", index, span = Span::mixed_site()),

@@ -26,7 +26,7 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
     let sig = function.sig;
     let mut errors = Errors::new();
     check(sig, options, &mut errors);
-    let call = call_with_placeholders(sig, options, &mut errors);
+    let call = call_with_placeholders(sig, place, options, &mut errors);
     errors.finish()?;
     let (inputs, call_args) = call;
 
@@ -89,6 +89,7 @@ fn check(sig: &Signature, options: &Options, errors: &mut Errors) {
 /// placeholders in place.
 fn call_with_placeholders<'a>(
     sig: &'a Signature,
+    place: &Place,
     options: &'a Options,
     errors: &mut Errors,
 ) -> (Vec<ForwardedParam<'a>>, Vec<TokenStream>) {
@@ -103,7 +104,7 @@ fn call_with_placeholders<'a>(
             call_args.push(options.c_args[index].value.to_token_stream());
             continue;
         }
-        let param = ForwardedParam::new(sig, position, input);
+        let param = ForwardedParam::new(sig, place, position, input);
         call_args.push(param.passed().to_token_stream());
         inputs.push(param);
     }

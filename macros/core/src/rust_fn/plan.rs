@@ -123,7 +123,7 @@ impl<'a> Plan<'a> {
             deliveries,
             private: checked.private,
             mode,
-            args: args(sig, checked),
+            args: args(sig, place, checked),
             value_type,
             progress_type,
             returned: returned_type(sig),
@@ -236,7 +236,7 @@ impl RustFnLocals {
 
 /// The original's parameters in order, each a callback the generated function provides or a
 /// parameter it forwards.
-fn args<'a>(sig: &'a Signature, checked: &'a Checked<'a>) -> Vec<Arg<'a>> {
+fn args<'a>(sig: &'a Signature, place: &Place, checked: &'a Checked<'a>) -> Vec<Arg<'a>> {
     let chosen = checked.chosen();
     sig.inputs
         .iter()
@@ -244,7 +244,7 @@ fn args<'a>(sig: &'a Signature, checked: &'a Checked<'a>) -> Vec<Arg<'a>> {
         .map(
             |(index, arg)| match chosen.iter().find(|(_, one)| one.index == index) {
                 Some((slot, one)) => Arg::Callback(*slot, one),
-                None => Arg::Forwarded(ForwardedParam::new(sig, index, arg)),
+                None => Arg::Forwarded(ForwardedParam::new(sig, place, index, arg)),
             },
         )
         .collect()
