@@ -1,5 +1,5 @@
-//! Finding the callback parameter of a signature and classifying it: which closure trait, which
-//! form, which bounds. What its arguments become is `owned`'s job.
+//! Finding the callback parameter of a signature and classifying it: which closure trait, how its
+//! type is written, which bounds. What its arguments become is `owned`'s job.
 
 use syn::{
     FnArg, GenericArgument, Generics, Ident, Pat, PathArguments, ReturnType, Signature, TraitBound,
@@ -18,7 +18,7 @@ pub enum Kind {
 
 /// How the callback's type is written.
 #[derive(Clone)]
-pub enum Form {
+pub enum TypeSyntax {
     /// `impl FnOnce(A) + …`
     ImplTrait,
     /// `F` with `F: FnOnce(A)` among the generics.
@@ -27,11 +27,11 @@ pub enum Form {
     BoxDyn,
 }
 
-/// A parameter whose type is one of the callback forms.
+/// A parameter whose type is a callback type (see [`TypeSyntax`]).
 #[derive(Clone)]
 pub struct Shape<'a> {
     pub kind: Kind,
-    pub form: Form,
+    pub syntax: TypeSyntax,
     /// The argument types of the callback, as written.
     pub inputs: Vec<&'a Type>,
     /// `Some` when the callback returns something other than `()`: then it is an ordinary argument.
@@ -97,7 +97,7 @@ pub fn param_name(arg: &FnArg) -> Option<&Ident> {
 
 fn classify<'a>(ty: &'a Type, generics: &'a Generics) -> ParamRole<'a> {
     match strip(ty) {
-        Type::ImplTrait(imp) => shape(imp.bounds.iter(), Form::ImplTrait),
+        Type::ImplTrait(imp) => shape(imp.bounds.iter(), TypeSyntax::ImplTrait),
         Type::Path(path) if path.qself.is_none() => {
             if let Some(param) = path
                 .path
@@ -106,11 +106,11 @@ fn classify<'a>(ty: &'a Type, generics: &'a Generics) -> ParamRole<'a> {
             {
                 return shape(
                     param_bounds(generics, param),
-                    Form::TypeParam(param.clone()),
+                    TypeSyntax::TypeParam(param.clone()),
                 );
             }
             match boxed_trait_object(&path.path) {
-                Some(bounds) => shape(bounds.iter(), Form::BoxDyn),
+                Some(bounds) => shape(bounds.iter(), TypeSyntax::BoxDyn),
                 None => ParamRole::Ordinary,
             }
         }
@@ -226,7 +226,10 @@ fn fn_trait(bound: &TypeParamBound) -> Option<(Kind, &syn::ParenthesizedGenericA
     }
 }
 
-fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> ParamRole<'a> {
+fn shape<'a>(
+    bounds: impl Iterator<Item = &'a TypeParamBound>,
+    syntax: TypeSyntax,
+) -> ParamRole<'a> {
     let mut found = None;
     let mut needs_send = false;
     let mut needs_sync = false;
@@ -271,7 +274,7 @@ fn shape<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>, form: Form) -> Pa
     };
     ParamRole::Callback(Shape {
         kind,
-        form,
+        syntax,
         inputs: args.inputs.iter().map(|arg| &arg.ty).collect(),
         output,
         needs_send,
@@ -292,7 +295,7 @@ fn typed_inputs(sig: &Signature) -> impl Iterator<Item = (usize, &syn::PatType)>
         })
 }
 
-/// The parameters that can be the callback: a callback form returning `()`.
+/// The parameters that can be the callback: a callback type returning `()`.
 pub fn candidates(sig: &Signature) -> Vec<Chosen<'_>> {
     typed_inputs(sig)
         .filter_map(|(index, typed)| match classify(&typed.ty, &sig.generics) {

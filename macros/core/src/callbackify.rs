@@ -1,13 +1,17 @@
 //! `#[callbackify]`: the callback version of an `async fn`, for legacy callers.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
-use syn::{AttrStyle, FnArg, Ident, ImplItemFn, Pat, ReceiverKind, ReturnType, Type};
+use syn::{AttrStyle, FnArg, Ident, ImplItemFn, ReceiverKind, ReturnType, Signature, Type};
 
 use crate::error::Errors;
+use crate::generics;
 use crate::options::CallbackifyOptions;
+use crate::params::ForwardedParam;
 use crate::root::{Private, Root};
-use crate::signature::looks_associated;
+use crate::signature::{Place, looks_associated};
 
 /// Expands `#[callbackify(args)]` on `input`; on errors the input is kept beside them.
 pub fn callbackify(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -47,50 +51,23 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
                  without lifetimes",
         ));
     }
-    let mixed = Span::mixed_site();
-    let mut inputs = Vec::new();
-    let mut call_args = Vec::new();
-    for (index, arg) in sig.inputs.iter().enumerate() {
-        match arg {
-            FnArg::Receiver(receiver) => {
-                if let ReceiverKind::Reference(and, ..) = &receiver.kind {
-                    errors.push(syn::Error::new(
-                        and.span,
-                        "the future is spawned, so it cannot borrow `self`: take `self`, \
-                             `self: Arc<Self>` or another owning receiver",
-                    ));
-                }
-                let mut receiver = receiver.clone();
-                receiver.mutability = None;
-                inputs.push(receiver.to_token_stream());
-                call_args.push(quote!(self));
-            }
-            FnArg::Typed(typed) => {
-                if let Type::Reference(reference) = &*typed.ty {
-                    if reference
-                        .lifetime
-                        .as_ref()
-                        .is_none_or(|l| l.ident != "static")
-                    {
-                        errors.push(syn::Error::new_spanned(
-                            &typed.ty,
-                            "the future is spawned, so it cannot borrow its arguments: take \
-                                 this argument by value",
-                        ));
-                    }
-                }
-                let name = match &*typed.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                        pat.ident.clone()
-                    }
-                    _ => format_ident!("arg_{}", index, span = mixed),
-                };
-                let ty = &typed.ty;
-                inputs.push(quote!(#name: #ty));
-                call_args.push(name.to_token_stream());
-            }
+    let place = if sig.receiver().is_some() || looks_associated(sig) {
+        Place::Associated {
+            owner: None,
+            in_trait: false,
         }
-    }
+    } else {
+        Place::Free
+    };
+    let inputs: Vec<ForwardedParam> = sig
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(index, arg)| {
+            check_owned(arg, &mut errors);
+            ForwardedParam::new(sig, &place, index, arg)
+        })
+        .collect();
     errors.finish()?;
     let private = Private::new(Root::from_option(options.krate.as_ref().map(|k| &k.value)));
     let output = match &sig.output {
@@ -99,25 +76,28 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
     };
     let original = &sig.ident;
     let name = format_ident!("{}_callback", original, span = original.span());
-    let callee = if sig.receiver().is_some() || looks_associated(sig) {
-        quote!(Self::#original)
-    } else {
-        quote!(#original)
+    let callee = match place {
+        Place::Associated { .. } => quote!(Self::#original),
+        Place::Free => quote!(#original),
     };
+    let mixed = Span::mixed_site();
     let spawn = Ident::new("spawn", mixed);
     let callback = Ident::new("callback", mixed);
-    let spawned = Ident::new("Spawned", mixed);
     let (spawn_param, spawn_generic, spawner) = match &options.spawn {
         Some(spawn) => {
             let expr = &spawn.value;
             (None, None, quote!(#expr))
         }
-        None => (
-            Some(quote!(#spawn: impl ::core::ops::FnOnce(#private::BoxFuture) -> #spawned,)),
-            Some(quote!(#spawned,)),
-            spawn.to_token_stream(),
-        ),
+        None => {
+            let spawned = spawned_param(sig);
+            (
+                Some(quote!(#spawn: impl ::core::ops::FnOnce(#private::BoxFuture) -> #spawned,)),
+                Some(quote!(#spawned,)),
+                spawn.to_token_stream(),
+            )
+        }
     };
+    let passed = inputs.iter().map(ForwardedParam::passed);
     let generics = &sig.generics;
     // One by one: `<T,>` keeps its trailing comma in `generics.params`, and a second one after it
     // would not parse.
@@ -144,7 +124,50 @@ fn expand(function: &ImplItemFn, options: &CallbackifyOptions) -> syn::Result<To
             #spawn_param
             #callback: impl ::core::ops::FnOnce(#output) + ::core::marker::Send + 'static,
         ) #where_clause {
-            #private::callbackify(#callee(#(#call_args),*), #spawner, #callback);
+            #private::callbackify(#callee(#(#passed),*), #spawner, #callback);
         }
     })
+}
+
+/// The type parameter of what the `spawn` argument returns: `Spawned`, or `Spawned_` (and so on)
+/// when the signature already names `Spawned`, which the generated one would shadow (a type
+/// parameter cannot be hygienic, as the locals are).
+fn spawned_param(sig: &Signature) -> Ident {
+    let mut names = BTreeSet::new();
+    generics::names(sig.to_token_stream(), &mut names);
+    let mut name = "Spawned".to_owned();
+    while names.contains(&name) {
+        name.push('_');
+    }
+    Ident::new(&name, Span::mixed_site())
+}
+
+/// The future is spawned: a parameter that borrows cannot be moved into it.
+fn check_owned(arg: &FnArg, errors: &mut Errors) {
+    match arg {
+        FnArg::Receiver(receiver) => {
+            if let ReceiverKind::Reference(and, ..) = &receiver.kind {
+                errors.push(syn::Error::new(
+                    and.span,
+                    "the future is spawned, so it cannot borrow `self`: take `self`, \
+                         `self: Arc<Self>` or another owning receiver",
+                ));
+            }
+        }
+        FnArg::Typed(typed) => {
+            if let Type::Reference(reference) = &*typed.ty {
+                if reference
+                    .lifetime
+                    .as_ref()
+                    .is_none_or(|l| l.ident != "static")
+                {
+                    errors.push(syn::Error::new_spanned(
+                        &typed.ty,
+                        "the future is spawned, so it cannot borrow its arguments: take \
+                             this argument by value",
+                    ));
+                }
+            }
+        }
+    }
 }

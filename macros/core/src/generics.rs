@@ -44,9 +44,9 @@ fn mentions(item: &impl ToTokens, name: &str) -> bool {
     found.contains(name)
 }
 
-/// Keeps the generic parameters that `used` (the async version's signature, written only when
-/// there are generics to prune) names, directly or
-/// through the bounds of another kept parameter, and the where-predicates that only constrain
+/// Keeps the generic parameters that `used` (what the async version's signature writes of the
+/// user's syntax, written only when there are generics to prune) names, directly or through the
+/// bounds of another kept parameter, and the where-predicates that only constrain
 /// kept parameters. `callbacks` are the callbacks' own type parameters, which always go.
 pub fn prune(
     generics: &Generics,

@@ -11,7 +11,7 @@ use syn::{
 
 use crate::callback;
 use crate::error::Errors;
-use crate::options::Options;
+use crate::options::{Options, Scope};
 use crate::signature::{self, Function, Place};
 use crate::{c_fn, rust_fn};
 
@@ -20,8 +20,8 @@ use crate::{c_fn, rust_fn};
 /// `compile_error!`s.
 pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
     let (options, mut errors) = Options::parse(args);
-    let output = match parse_target(input.clone()) {
-        Ok(Target::Fn(mut item)) => {
+    let output = match parse_annotated(input.clone()) {
+        Ok(Annotated::Fn(mut item)) => {
             let place = if signature::looks_associated_mut(&mut item.sig) {
                 Place::Associated {
                     owner: None,
@@ -40,7 +40,7 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
             let deprecated = signature::deprecation(&item.sig, &options);
             quote!(#deprecated #input #generated)
         }
-        Ok(Target::TraitFn(item)) if !options.c_args.is_empty() => {
+        Ok(Annotated::TraitFn(item)) if !options.c_args.is_empty() => {
             errors.push(syn::Error::new(
                 Span::call_site(),
                 "a declaration without a body gets its async version from the block around it: \
@@ -49,7 +49,7 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
             ));
             item.into_token_stream()
         }
-        Ok(Target::TraitFn(mut item)) => {
+        Ok(Annotated::TraitFn(mut item)) => {
             let place = Place::Associated {
                 owner: None,
                 in_trait: true,
@@ -64,9 +64,9 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
                 .extend(signature::deprecation(&item.sig, &options));
             quote!(#item #generated)
         }
-        Ok(Target::Impl(item)) => expand_impl(item, &options, &mut errors),
-        Ok(Target::Extern(item)) => expand_extern(item, &options, &mut errors),
-        Ok(Target::Trait(item)) => expand_trait(item, &options, &mut errors),
+        Ok(Annotated::Impl(item)) => expand_impl(item, &options, &mut errors),
+        Ok(Annotated::Extern(item)) => expand_extern(item, &options, &mut errors),
+        Ok(Annotated::Trait(item)) => expand_trait(item, &options, &mut errors),
         Err(error) => {
             errors.push(error);
             input
@@ -84,7 +84,8 @@ fn generate(function: &Function, options: &Options, place: &Place) -> syn::Resul
     }
 }
 
-enum Target {
+/// The item that `#[callback_async]` annotates.
+enum Annotated {
     Fn(FnHead),
     /// A trait method declaration without a body.
     TraitFn(TraitItemFn),
@@ -117,7 +118,7 @@ impl Parse for FnHead {
     }
 }
 
-fn parse_target(input: TokenStream) -> syn::Result<Target> {
+fn parse_annotated(input: TokenStream) -> syn::Result<Annotated> {
     // The body is never looked at: parsing the item without it spares syn a walk through every
     // token of the body, which in a long function is most of the item.
     let mut trees: Vec<TokenTree> = input.clone().into_iter().collect();
@@ -125,21 +126,21 @@ fn parse_target(input: TokenStream) -> syn::Result<Target> {
         if body.delimiter() == Delimiter::Brace {
             trees.pop();
             if let Ok(head) = syn::parse2::<FnHead>(trees.into_iter().collect()) {
-                return Ok(Target::Fn(head));
+                return Ok(Annotated::Fn(head));
             }
         }
     }
     match syn::parse2::<Item>(input.clone()) {
-        Ok(Item::Fn(item)) => Ok(Target::Fn(FnHead {
+        Ok(Item::Fn(item)) => Ok(Annotated::Fn(FnHead {
             attrs: item.attrs,
             vis: item.vis,
             sig: item.sig,
         })),
-        Ok(Item::Impl(item)) => Ok(Target::Impl(item)),
-        Ok(Item::Trait(item)) => Ok(Target::Trait(item)),
-        Ok(Item::ForeignMod(item)) => Ok(Target::Extern(item)),
+        Ok(Item::Impl(item)) => Ok(Annotated::Impl(item)),
+        Ok(Item::Trait(item)) => Ok(Annotated::Trait(item)),
+        Ok(Item::ForeignMod(item)) => Ok(Annotated::Extern(item)),
         Ok(Item::Verbatim(_)) | Err(_) if syn::parse2::<TraitItemFn>(input.clone()).is_ok() => {
-            syn::parse2::<TraitItemFn>(input).map(Target::TraitFn)
+            syn::parse2::<TraitItemFn>(input).map(Annotated::TraitFn)
         }
         Ok(other) => Err(syn::Error::new(
             Span::call_site(),
@@ -161,47 +162,6 @@ fn item_kind(item: &Item) -> &'static str {
         Item::Use(_) => "a `use` declaration",
         Item::Macro(_) => "a macro invocation",
         _ => "this item",
-    }
-}
-
-/// Options that choose parameters of one function make no sense on a whole block.
-fn reject_per_function_options(options: &Options, errors: &mut Errors) {
-    let keys = [
-        options
-            .callback
-            .as_ref()
-            .map(|o| (o.key, "callback".to_owned(), " =")),
-        options
-            .progress
-            .as_ref()
-            .map(|o| (o.key, "progress".to_owned(), " =")),
-        options.ok.as_ref().map(|o| (o.key, "ok".to_owned(), " =")),
-        options
-            .err
-            .as_ref()
-            .map(|o| (o.key, "err".to_owned(), " =")),
-        options
-            .name
-            .as_ref()
-            .map(|o| (o.key, "name".to_owned(), " =")),
-        options
-            .output
-            .as_ref()
-            .map(|o| (o.key, "output".to_owned(), " =")),
-        options
-            .c_args
-            .first()
-            .map(|arg| (arg.param.span(), arg.param.to_string(), ":")),
-    ];
-    for (span, key, separator) in keys.into_iter().flatten() {
-        let option = format!("{key}{separator} ..");
-        errors.push(syn::Error::new(
-            span,
-            format!(
-                "`{key}` applies to one function: on a block, put `#[callback_async({option})]` \
-                 on the function it is for"
-            ),
-        ));
     }
 }
 
@@ -290,7 +250,7 @@ fn expand_impl(mut item: ItemImpl, options: &Options, errors: &mut Errors) -> To
         ));
         return item.into_token_stream();
     }
-    reject_per_function_options(options, errors);
+    options.reject_outside(Scope::Block, errors);
     let place = Place::Associated {
         owner: owner_name(&item.self_ty),
         in_trait: false,
@@ -308,7 +268,7 @@ fn expand_impl(mut item: ItemImpl, options: &Options, errors: &mut Errors) -> To
 }
 
 fn expand_trait(mut item: ItemTrait, options: &Options, errors: &mut Errors) -> TokenStream {
-    reject_per_function_options(options, errors);
+    options.reject_outside(Scope::Block, errors);
     let place = Place::Associated {
         owner: Some(item.ident.to_string()),
         in_trait: true,
@@ -330,7 +290,7 @@ fn expand_trait(mut item: ItemTrait, options: &Options, errors: &mut Errors) -> 
 // The generated functions follow the block: an `extern` block holds declarations only. A
 // function takes part only with its own attribute, which says where the C callback goes.
 fn expand_extern(mut item: ItemForeignMod, options: &Options, errors: &mut Errors) -> TokenStream {
-    reject_per_function_options(options, errors);
+    options.reject_outside(Scope::Block, errors);
     let mut generated = Vec::new();
     for foreign in &mut item.items {
         let ForeignItem::Fn(function) = foreign else {

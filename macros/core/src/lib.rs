@@ -6,9 +6,10 @@
 //! - entry points: `item` (`#[callback_async]`), `promisify`, `callbackify`;
 //! - the two forms of a generated function: `rust_fn` (Rust callbacks) and `c_fn` (C callbacks
 //!   with user data, shared with `promisify!(unsafe { .. })`);
-//! - what they read: `signature`, `callback`, `owned`, `generics`, `options`, `placeholders`
-//!   (the one placeholder engine: finds and classifies the placeholders of `promisify!` and of
-//!   the C forms once, and fills their slots by index), `flow` (a stream's bound and overflow
+//! - what they read: `signature`, `params` (the generated function's parameters, for every
+//!   macro), `callback`, `owned`, `generics`, `options`, `placeholders` (the one placeholder
+//!   engine: finds and classifies the placeholders of `promisify!` and of the C forms once, and
+//!   fills their slots by index), `flow` (a stream's bound and overflow
 //!   policy, and the call that makes a bounded stream);
 //! - what everything uses: `error`, `root`, `handover` (`_(value)`).
 
@@ -22,6 +23,7 @@ mod handover;
 mod item;
 mod options;
 mod owned;
+mod params;
 mod placeholders;
 mod promisify;
 mod root;

@@ -223,6 +223,119 @@ impl CallbackifyOptions {
     }
 }
 
+/// Where an attribute's options are written, as the table of which option applies where reads it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// An `impl` block, a trait or an `extern` block, whose options apply to each of its
+    /// functions: options that choose parameters of one function make no sense there.
+    Block,
+    /// A function that takes a Rust callback.
+    RustFn,
+    /// A function that takes a C callback: `param: placeholder`.
+    CFn,
+    /// A function that takes a Rust callback, with `progress = ..`.
+    Progress,
+    /// A function that takes a Rust callback, with `stream`.
+    Stream,
+}
+
+/// An option, as the table names it.
+#[derive(Clone, Copy)]
+enum Key {
+    Callback,
+    Progress,
+    Ok,
+    Err,
+    Name,
+    Output,
+    /// `param: placeholder`.
+    Placeholder,
+    Dropped,
+    Cancel,
+}
+
+/// The one table of which option applies where: for each scope, the options that do not apply
+/// to it, in the order their errors are reported.
+const fn not_applicable(scope: Scope) -> &'static [Key] {
+    match scope {
+        Scope::Block => &[
+            Key::Callback,
+            Key::Progress,
+            Key::Ok,
+            Key::Err,
+            Key::Name,
+            Key::Output,
+            Key::Placeholder,
+        ],
+        Scope::RustFn => &[Key::Output],
+        Scope::CFn => &[Key::Callback, Key::Ok, Key::Err, Key::Dropped, Key::Cancel],
+        Scope::Progress => &[Key::Dropped, Key::Cancel],
+        Scope::Stream => &[Key::Dropped],
+    }
+}
+
+impl Options {
+    /// Reports each option written here that does not apply to `scope`.
+    pub fn reject_outside(&self, scope: Scope, errors: &mut Errors) {
+        for &key in not_applicable(scope) {
+            if let Some((span, name)) = self.written(key) {
+                errors.push(syn::Error::new(span, why_not(scope, key, &name)));
+            }
+        }
+    }
+
+    /// Where `key` is written, and its name as written (a placeholder's is its parameter's).
+    fn written(&self, key: Key) -> Option<(Span, String)> {
+        let named = |key: Span, name: &str| (key, name.to_owned());
+        match key {
+            Key::Callback => self.callback.as_ref().map(|o| named(o.key, "callback")),
+            Key::Progress => self.progress.as_ref().map(|o| named(o.key, "progress")),
+            Key::Ok => self.ok.as_ref().map(|o| named(o.key, "ok")),
+            Key::Err => self.err.as_ref().map(|o| named(o.key, "err")),
+            Key::Name => self.name.as_ref().map(|o| named(o.key, "name")),
+            Key::Output => self.output.as_ref().map(|o| named(o.key, "output")),
+            Key::Placeholder => self
+                .c_args
+                .first()
+                .map(|arg| (arg.param.span(), arg.param.to_string())),
+            Key::Dropped => self.dropped.as_ref().map(|o| named(o.key, "dropped")),
+            Key::Cancel => self.cancel.as_ref().map(|o| named(o.key, "cancel")),
+        }
+    }
+}
+
+/// Why the option `name` does not apply to `scope`.
+fn why_not(scope: Scope, key: Key, name: &str) -> String {
+    match scope {
+        Scope::Block => {
+            let separator = if matches!(key, Key::Placeholder) {
+                ":"
+            } else {
+                " ="
+            };
+            format!(
+                "`{name}` applies to one function: on a block, put \
+                 `#[callback_async({name}{separator} ..)]` on the function it is for"
+            )
+        }
+        Scope::CFn => format!(
+            "`{name}` is an option for Rust callbacks; with `param: placeholder` the function \
+             takes a C callback, whose options are `stream`, `name`, `output`, `crate` and \
+             `deprecate`"
+        ),
+        // `output` only.
+        Scope::RustFn => format!(
+            "`{name}` names the value of a C callback, given as `param: |_, ..| ..`; a Rust \
+             callback's parameters already tell it"
+        ),
+        Scope::Progress => format!("`{name}` does not combine with `progress` yet"),
+        // `dropped` only.
+        Scope::Stream => {
+            format!("`{name}` does not apply to a stream: a dropped callback ends the stream")
+        }
+    }
+}
+
 /// Parses `= VALUE` after the key `name`, or explains what value it takes.
 fn value<T>(
     input: ParseStream,

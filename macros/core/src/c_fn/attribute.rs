@@ -8,14 +8,15 @@
 //! The generated function is `unsafe` even when the original is not: C's side of the contract
 //! (how often it calls back, and until when) is what the caller vouches for.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote};
-use syn::{FnArg, Pat, Signature};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::Signature;
 
 use super::{Expansion, Ownership};
 use crate::error::Errors;
 use crate::flow::Bound;
-use crate::options::Options;
+use crate::options::{Options, Scope};
+use crate::params::{ForwardedParam, plain_name};
 use crate::root::{Private, Root};
 use crate::signature::{Function, Place, generated_name, returned_type};
 
@@ -25,19 +26,15 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
     let sig = function.sig;
     let mut errors = Errors::new();
     check(sig, options, &mut errors);
-    let call = call_with_placeholders(sig, options, &mut errors);
+    let call = call_with_placeholders(sig, place, options, &mut errors);
     errors.finish()?;
     let (inputs, call_args) = call;
 
     let original = &sig.ident;
     let link = place.link(original);
-    let receiver = sig
-        .receiver()
-        .map(|receiver| receiver.self_token)
-        .into_iter();
     let call = match place {
         Place::Free => quote!(#original(#(#call_args),*)),
-        Place::Associated { .. } => quote!(Self::#original(#(#receiver,)* #(#call_args),*)),
+        Place::Associated { .. } => quote!(Self::#original(#(#call_args),*)),
     };
     let block: syn::ExprUnsafe = syn::parse2(quote!(unsafe { #call }))?;
     let streams = options.stream.is_some();
@@ -70,23 +67,7 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
 
 /// Options that belong to Rust callbacks, and signatures that C cannot call back into.
 fn check(sig: &Signature, options: &Options, errors: &mut Errors) {
-    let keys = [
-        options.callback.as_ref().map(|o| (o.key, "callback")),
-        options.ok.as_ref().map(|o| (o.key, "ok")),
-        options.err.as_ref().map(|o| (o.key, "err")),
-        options.dropped.as_ref().map(|o| (o.key, "dropped")),
-        options.cancel.as_ref().map(|o| (o.key, "cancel")),
-    ];
-    for (span, key) in keys.into_iter().flatten() {
-        errors.push(syn::Error::new(
-            span,
-            format!(
-                "`{key}` is an option for Rust callbacks; with `param: placeholder` the function \
-                 takes a C callback, whose options are `stream`, `name`, `output`, `crate` and \
-                 `deprecate`"
-            ),
-        ));
-    }
+    options.reject_outside(Scope::CFn, errors);
     if let Some(variadic) = &sig.variadic {
         errors.push(syn::Error::new_spanned(
             variadic,
@@ -106,41 +87,26 @@ fn check(sig: &Signature, options: &Options, errors: &mut Errors) {
 // Output: the inputs `n: c_int` and the call's arguments `|_, n: c_int| _(n), _, n`
 /// The generated function's parameters, and the original's call arguments with the
 /// placeholders in place.
-fn call_with_placeholders(
-    sig: &Signature,
-    options: &Options,
+fn call_with_placeholders<'a>(
+    sig: &'a Signature,
+    place: &Place,
+    options: &'a Options,
     errors: &mut Errors,
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
+) -> (Vec<ForwardedParam<'a>>, Vec<TokenStream>) {
     let mut inputs = Vec::new();
     let mut call_args = Vec::new();
     let mut used = vec![false; options.c_args.len()];
     for (position, input) in sig.inputs.iter().enumerate() {
-        let typed = match input {
-            FnArg::Receiver(_) => {
-                inputs.push(input.to_token_stream());
-                continue;
-            }
-            FnArg::Typed(typed) => typed,
-        };
-        let name = match &*typed.pat {
-            Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => Some(&pat.ident),
-            _ => None,
-        };
-        let replaced =
-            name.and_then(|name| options.c_args.iter().position(|arg| arg.param == *name));
+        let replaced = plain_name(input)
+            .and_then(|name| options.c_args.iter().position(|arg| arg.param == *name));
         if let Some(index) = replaced {
             used[index] = true;
             call_args.push(options.c_args[index].value.to_token_stream());
             continue;
         }
-        // Patterns (`_`, `(a, b)`) get a name, so that the call can pass the argument on.
-        let arg = match name {
-            Some(name) => name.clone(),
-            None => format_ident!("arg{}", position, span = Span::mixed_site()),
-        };
-        let ty = &typed.ty;
-        inputs.push(quote!(#arg: #ty));
-        call_args.push(arg.to_token_stream());
+        let param = ForwardedParam::new(sig, place, position, input);
+        call_args.push(param.passed().to_token_stream());
+        inputs.push(param);
     }
     for (arg, used) in options.c_args.iter().zip(used) {
         if !used {

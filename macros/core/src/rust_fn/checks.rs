@@ -7,10 +7,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{FnArg, Ident, ReturnType, Signature};
 
-use crate::callback::{self, Chosen, Form, Kind, Selection};
+use crate::callback::{self, Chosen, Kind, Selection, TypeSyntax};
 use crate::error::Errors;
 use crate::generics;
-use crate::options::Options;
+use crate::options::{Options, Scope};
 use crate::owned::Delivery;
 use crate::root::{Private, Root};
 use crate::signature::returned_type;
@@ -74,13 +74,7 @@ pub fn check<'a>(sig: &'a Signature, options: &'a Options) -> syn::Result<Checke
 }
 
 fn check_options(sig: &Signature, options: &Options, errors: &mut Errors) {
-    if let Some(output) = &options.output {
-        errors.push(syn::Error::new(
-            output.key,
-            "`output` names the value of a C callback, given as `param: |_, ..| ..`; a Rust \
-             callback's parameters already tell it",
-        ));
-    }
+    options.reject_outside(Scope::RustFn, errors);
     if let Some(asyncness) = &sig.asyncness {
         errors.push(syn::Error::new(
             asyncness.span,
@@ -144,12 +138,7 @@ fn check_stream(
         }
         Selection::One(_) => {}
     }
-    if let Some(dropped) = &options.dropped {
-        errors.push(syn::Error::new(
-            dropped.key,
-            "`dropped` does not apply to a stream: a dropped callback ends the stream",
-        ));
-    }
+    options.reject_outside(Scope::Stream, errors);
 }
 
 /// A progress callback fires many times, and its stream ends with the completion, which no
@@ -164,16 +153,7 @@ fn check_progress(sig: &Signature, options: &Options, progress: &Chosen, errors:
             ));
         }
     }
-    let keys = [
-        options.dropped.as_ref().map(|o| (o.key, "dropped")),
-        options.cancel.as_ref().map(|o| (o.key, "cancel")),
-    ];
-    for (span, key) in keys.into_iter().flatten() {
-        errors.push(syn::Error::new(
-            span,
-            format!("`{key}` does not combine with `progress` yet"),
-        ));
-    }
+    options.reject_outside(Scope::Progress, errors);
 }
 
 fn check_shape(sig: &Signature, chosen: &Chosen, errors: &mut Errors) {
@@ -187,7 +167,7 @@ fn check_shape(sig: &Signature, chosen: &Chosen, errors: &mut Errors) {
             ),
         ));
     }
-    if let Form::TypeParam(param) = &chosen.shape.form {
+    if let TypeSyntax::TypeParam(param) = &chosen.shape.syntax {
         if let Some(place) = other_use(sig, chosen.index, param) {
             errors.push(syn::Error::new_spanned(
                 place,

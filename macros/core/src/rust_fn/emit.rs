@@ -5,7 +5,7 @@ use quote::{ToTokens, TokenStreamExt, quote};
 use syn::Safety;
 
 use super::plan::{Arg, Mode, Plan};
-use crate::callback::{Chosen, Form, Kind, Selection};
+use crate::callback::{Chosen, Kind, Selection, TypeSyntax};
 use crate::flow::{Bound, BoundedStream, Maker};
 use crate::signature::{DocNote, generated_name};
 
@@ -73,7 +73,7 @@ impl ToTokens for GeneratedSig<'_> {
         let name = generated_name(plan.function.sig, plan.options);
         let (impl_generics, _, where_clause) = plan.generics.split_for_impl();
         let generic_params = (!plan.generics.params.is_empty()).then_some(impl_generics);
-        let inputs = Inputs { plan, commas: true };
+        let inputs = Inputs(plan);
         let output = Output(plan);
         out.extend(quote! {
             #vis #unsafety fn #name #generic_params (#inputs) -> #output #where_clause
@@ -81,34 +81,22 @@ impl ToTokens for GeneratedSig<'_> {
     }
 }
 
-// Output: self, url: &str   (without the commas for `generics::prune`, which reads only names)
+// Output: self, url: &str
 /// The generated function's parameters: the original's, less the callbacks.
-pub struct Inputs<'a> {
-    pub plan: &'a Plan<'a>,
-    pub commas: bool,
-}
+struct Inputs<'a>(&'a Plan<'a>);
 
 // Token by token, as `Private` (see there): no stream of its own to extend `out` with.
 impl ToTokens for Inputs<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
-        let mut first = true;
-        for arg in &self.plan.args {
-            if matches!(arg, Arg::Callback(..)) {
-                continue;
-            }
-            if !first && self.commas {
+        let params = self.0.args.iter().filter_map(|arg| match arg {
+            Arg::Forwarded(param) => Some(param),
+            Arg::Callback(..) => None,
+        });
+        for (position, param) in params.enumerate() {
+            if position > 0 {
                 out.append(Punct::new(',', Spacing::Alone));
             }
-            first = false;
-            match arg {
-                Arg::Callback(..) => {}
-                Arg::Receiver(receiver) => receiver.to_tokens(out),
-                Arg::Typed(name, ty) => {
-                    name.to_tokens(out);
-                    out.append(Punct::new(':', Spacing::Alone));
-                    ty.to_tokens(out);
-                }
-            }
+            param.to_tokens(out);
         }
     }
 }
@@ -116,7 +104,7 @@ impl ToTokens for Inputs<'_> {
 // Output: (RETURNED, PROMISE) or PROMISE, where PROMISE is PRIVATE::Promise<VALUE> or
 //         PRIVATE::CallbackStream<VALUE>
 /// The generated function's return type.
-pub struct Output<'a>(pub &'a Plan<'a>);
+struct Output<'a>(&'a Plan<'a>);
 
 impl ToTokens for Output<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
@@ -326,8 +314,7 @@ impl ToTokens for CallArg<'_> {
                 chosen,
             }
             .to_tokens(out),
-            Arg::Receiver(_) => out.append(Ident::new("self", Span::call_site())),
-            Arg::Typed(name, _) => name.to_tokens(out),
+            Arg::Forwarded(param) => param.passed().to_tokens(out),
         }
     }
 }
@@ -410,7 +397,7 @@ impl ToTokens for CallbackClosure<'_> {
         let delivery = &plan.deliveries[self.slot];
         // `Box::new(closure)` gives the closure no expected signature: its parameters need their
         // types (a borrowed one would otherwise get one lifetime rather than any).
-        let params = delivery.params(matches!(self.chosen.shape.form, Form::BoxDyn));
+        let params = delivery.params(matches!(self.chosen.shape.syntax, TypeSyntax::BoxDyn));
         let value = delivery.value();
         if plan.mode == Mode::Stack {
             // Borrows the caller's slot: the closure is not `move`.
@@ -451,9 +438,9 @@ impl ToTokens for CallbackClosure<'_> {
             },
         };
         let closure = quote!(move |#params| #settle);
-        out.extend(match self.chosen.shape.form {
-            Form::BoxDyn => quote!(#private::Box::new(#closure)),
-            Form::ImplTrait | Form::TypeParam(_) => closure,
+        out.extend(match self.chosen.shape.syntax {
+            TypeSyntax::BoxDyn => quote!(#private::Box::new(#closure)),
+            TypeSyntax::ImplTrait | TypeSyntax::TypeParam(_) => closure,
         });
     }
 }

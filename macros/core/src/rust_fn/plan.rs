@@ -4,15 +4,16 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, quote};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, Generics, Ident, Pat, ReceiverKind, Signature, Type};
+use syn::{Generics, Ident, ReceiverKind, Signature, Type};
 
 use super::checks::Checked;
-use crate::callback::{Chosen, Form, Kind, Selection};
+use crate::callback::{Chosen, Kind, Selection, TypeSyntax};
 use crate::generics;
 use crate::options::Options;
 use crate::owned::Delivery;
+use crate::params::ForwardedParam;
 use crate::root::Private;
 use crate::signature::{Function, Place, returned_type};
 
@@ -28,15 +29,14 @@ pub enum Mode {
     Stream,
 }
 
-/// A parameter of the original function, as the generated function takes and forwards it.
+/// An argument of the generated function's call of the original, one per parameter of the
+/// original.
 pub enum Arg<'a> {
     /// A callback, which the generated function provides: its slot in `deliveries` and its
     /// choice.
     Callback(usize, &'a Chosen<'a>),
-    /// The receiver, without `mut` (the generated function only forwards it).
-    Receiver(syn::Receiver),
-    /// A parameter forwarded under `name`.
-    Typed(Ident, &'a Type),
+    /// A parameter that the generated function takes and forwards.
+    Forwarded(ForwardedParam<'a>),
 }
 
 /// Everything the emitted pieces read.
@@ -64,11 +64,12 @@ pub struct Plan<'a> {
     pub shared_slot: bool,
     /// `Type::name` or `name`, for the dropped-callback message.
     pub label: String,
-    pub locals: Locals,
+    pub locals: RustFnLocals,
 }
 
-/// The generated function's own locals, hygienic (`Span::mixed_site()`): no user name can clash.
-pub struct Locals {
+/// The names of the Rust form's generated function's own locals, hygienic
+/// (`Span::mixed_site()`): no user name can clash.
+pub struct RustFnLocals {
     pub resolver: Ident,
     pub promise: Ident,
     pub progress: Ident,
@@ -122,7 +123,7 @@ impl<'a> Plan<'a> {
             deliveries,
             private: checked.private,
             mode,
-            args: args(sig, checked),
+            args: args(sig, place, checked),
             value_type,
             progress_type,
             returned: returned_type(sig),
@@ -130,7 +131,7 @@ impl<'a> Plan<'a> {
             check_send: false,
             shared_slot: matches!(selection, Selection::One(one) if one.shape.kind == Kind::Shared),
             label,
-            locals: Locals::new(),
+            locals: RustFnLocals::new(),
         };
         plan.plan_generics(checked);
         plan
@@ -143,19 +144,13 @@ impl<'a> Plan<'a> {
         let chosen = checked.chosen();
         let callback_params: Vec<Ident> = chosen
             .iter()
-            .filter_map(|(_, one)| match &one.shape.form {
-                Form::TypeParam(param) => Some(param.clone()),
+            .filter_map(|(_, one)| match &one.shape.syntax {
+                TypeSyntax::TypeParam(param) => Some(param.clone()),
                 _ => None,
             })
             .collect();
-        let mut generics = generics::prune(&sig.generics, &callback_params, || {
-            let inputs = super::emit::Inputs {
-                plan: self,
-                commas: false,
-            };
-            let output = super::emit::Output(self);
-            quote!(#inputs #output)
-        });
+        let mut generics =
+            generics::prune(&sig.generics, &callback_params, || self.signature_types());
         let needs_send = chosen.iter().any(|(_, one)| one.shape.needs_send);
         let needs_static = chosen.iter().any(|(_, one)| one.shape.needs_static);
         let value_generic =
@@ -200,10 +195,31 @@ impl<'a> Plan<'a> {
     }
 }
 
-impl Locals {
+impl Plan<'_> {
+    // Input:  the plan of `fn get<T, F: FnOnce(T)>(&self, key: K, done: F) -> Handle<'a>`
+    // Output: &self key: K Handle<'a> T   (read for names only)
+    /// What the generated signature writes of the user's syntax, where the generics it keeps are
+    /// named: the parameters it forwards, the returned type it hands back beside the promise, and
+    /// the types of the value and of the progress.
+    fn signature_types(&self) -> TokenStream {
+        let mut tokens = TokenStream::new();
+        for arg in &self.args {
+            if let Arg::Forwarded(param) = arg {
+                param.to_tokens(&mut tokens);
+            }
+        }
+        let returned = self.returned.filter(|_| self.options.cancel.is_none());
+        returned.to_tokens(&mut tokens);
+        self.value_type.to_tokens(&mut tokens);
+        self.progress_type.to_tokens(&mut tokens);
+        tokens
+    }
+}
+
+impl RustFnLocals {
     fn new() -> Self {
         let mixed = Span::mixed_site();
-        Locals {
+        RustFnLocals {
             // Named for what it is to the user, since rustc may name it ("`callback` declared
             // here").
             resolver: Ident::new("callback", mixed),
@@ -220,37 +236,17 @@ impl Locals {
 
 /// The original's parameters in order, each a callback the generated function provides or a
 /// parameter it forwards.
-fn args<'a>(sig: &'a Signature, checked: &'a Checked<'a>) -> Vec<Arg<'a>> {
+fn args<'a>(sig: &'a Signature, place: &Place, checked: &'a Checked<'a>) -> Vec<Arg<'a>> {
     let chosen = checked.chosen();
     sig.inputs
         .iter()
         .enumerate()
-        .map(|(index, arg)| {
-            if let Some((slot, one)) = chosen.iter().find(|(_, one)| one.index == index) {
-                return Arg::Callback(*slot, one);
-            }
-            match arg {
-                FnArg::Receiver(receiver) => {
-                    let mut receiver = receiver.clone();
-                    receiver.mutability = None;
-                    Arg::Receiver(receiver)
-                }
-                FnArg::Typed(typed) => {
-                    // A parameter named like the function itself would shadow it in the call.
-                    let name = match &*typed.pat {
-                        Pat::Ident(pat)
-                            if pat.by_ref.is_none()
-                                && pat.subpat.is_none()
-                                && pat.ident != sig.ident =>
-                        {
-                            pat.ident.clone()
-                        }
-                        _ => format_ident!("arg_{}", index, span = Span::mixed_site()),
-                    };
-                    Arg::Typed(name, &typed.ty)
-                }
-            }
-        })
+        .map(
+            |(index, arg)| match chosen.iter().find(|(_, one)| one.index == index) {
+                Some((slot, one)) => Arg::Callback(*slot, one),
+                None => Arg::Forwarded(ForwardedParam::new(sig, place, index, arg)),
+            },
+        )
         .collect()
 }
 
@@ -280,7 +276,7 @@ fn stays_in_call(sig: &Signature, selection: &Selection, options: &Options) -> b
     };
     options.stream.is_none()
         && options.cancel.is_none()
-        && !matches!(shape.form, Form::BoxDyn)
+        && !matches!(shape.syntax, TypeSyntax::BoxDyn)
         && !shape.lifetime_bound
         && borrowable
         && !returned_type(sig).is_some_and(contains_impl_trait)
