@@ -112,7 +112,7 @@ impl Rewriter<'_> {
     }
 
     // Input:  `_(a, b)` at `span`
-    // Output: (*handle).settle(::core::result::Result::Ok((a, b)))
+    // Output: (*handle).resolve(::core::result::Result::Ok((a, b)))
     fn delivery(&self, call: &syn::ExprCall) -> TokenStream {
         let site = self.target.private.site().located_at(call.func.span());
         let args = call.args.iter();

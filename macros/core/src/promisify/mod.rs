@@ -135,7 +135,7 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
 //             let (callback, promise) = PRIVATE::promise_shared(&"pool.execute(|| _)");
-//             PRIVATE::finish(pool.execute(move || (&callback).settle(())), promise).finish()
+//             PRIVATE::finish(pool.execute(move || (&callback).resolve(())), promise).finish()
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
     let stream = input.stream.is_some();
@@ -232,7 +232,7 @@ fn target<'a>(
     stream: bool,
     private: Private<'a>,
 ) -> Target<'a> {
-    let method = if stream { "send" } else { "settle" };
+    let method = if stream { "send" } else { "resolve" };
     let (holder, shared, method, variant) = match (settlement, placeholder.wrapper) {
         (Settlement::OkErr, Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
         (Settlement::OkErr, _) => ("err", true, method, Some("Err")),
