@@ -13,12 +13,12 @@ pub use std::vec::Vec;
 
 use core::panic::Location;
 
-use crate::Resolver;
 pub use crate::ffi::Registration;
 pub use crate::generated::{CompletionResolver, OnceResolver, SharedResolver};
 pub use crate::oneshot::SendValue;
 use crate::promise::{Name, Origin};
-pub use crate::{BoxFuture, CallbackStream, Overflow, Promise, StreamSender, callbackify};
+pub use crate::{BoxFuture, CallbackStream, Overflow, Promise, callbackify};
+use crate::{Resolver, StreamSender};
 pub use callback_async_macros::promisify_forwarded;
 
 /// `ToOwned`, under a name whose unmet bound explains itself: a callback's borrowed argument

@@ -224,6 +224,35 @@ use core::fmt;
 /// Free it with [`release`](Self::release) once C can no longer call the callback. Dropping it
 /// instead leaks the state (a few words), so that a late call from C never reads freed memory; the
 /// stream then never ends on its own.
+///
+/// ```
+/// use std::ffi::{c_int, c_void};
+/// use std::sync::Mutex;
+/// use futures::StreamExt;
+///
+/// // A C library that calls a registered hook, with its user data, until it is unregistered.
+/// type Hook = extern "C" fn(*mut c_void, c_int);
+/// static HOOK: Mutex<Option<(Hook, usize)>> = Mutex::new(None);
+/// unsafe extern "C" fn set_hook(hook: Option<Hook>, user_data: *mut c_void) {
+///     *HOOK.lock().unwrap() = hook.map(|hook| (hook, user_data as usize));
+/// }
+/// fn fire(event: c_int) {
+///     if let Some((hook, user_data)) = *HOOK.lock().unwrap() {
+///         hook(user_data as *mut c_void, event);
+///     }
+/// }
+///
+/// let (events, registration) =
+///     callback_async::promisify!(stream unsafe { set_hook(Some(|_, event: c_int| _(event)), _) });
+/// fire(1);
+/// fire(2);
+/// // SAFETY: unregistering takes the library's lock, so no call of the hook is running after it.
+/// unsafe { set_hook(None, std::ptr::null_mut()) };
+/// // SAFETY: the hook is unregistered: C can no longer call it with this user data.
+/// unsafe { registration.release() };
+/// let events: Vec<c_int> = futures::executor::block_on(events.collect());
+/// assert_eq!(events, [1, 2]);
+/// ```
 #[must_use = "dropping a `Registration` leaks the callback's state: `release` it once C can no \
               longer call the callback"]
 pub struct Registration {
@@ -275,6 +304,14 @@ impl fmt::Debug for Registration {
 /// A callback whose return type is not one of these cannot be generated; for most C APIs zero
 /// means "stop" (GLib's `G_SOURCE_REMOVE`, libcurl's write callback), but SQLite's
 /// `sqlite3_exec` goes on to the next row.
+///
+/// ```
+/// use callback_async::ffi::CReturn;
+///
+/// assert_eq!(<std::ffi::c_int as CReturn>::on_panic(), 0);
+/// assert!(<*mut std::ffi::c_void as CReturn>::on_panic().is_null());
+/// assert_eq!(<Option<extern "C" fn()> as CReturn>::on_panic(), None);
+/// ```
 pub trait CReturn {
     /// The value returned to C after a panic.
     fn on_panic() -> Self;

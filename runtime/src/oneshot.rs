@@ -84,6 +84,10 @@ struct Block<T> {
     value: UnsafeCell<Slot<T>>,
 }
 
+// The block of a `u64` promise stays 32 bytes with a panic's slot (loom's cells are larger).
+#[cfg(not(loom))]
+const _: () = assert!(size_of::<Block<u64>>() == 32);
+
 /// The value's slot. Until the sender writes the value, it holds the place that created the
 /// channel (one word, which a value's slot always has room for within "32 bytes plus the
 /// value"), for the message of a sender dropped without sending: the promise itself then needs

@@ -163,6 +163,15 @@ impl fmt::Display for Origin {
 
 /// The error of [`Promise::or_dropped`]: the resolver (the callback) was dropped without settling
 /// the promise, so its value will never arrive.
+///
+/// ```
+/// use callback_async::Dropped;
+///
+/// let (resolver, promise) = callback_async::channel::<u8>();
+/// drop(resolver);
+/// let error: Dropped = promise.or_dropped().wait().unwrap_err();
+/// assert_eq!(error.to_string(), "the callback was dropped without being called");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Dropped;
 
@@ -646,6 +655,21 @@ impl<V, E> Promise<Result<V, E>> {
 }
 
 /// The future returned by [`Promise::or_dropped`]: the promise's value, or [`Dropped`].
+///
+/// ```
+/// use callback_async::{Dropped, OrDropped};
+///
+/// # futures::executor::block_on(async {
+/// let (resolver, promise) = callback_async::channel::<u8>();
+/// let value: OrDropped<u8> = promise.or_dropped();
+/// resolver.resolve(5);
+/// assert_eq!(value.await, Ok(5));
+///
+/// let (resolver, promise) = callback_async::channel::<u8>();
+/// drop(resolver);
+/// assert_eq!(promise.or_dropped().await, Err(Dropped));
+/// # });
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 #[derive(Debug)]
 pub struct OrDropped<T> {

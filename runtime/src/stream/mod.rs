@@ -55,6 +55,20 @@ use state::{PREALLOCATED, StreamState, thread_mark};
 /// unwind into C: its panic is caught there and queued at its place among the items, and the
 /// stream resumes it in the consumer's task when it reaches that place (the items before it are
 /// yielded first).
+///
+/// ```
+/// use futures::StreamExt;
+///
+/// #[callback_async::callback_async(stream)]
+/// fn ticks(n: u32, on_tick: impl FnMut(u32) + Send + 'static) {
+///     std::thread::spawn(move || (0..n).for_each(on_tick));
+/// }
+///
+/// # futures::executor::block_on(async {
+/// let stream: callback_async::CallbackStream<u32> = ticks_stream(3);
+/// assert_eq!(stream.collect::<Vec<_>>().await, [0, 1, 2]);
+/// # });
+/// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct CallbackStream<T> {
     shared: Arc<StreamState<T>>,
@@ -73,6 +87,18 @@ pub struct CallbackStream<T> {
 /// `send` takes `&self`, and the sender is `Send + Sync` when `T: Send`, so a closure that owns
 /// it satisfies `Fn`, `FnMut` and `FnOnce` bounds with `Send + Sync + 'static`. Dropping it ends
 /// the stream.
+///
+/// ```
+/// use callback_async::{CallbackStream, StreamSender};
+/// use futures::StreamExt;
+///
+/// # futures::executor::block_on(async {
+/// let (sender, stream): (StreamSender<u8>, _) = CallbackStream::channel();
+/// let on_event = move |event: u8| sender.send(event);
+/// std::thread::spawn(move || (1..=3).for_each(on_event)); // dropped at the end: the stream ends
+/// assert_eq!(stream.collect::<Vec<_>>().await, [1, 2, 3]);
+/// # });
+/// ```
 pub struct StreamSender<T> {
     shared: Arc<StreamState<T>>,
 }
