@@ -1,8 +1,9 @@
-//! The resolvers that `#[callback_async]`'s callbacks own, besides the public
-//! [`Resolver`] (which `promisify!`'s and C callbacks own): [`OnceResolver`] for `FnOnce`/`FnMut`
-//! callbacks (no lock, no atomics of its own, and the `dropped = ..` fallback),
-//! [`SharedResolver`] for `Fn` callbacks and `ok`/`err` pairs (one atomic swap decides the first
-//! call), and [`CompletionResolver`] for a completion that also ends a progress stream.
+//! The resolvers that generated callbacks own besides the public [`Resolver`] (which
+//! `promisify!`'s and C callbacks own), one job each: [`OnceResolver`] for `#[callback_async]`'s
+//! `FnOnce`/`FnMut` callbacks (no lock, no atomics of its own, and the `dropped = ..` fallback),
+//! [`SharedResolver`] for its `Fn` callbacks and `ok`/`err` pairs (one atomic swap decides the
+//! first call, and the fallback is kept), and [`CompletionResolver`] for a completion that also
+//! ends a progress stream (both macros' `progress`).
 
 use core::mem::ManuallyDrop;
 
