@@ -120,7 +120,7 @@ fn main() {
 #[callback_async::callback_async]
 extern "C" {
     /// glibc's declaration, with where the start routine and its argument go: the generated
-    /// `pthread_create_async(thread, attr)` returns `(c_int, CPromise<String>)`.
+    /// `pthread_create_async(thread, attr)` returns `(c_int, Promise<String>)`.
     #[callback_async(
         start: |_| -> *mut c_void {
             _(format!("{:?}", std::thread::current().id()));

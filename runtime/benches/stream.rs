@@ -10,7 +10,7 @@
 //!
 //! The `stream-bounded-*` groups bound the queue (`BOUNDS`) and feed it from one producer thread:
 //! `#[callback_async(stream(bound = N, overflow = block))]`, `promisify!(stream(bound = N,
-//! overflow = block) ..)` and `callback_async::stream_channel_bounded_with(N, Overflow::Block)` by
+//! overflow = block) ..)` and `callback_async::CallbackStream::bounded(N, Overflow::Block)` by
 //! hand, whose producer waits for room, against the bounded channels that do the same, `tokio::sync::mpsc::channel(N)` with
 //! `blocking_send` and `futures::channel::mpsc::channel(N)` with
 //! `futures::executor::block_on(sender.send(item))`: what a user of each writes in a synchronous
@@ -26,9 +26,7 @@ use std::sync::{Arc, LazyLock, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use callback_async::{
-    CallbackStream, Overflow, callback_async, promisify, stream_channel_bounded_with,
-};
+use callback_async::{CallbackStream, Overflow, callback_async, promisify};
 use criterion::async_executor::FuturesExecutor;
 use criterion::measurement::WallTime;
 use criterion::{
@@ -180,7 +178,7 @@ fn ours_bounded(
     overflow: Overflow,
 ) {
     bench_stream(group, id, || {
-        let (sender, stream) = stream_channel_bounded_with(bound, overflow);
+        let (sender, stream) = CallbackStream::bounded(bound, overflow);
         feed_one(black_box(ITEMS), move |item| sender.send(item));
         stream
     });

@@ -1,5 +1,7 @@
 //! What expansions of `#[callback_async]`, `promisify!` and `#[callbackify]` name, and the only
-//! path they name in this crate; not a public API.
+//! path they name in this crate; not a public API. [`ffi`] holds what the C forms add.
+
+pub mod ffi;
 
 pub use core::cell::OnceCell;
 
@@ -11,14 +13,12 @@ pub use std::vec::Vec;
 
 use core::panic::Location;
 
-pub use crate::ffi::private as ffi;
-pub use crate::ffi::{CPromise, CStream, Registration};
+pub use crate::ffi::Registration;
+pub use crate::generated::{CompletionResolver, OnceResolver, SharedResolver};
 pub use crate::oneshot::SendValue;
 use crate::promise::{Name, Origin};
-pub use crate::settler::{AtomicSettler, CompletionSettler, Settler, SharedSettler};
-pub use crate::{
-    BoxFuture, CallbackStream, Overflow, Promise, Resolver, StreamSender, callbackify,
-};
+pub use crate::{BoxFuture, CallbackStream, Overflow, Promise, callbackify};
+use crate::{Resolver, StreamSender};
 pub use callback_async_macros::promisify_forwarded;
 
 /// `ToOwned`, under a name whose unmet bound explains itself: a callback's borrowed argument
@@ -48,22 +48,16 @@ impl<T: ?Sized + ToOwned> OwnedCopy for T {
 }
 
 /// A promise whose dropped-callback message names `callback` (a function or a `promisify!` call)
-/// and the place that called it. The name comes as a thin pointer (`&"name"`, promoted to a
-/// static), as in every function here, so that the promise is two words.
+/// and the place that called it, with the resolver that generated `FnOnce`/`FnMut` callbacks own
+/// (wrapped in [`SharedResolver`] for `Fn` callbacks and `ok`/`err` pairs). The name comes as a
+/// thin pointer (`&"name"`, promoted to a static), as in every function here, so that the
+/// promise is two words.
 #[inline]
 #[track_caller]
-pub fn promise<T>(callback: Name) -> (Resolver<T>, Promise<T>) {
-    Promise::with_origin(Origin::Callback(callback, Location::caller()))
-}
-
-/// A promise and the lock-free settler that generated `FnOnce`/`FnMut` callbacks own (wrapped in
-/// [`SharedSettler`] for `Fn` callbacks and `ok`/`err` pairs).
-#[inline]
-#[track_caller]
-pub fn promise_once<T>(callback: Name) -> (Settler<T>, Promise<T>) {
+pub fn promise_once<T>(callback: Name) -> (OnceResolver<T>, Promise<T>) {
     let origin = Origin::Callback(callback, Location::caller());
     let (sender, promise) = Promise::with_sender(origin);
-    (Settler::new(sender, origin), promise)
+    (OnceResolver::new(sender, origin), promise)
 }
 
 /// [`promise_once`] for a callback that must be `Send`: the bound fails to compile at the value's
@@ -71,35 +65,33 @@ pub fn promise_once<T>(callback: Name) -> (Settler<T>, Promise<T>) {
 /// compiler less than a separate [`require_send`] check.
 #[inline]
 #[track_caller]
-pub fn promise_once_send<T: SendValue>(callback: Name) -> (Settler<T>, Promise<T>) {
+pub fn promise_once_send<T: SendValue>(callback: Name) -> (OnceResolver<T>, Promise<T>) {
     promise_once(callback)
 }
 
-/// A promise and the lock-free settler of a callback that may be called from several threads
-/// (`promisify!`'s callbacks, which must fit any closure bound).
+/// A promise and the lock-free [`Resolver`] of a callback that may be called from several threads
+/// (`promisify!`'s callbacks, which must fit any closure bound, and C callbacks).
 #[inline]
 #[track_caller]
-pub fn promise_shared<T>(callback: Name) -> (AtomicSettler<T>, Promise<T>) {
-    let origin = Origin::Callback(callback, Location::caller());
-    let (sender, promise) = Promise::with_sender(origin);
-    (AtomicSettler::new(sender, origin), promise)
+pub fn promise_shared<T>(callback: Name) -> (Resolver<T>, Promise<T>) {
+    Promise::with_origin(Origin::Callback(callback, Location::caller()))
 }
 
 /// The completion of a `promisify!` call that also reports progress to `progress`'s stream, which
-/// ends when the completion settles or is dropped.
+/// ends when the completion resolves or is dropped.
 #[inline]
 pub fn completion<T, P>(
-    settler: AtomicSettler<T>,
+    resolver: Resolver<T>,
     progress: &StreamSender<P>,
-) -> CompletionSettler<T, P> {
-    CompletionSettler::new(settler, crate::stream::StreamCloser::new(progress))
+) -> CompletionResolver<T, P> {
+    CompletionResolver::new(resolver, crate::stream::StreamCloser::new(progress))
 }
 
-/// The stack slot of a callback that cannot outlive its call (`FnOnce`, `FnMut`): first call
-/// wins, and later calls do not even build their value (no owned copies of borrowed arguments).
+/// Resolves the stack slot of a callback that cannot outlive its call (`FnMut`): first call wins,
+/// and later calls do not even build their value (no owned copies of borrowed arguments).
 #[inline]
 #[track_caller]
-pub fn fill<T>(slot: &mut Option<T>, callback: Name, value: impl FnOnce() -> T) {
+pub fn resolve_slot<T>(slot: &mut Option<T>, callback: Name, value: impl FnOnce() -> T) {
     if slot.is_none() {
         *slot = Some(value());
     } else {
@@ -107,17 +99,17 @@ pub fn fill<T>(slot: &mut Option<T>, callback: Name, value: impl FnOnce() -> T) 
     }
 }
 
-/// The stack slot of an `FnOnce` callback that cannot outlive its call: called at most once, so
-/// there is no later call to ignore or report.
+/// Resolves the stack slot of an `FnOnce` callback that cannot outlive its call: called at most
+/// once, so there is no later call to ignore or report.
 #[inline]
-pub fn fill_once<T>(slot: &mut Option<T>, value: T) {
+pub fn resolve_slot_once<T>(slot: &mut Option<T>, value: T) {
     *slot = Some(value);
 }
 
-/// The stack slot of an `Fn` callback that cannot outlive its call: first call wins.
+/// Resolves the stack slot of an `Fn` callback that cannot outlive its call: first call wins.
 #[inline]
 #[track_caller]
-pub fn fill_cell<T>(slot: &OnceCell<T>, callback: Name, value: impl FnOnce() -> T) {
+pub fn resolve_cell<T>(slot: &OnceCell<T>, callback: Name, value: impl FnOnce() -> T) {
     if slot.get().is_some() {
         crate::trace::called_again(&Origin::Callback(callback, Location::caller()));
     }
@@ -149,19 +141,19 @@ pub fn require_send<T: SendValue>() {}
 /// The stream behind a generated callback that fires many times.
 #[inline]
 pub fn stream<T>() -> (StreamSender<T>, CallbackStream<T>) {
-    crate::stream_channel()
+    CallbackStream::channel()
 }
 
 /// [`stream`] for a callback that must be `Send` (see [`promise_once_send`]).
 #[inline]
 pub fn stream_send<T: SendValue>() -> (StreamSender<T>, CallbackStream<T>) {
-    crate::stream_channel()
+    CallbackStream::channel()
 }
 
 /// [`stream`] with `stream(bound = N, overflow = ..)`.
 #[inline]
 pub fn stream_bounded<T>(bound: usize, overflow: Overflow) -> (StreamSender<T>, CallbackStream<T>) {
-    crate::stream_channel_bounded_with(bound, overflow)
+    CallbackStream::bounded(bound, overflow)
 }
 
 /// [`stream_send`] with `stream(bound = N, overflow = ..)`.
@@ -170,7 +162,7 @@ pub fn stream_bounded_send<T: SendValue>(
     bound: usize,
     overflow: Overflow,
 ) -> (StreamSender<T>, CallbackStream<T>) {
-    crate::stream_channel_bounded_with(bound, overflow)
+    CallbackStream::bounded(bound, overflow)
 }
 
 /// `#[callback_async(cancel = ..)]`: keeps the legacy call's `handle` and, if the promise is

@@ -3,7 +3,18 @@
 use core::future::Future;
 use core::pin::Pin;
 
-/// A spawned future, as handed to the spawner of [`callbackify`].
+/// A spawned future, as handed to the spawner of [`callbackify`] (and of the functions that
+/// `#[callbackify]` generates): the spawner's parameter type.
+///
+/// ```
+/// use callback_async::{BoxFuture, callbackify};
+///
+/// // A spawner that runs the future to its end at once, on this thread.
+/// let spawn = |future: BoxFuture| futures::executor::block_on(future);
+/// let (sender, receiver) = std::sync::mpsc::channel();
+/// callbackify(async { 2 + 2 }, spawn, move |n| sender.send(n).unwrap());
+/// assert_eq!(receiver.recv().unwrap(), 4);
+/// ```
 pub type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 /// Runs `future` on the executor that `spawn` hands it to, and calls `callback` with its output:

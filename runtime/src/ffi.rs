@@ -146,9 +146,10 @@
 //! With `Some(..)` around the callback placeholder, it fits bindgen's
 //! `Option<unsafe extern "C" fn(..)>`; without, the `extern "C" fn(..)` of the `libc` crate.
 //!
-//! `promisify!(unsafe { .. })` evaluates to a [`CPromise<T>`] (a future of the value handed to
-//! `_(..)`), and `promisify!(stream unsafe { .. })` to a [`CStream<T>`] (each `_(..)` is one item);
-//! `(block's value, promise)` when the block's value is not `()`, as for Rust callbacks.
+//! `promisify!(unsafe { .. })` evaluates to a [`Promise<T>`](crate::Promise) (a future of the
+//! value handed to `_(..)`), and `promisify!(stream unsafe { .. })` to a
+//! [`CallbackStream<T>`](crate::CallbackStream) (each `_(..)` is one item), the types that Rust
+//! callbacks make too; `(block's value, promise)` when the block's value is not `()`.
 //!
 //! # On declarations: `#[callback_async(param: placeholder, ..)]`
 //!
@@ -159,8 +160,9 @@
 //! too (an `extern` block holds declarations only, so the generated functions follow it), or on a
 //! wrapper written in Rust: a function or a method, alone or in an annotated `impl` block or trait.
 //!
-//! - **It returns** `CPromise<T>`, `CStream<T>`, or `(CStream<T>, Registration)` for a stream with
-//!   `_` and no destroy notify, as `promisify!` does; `(R, ..)` when the function returns `R`.
+//! - **It returns** `Promise<T>`, `CallbackStream<T>`, or `(CallbackStream<T>, Registration)` for
+//!   a stream with `_` and no destroy notify, as `promisify!` does; `(R, ..)` when the function
+//!   returns `R`.
 //! - **`T`**, the type of the value handed to `_(..)`, is read from the callback's parameters when
 //!   `_(..)` hands over named arguments (`_(n)` with `n: c_int`, `_(a, b)`, `_()`, or a body that
 //!   is `_`); otherwise write it: `output = Vec<u8>`.
@@ -198,8 +200,10 @@
 //! # Panics and threads
 //!
 //! A panic in the callback's body never unwinds into C: it is caught at the trampoline, handed to
-//! the awaiting side, and resumed there when the promise (or the stream, at that item) is polled.
-//! C then receives [`CReturn::on_panic`], a zero value. The callback may be called from any
+//! the awaiting side inside the same [`Promise`](crate::Promise) or
+//! [`CallbackStream`](crate::CallbackStream) that Rust callbacks make, and resumed there when the
+//! promise is polled (by `.await`, `wait`, `or_dropped` or `cancel`), or when the stream reaches
+//! that item. C then receives [`CReturn::on_panic`], a zero value. The callback may be called from any
 //! thread: the state must be `Send` (and `Sync` where C may call it several times), which the
 //! compiler checks.
 //!
@@ -213,191 +217,6 @@
 
 use core::ffi::c_void;
 use core::fmt;
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll};
-use std::panic::resume_unwind;
-use std::thread;
-
-use futures_core::{FusedFuture, FusedStream, Stream};
-
-use crate::{CallbackStream, Dropped, Promise};
-
-/// The future of `promisify!(unsafe { .. })`: the value the C callback handed to `_(..)`.
-///
-/// Like [`Promise`], it is `Send + 'static` when `T` is, works on any executor, and panics when
-/// polled if the callback's state was freed without a value (await [`or_dropped`](Self::or_dropped)
-/// to get [`Dropped`] instead). If the callback's body panicked, polling resumes that panic.
-#[must_use = "a promise does nothing unless awaited; dropping it ignores the callback's value"]
-pub struct CPromise<T> {
-    promise: Promise<thread::Result<T>>,
-}
-
-impl<T> CPromise<T> {
-    /// Awaits the value, or [`Dropped`] if the callback's state was freed without a value
-    /// (resuming the callback's panic all the same).
-    pub fn or_dropped(self) -> COrDropped<T> {
-        COrDropped {
-            inner: self.promise.or_dropped(),
-        }
-    }
-
-    /// Stops waiting as [`Promise::cancel`] does: resolves to `Some(value)` when the C callback
-    /// hands over a value, or to `None` when its state is freed without one (resuming the
-    /// callback's panic all the same). C callbacks have no cancel hook: cancel the C operation
-    /// yourself first, then await this to know that C is done with the callback.
-    pub fn cancel(self) -> CCancelling<T> {
-        CCancelling {
-            inner: self.promise.cancel(),
-        }
-    }
-}
-
-/// The future returned by [`CPromise::cancel`]: the C callback's late value, or `None`.
-#[must_use = "futures do nothing unless awaited; dropping this one drops the promise"]
-pub struct CCancelling<T> {
-    inner: crate::Cancelling<thread::Result<T>>,
-}
-
-impl<T> Unpin for CCancelling<T> {}
-
-impl<T> Future for CCancelling<T> {
-    type Output = Option<T>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        Pin::new(&mut self.get_mut().inner)
-            .poll(cx)
-            .map(|result| result.map(value))
-    }
-}
-
-impl<T> FusedFuture for CCancelling<T> {
-    fn is_terminated(&self) -> bool {
-        self.inner.is_terminated()
-    }
-}
-
-impl<T> fmt::Debug for CCancelling<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CCancelling").finish_non_exhaustive()
-    }
-}
-
-fn value<T>(result: thread::Result<T>) -> T {
-    result.unwrap_or_else(|panic| resume_unwind(panic))
-}
-
-impl<T> Unpin for CPromise<T> {}
-
-impl<T> Future for CPromise<T> {
-    type Output = T;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        Pin::new(&mut self.get_mut().promise).poll(cx).map(value)
-    }
-}
-
-impl<T> FusedFuture for CPromise<T> {
-    fn is_terminated(&self) -> bool {
-        self.promise.is_terminated()
-    }
-}
-
-impl<T> fmt::Debug for CPromise<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("CPromise").field(&self.promise).finish()
-    }
-}
-
-/// The future returned by [`CPromise::or_dropped`]: the C callback's value, or [`Dropped`]. The
-/// counterpart for C callbacks of the crate root's [`OrDropped`](crate::OrDropped).
-#[must_use = "futures do nothing unless awaited"]
-pub struct COrDropped<T> {
-    inner: crate::OrDropped<thread::Result<T>>,
-}
-
-impl<T> Unpin for COrDropped<T> {}
-
-impl<T> Future for COrDropped<T> {
-    type Output = Result<T, Dropped>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, Dropped>> {
-        Pin::new(&mut self.get_mut().inner)
-            .poll(cx)
-            .map(|result| result.map(value))
-    }
-}
-
-impl<T> FusedFuture for COrDropped<T> {
-    fn is_terminated(&self) -> bool {
-        self.inner.is_terminated()
-    }
-}
-
-impl<T> fmt::Debug for COrDropped<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("COrDropped").finish_non_exhaustive()
-    }
-}
-
-/// The stream of `promisify!(stream unsafe { .. })`: each value the C callback handed to
-/// `_(..)`, in call order, until the callback's state is freed.
-///
-/// Buffering is that of [`CallbackStream`]. If the callback's body panicked, the stream resumes
-/// that panic when it reaches that item.
-#[must_use = "streams do nothing unless polled"]
-pub struct CStream<T> {
-    stream: CallbackStream<thread::Result<T>>,
-}
-
-impl<T> CStream<T> {
-    /// What [`CallbackStream::discarded`] counts, for this stream.
-    pub fn discarded(&self) -> u64 {
-        self.stream.discarded()
-    }
-
-    /// Ends the stream from the consumer's side, as [`CallbackStream::close`] does: queued items
-    /// are still yielded, later calls from C are refused (and counted), then the stream ends.
-    /// The callback's state lives on until C frees it (or [`Registration::release`]).
-    pub fn close(&mut self) {
-        self.stream.close();
-    }
-
-    /// Resolves, once C frees the callback's state, to the items still queued or arriving until
-    /// then, as [`CallbackStream::cancel`] does (resuming a panic of the callback at its item).
-    /// C callbacks have no cancel hook: stop the C side first.
-    pub fn cancel(self) -> crate::StreamCancelling<Self> {
-        crate::StreamCancelling::new(self)
-    }
-}
-
-impl<T> Unpin for CStream<T> {}
-
-impl<T> Stream for CStream<T> {
-    type Item = T;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        Pin::new(&mut self.get_mut().stream)
-            .poll_next(cx)
-            .map(|item| item.map(value))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.stream.size_hint()
-    }
-}
-
-impl<T> FusedStream for CStream<T> {
-    fn is_terminated(&self) -> bool {
-        self.stream.is_terminated()
-    }
-}
-
-impl<T> fmt::Debug for CStream<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("CStream").field(&self.stream).finish()
-    }
-}
 
 /// The state of a C callback that C may call until told otherwise, and that no destroy notify
 /// frees: `promisify!(stream unsafe { .. })` with `_` and no `|_| drop(_)`.
@@ -405,6 +224,35 @@ impl<T> fmt::Debug for CStream<T> {
 /// Free it with [`release`](Self::release) once C can no longer call the callback. Dropping it
 /// instead leaks the state (a few words), so that a late call from C never reads freed memory; the
 /// stream then never ends on its own.
+///
+/// ```
+/// use std::ffi::{c_int, c_void};
+/// use std::sync::Mutex;
+/// use futures::StreamExt;
+///
+/// // A C library that calls a registered hook, with its user data, until it is unregistered.
+/// type Hook = extern "C" fn(*mut c_void, c_int);
+/// static HOOK: Mutex<Option<(Hook, usize)>> = Mutex::new(None);
+/// unsafe extern "C" fn set_hook(hook: Option<Hook>, user_data: *mut c_void) {
+///     *HOOK.lock().unwrap() = hook.map(|hook| (hook, user_data as usize));
+/// }
+/// fn fire(event: c_int) {
+///     if let Some((hook, user_data)) = *HOOK.lock().unwrap() {
+///         hook(user_data as *mut c_void, event);
+///     }
+/// }
+///
+/// let (events, registration) =
+///     callback_async::promisify!(stream unsafe { set_hook(Some(|_, event: c_int| _(event)), _) });
+/// fire(1);
+/// fire(2);
+/// // SAFETY: unregistering takes the library's lock, so no call of the hook is running after it.
+/// unsafe { set_hook(None, std::ptr::null_mut()) };
+/// // SAFETY: the hook is unregistered: C can no longer call it with this user data.
+/// unsafe { registration.release() };
+/// let events: Vec<c_int> = futures::executor::block_on(events.collect());
+/// assert_eq!(events, [1, 2]);
+/// ```
 #[must_use = "dropping a `Registration` leaks the callback's state: `release` it once C can no \
               longer call the callback"]
 pub struct Registration {
@@ -413,12 +261,21 @@ pub struct Registration {
 }
 
 // SAFETY: the pointer is only ever used by `release`, which frees a state that is `Send + Sync`
-// (`private::registration` requires it).
+// (the hidden `registration` that makes it requires it).
 unsafe impl Send for Registration {}
 // SAFETY: `&Registration` gives no access to the pointer.
 unsafe impl Sync for Registration {}
 
 impl Registration {
+    /// The registration of the state behind `user_data`, which `free` frees.
+    ///
+    /// # Safety
+    ///
+    /// `free` may be called once with `user_data`, once C no longer uses it.
+    pub(crate) unsafe fn new(user_data: *mut c_void, free: unsafe fn(*mut c_void)) -> Self {
+        Registration { user_data, free }
+    }
+
     /// Frees the callback's state, which ends the stream.
     ///
     /// # Safety
@@ -427,9 +284,9 @@ impl Registration {
     /// unregistered it (`sqlite3_update_hook(db, None, ptr::null_mut())`) or closed what it was
     /// registered on, and no call is still running on another thread.
     pub unsafe fn release(self) {
-        // SAFETY: `free` is `private::destroy::<D>` for the `D` behind `user_data`, which was leaked
-        // by `private::registration` and is freed only here (`self` is consumed); the caller
-        // guarantees that C no longer uses it.
+        // SAFETY: `new`'s caller made `free` safe to call once with `user_data` (the hidden
+        // `registration` passes `destroy::<D>` for the `D` it leaked), and it is called only here
+        // (`self` is consumed); the caller guarantees that C no longer uses it.
         unsafe { (self.free)(self.user_data) }
     }
 }
@@ -447,6 +304,14 @@ impl fmt::Debug for Registration {
 /// A callback whose return type is not one of these cannot be generated; for most C APIs zero
 /// means "stop" (GLib's `G_SOURCE_REMOVE`, libcurl's write callback), but SQLite's
 /// `sqlite3_exec` goes on to the next row.
+///
+/// ```
+/// use callback_async::ffi::CReturn;
+///
+/// assert_eq!(<std::ffi::c_int as CReturn>::on_panic(), 0);
+/// assert!(<*mut std::ffi::c_void as CReturn>::on_panic().is_null());
+/// assert_eq!(<Option<extern "C" fn()> as CReturn>::on_panic(), None);
+/// ```
 pub trait CReturn {
     /// The value returned to C after a panic.
     fn on_panic() -> Self;
@@ -491,257 +356,5 @@ impl<T> CReturn for *const T {
 impl<T> CReturn for Option<T> {
     fn on_panic() -> Self {
         None
-    }
-}
-
-/// What the expansions of `promisify!(unsafe { .. })` name; not a public API.
-///
-/// # The safety argument
-///
-/// Each expansion boxes (or, for `&_`, borrows) one state `D` and hands C its address as the user
-/// data, next to the trampoline `trampoline::<D>`, instantiated from the very same value, so that
-/// the trampoline always casts the pointer back to the type it was made from. The remaining
-/// obligations are C's, vouched for by the `unsafe` block the user wrote around the call: C calls
-/// the trampoline with that pointer only, and for a boxed state that it calls it once
-/// (`call_once`) or only before the destroy notify (`call_shared`, `destroy`); for a borrowed
-/// one, only while the block runs, during which the state lives on the stack of the expansion. [`Registration::release`] carries the same obligation as an `unsafe fn`.
-#[doc(hidden)]
-pub mod private {
-    use core::ffi::c_void;
-    use std::any::Any;
-    use std::panic::{AssertUnwindSafe, catch_unwind};
-    use std::thread;
-
-    use super::{CPromise, CReturn, CStream, Registration};
-    use crate::oneshot::SendValue;
-    use crate::settler::AtomicSettler;
-    use crate::{Overflow, StreamSender};
-
-    /// Where a C callback hands its values: a promise's resolver or a stream's sender.
-    pub trait Sink {
-        type Value;
-        fn deliver(&self, value: Self::Value);
-        fn panicked(&self, payload: Box<dyn Any + Send>);
-    }
-
-    /// A promise's settler: lock-free, so that a C callback run in a signal handler cannot
-    /// deadlock on it.
-    pub struct PromiseSink<T>(AtomicSettler<thread::Result<T>>);
-
-    // SAFETY: what the auto traits would derive (the settler moves a `thread::Result<T>` into
-    // the channel, `Send` when `T` is; its payload is `Send`), with the bound spelled
-    // `SendValue` so that an unmet bound says that the value must be `Send`, at this type.
-    unsafe impl<T: SendValue> Send for PromiseSink<T> {}
-    // SAFETY: as for `Send`: `&PromiseSink` only settles, which takes the sender with one swap.
-    unsafe impl<T: SendValue> Sync for PromiseSink<T> {}
-
-    pub struct StreamSink<T>(StreamSender<thread::Result<T>>);
-
-    impl<T> Sink for PromiseSink<T> {
-        type Value = T;
-
-        #[inline]
-        fn deliver(&self, value: T) {
-            self.0.settle(Ok(value));
-        }
-
-        fn panicked(&self, payload: Box<dyn Any + Send>) {
-            self.0.settle(Err(payload));
-        }
-    }
-
-    impl<T> Sink for StreamSink<T> {
-        type Value = T;
-
-        #[inline]
-        fn deliver(&self, value: T) {
-            self.0.send(Ok(value));
-        }
-
-        fn panicked(&self, payload: Box<dyn Any + Send>) {
-            self.0.send(Err(payload));
-        }
-    }
-
-    #[inline]
-    #[track_caller]
-    pub fn promise<T>(callback: &'static &'static str) -> (PromiseSink<T>, CPromise<T>) {
-        let (settler, promise) = crate::__private::promise_shared(callback);
-        (PromiseSink(settler), CPromise { promise })
-    }
-
-    #[inline]
-    pub fn stream<T>() -> (StreamSink<T>, CStream<T>) {
-        let (sender, stream) = crate::stream_channel();
-        (StreamSink(sender), CStream { stream })
-    }
-
-    /// [`stream`] with `stream(bound = N, overflow = ..)`.
-    #[inline]
-    pub fn stream_bounded<T>(bound: usize, overflow: Overflow) -> (StreamSink<T>, CStream<T>) {
-        let (sender, stream) = crate::stream_channel_bounded_with(bound, overflow);
-        (StreamSink(sender), CStream { stream })
-    }
-
-    /// `_(value)` in a C callback's body.
-    #[inline]
-    pub fn deliver<S: Sink>(sink: &S, value: S::Value)
-    where
-        S::Value: crate::oneshot::SendValue,
-    {
-        sink.deliver(value);
-    }
-
-    /// The state of a callback that C calls once: it owns the sink and the user's closure.
-    pub struct OnceState<S, F> {
-        sink: S,
-        callback: F,
-    }
-
-    /// The state of a callback that C may call many times, from several threads.
-    pub struct SharedState<S, F> {
-        sink: S,
-        callback: F,
-    }
-
-    #[inline]
-    pub fn once<S, A, R, F>(sink: S, callback: F) -> OnceState<S, F>
-    where
-        S: Sink,
-        F: FnOnce(&S, A) -> R,
-    {
-        OnceState { sink, callback }
-    }
-
-    #[inline]
-    pub fn shared<S, A, R, F>(sink: S, callback: F) -> SharedState<S, F>
-    where
-        S: Sink,
-        F: Fn(&S, A) -> R,
-    {
-        SharedState { sink, callback }
-    }
-
-    /// The state behind a trampoline that frees it: `A` is the tuple of the C arguments.
-    pub trait CallOnce<A> {
-        type Output;
-        fn call_once(self, args: A) -> Self::Output;
-    }
-
-    /// The state behind a trampoline that only borrows it.
-    pub trait CallShared<A> {
-        type Output;
-        fn call(&self, args: A) -> Self::Output;
-    }
-
-    /// Runs the user's body, catching its panic: a panic must not unwind into C.
-    #[inline]
-    fn run<S: Sink, R: CReturn>(sink: &S, body: impl FnOnce() -> R) -> R {
-        match catch_unwind(AssertUnwindSafe(body)) {
-            Ok(returned) => returned,
-            Err(payload) => {
-                sink.panicked(payload);
-                R::on_panic()
-            }
-        }
-    }
-
-    impl<S, A, R, F> CallOnce<A> for OnceState<S, F>
-    where
-        S: Sink,
-        R: CReturn,
-        F: FnOnce(&S, A) -> R,
-    {
-        type Output = R;
-
-        #[inline]
-        fn call_once(self, args: A) -> R {
-            let OnceState { sink, callback } = self;
-            run(&sink, || callback(&sink, args))
-        }
-    }
-
-    impl<S, A, R, F> CallShared<A> for SharedState<S, F>
-    where
-        S: Sink,
-        R: CReturn,
-        F: Fn(&S, A) -> R,
-    {
-        type Output = R;
-
-        #[inline]
-        fn call(&self, args: A) -> R {
-            run(&self.sink, || (self.callback)(&self.sink, args))
-        }
-    }
-
-    /// Boxes a state that C calls once (from any thread) and gives its pointer.
-    #[inline]
-    pub fn into_raw_once<D: Send + 'static>(state: D) -> *mut c_void {
-        Box::into_raw(Box::new(state)).cast()
-    }
-
-    /// Boxes a state that C may call many times from several threads, until its destroy notify.
-    #[inline]
-    pub fn into_raw_shared<D: Send + Sync + 'static>(state: D) -> *mut c_void {
-        Box::into_raw(Box::new(state)).cast()
-    }
-
-    /// The pointer to a state that C may use while the block runs, from several threads.
-    #[inline]
-    pub fn borrow_raw<D: Sync>(state: &D) -> *mut c_void {
-        core::ptr::from_ref(state).cast_mut().cast()
-    }
-
-    /// Boxes a state that C may call until the program releases it.
-    #[inline]
-    pub fn registration<D: Send + Sync + 'static>(state: D) -> (*mut c_void, Registration) {
-        let user_data = Box::into_raw(Box::new(state)).cast();
-        (
-            user_data,
-            Registration {
-                user_data,
-                free: destroy::<D>,
-            },
-        )
-    }
-
-    /// The trampoline of a state boxed by [`into_raw_once`]: takes it back, calls it, frees it.
-    ///
-    /// # Safety
-    ///
-    /// `user_data` is the pointer that `into_raw_once::<D>` returned, and this is its only use
-    /// (C calls the callback once).
-    #[inline]
-    pub unsafe fn call_once<D: CallOnce<A>, A>(user_data: *mut c_void, args: A) -> D::Output {
-        // SAFETY: the caller guarantees that the pointer is a live `Box<D>` that nothing else
-        // reclaims.
-        let state = unsafe { Box::from_raw(user_data.cast::<D>()) };
-        state.call_once(args)
-    }
-
-    /// The trampoline of a state behind [`into_raw_shared`], [`registration`] or [`borrow_raw`].
-    ///
-    /// # Safety
-    ///
-    /// `user_data` is the pointer that one of those returned for this `D`, and the state is still
-    /// alive: before the destroy notify, the release, or the end of the block.
-    #[inline]
-    pub unsafe fn call_shared<D: CallShared<A>, A>(user_data: *mut c_void, args: A) -> D::Output {
-        // SAFETY: the caller guarantees that the pointer is a live `D`; it is only read, and
-        // `D: Sync` (required where the pointer was made) allows calls from several threads.
-        let state = unsafe { &*user_data.cast::<D>().cast_const() };
-        state.call(args)
-    }
-
-    /// The destroy notify of a state boxed by [`into_raw_shared`] (or [`registration`]).
-    ///
-    /// # Safety
-    ///
-    /// `user_data` is the pointer that `into_raw_shared::<D>` returned, this is its last use, and
-    /// no call of the callback is running or will run.
-    pub unsafe fn destroy<D>(user_data: *mut c_void) {
-        // SAFETY: the caller guarantees that the pointer is a live `Box<D>` used by nothing else.
-        drop(unsafe { Box::from_raw(user_data.cast::<D>()) });
     }
 }

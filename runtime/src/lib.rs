@@ -37,13 +37,16 @@
 //!   unbounded or with a bound and an [`Overflow`] policy; [`CallbackStream::close`] ends it while
 //!   the API still holds the callback.
 //! - [`Promise::cancel`] and [`CallbackStream::cancel`] cancel the operation (its cancel hook) and
-//!   resolve once the callback is called or dropped, with what arrived late.
+//!   resolve, through one [`Cancelling`] future, once the callback is called or dropped, with what
+//!   arrived late.
 //! - [`ffi`]: C callbacks with a `void *` user-data pointer, through `promisify!(unsafe { .. })` or
-//!   `#[callback_async(param: placeholder)]` on an `extern` declaration.
+//!   `#[callback_async(param: placeholder)]` on an `extern` declaration. They make the same
+//!   [`Promise`] and [`CallbackStream`], which carry a C callback's panic to the awaiting task.
 //! - [`#[callbackify]`](macro@callbackify) and [`callbackify()`] go the other way, for old callers
 //!   of new async code.
 //! - [`Promise`] and its [`Resolver`] are the runtime the generated code uses, also usable by hand
-//!   through [`Promise::new`] and [`channel`].
+//!   through [`Promise::new`] and [`channel`]; [`CallbackStream::channel`] and
+//!   [`CallbackStream::bounded`] make a stream and its [`StreamSender`] by hand.
 //!
 //! The runtime is executor-agnostic (it works under tokio, smol, `futures::executor` or any other
 //! executor) and is built on a oneshot channel of its own, specialised for promises (one
@@ -155,13 +158,16 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod callbackify;
+mod cancel;
 pub mod ffi;
+mod generated;
 mod oneshot;
+mod panic;
 mod promise;
 mod resolver;
-mod settler;
 mod stream;
 mod sync;
+mod take_once;
 mod trace;
 mod wait;
 
@@ -169,12 +175,10 @@ mod wait;
 pub mod __private;
 
 pub use callbackify::{BoxFuture, callbackify};
-pub use promise::{Cancelling, Dropped, OrDropped, Promise, Reject, Resolve, channel};
+pub use cancel::Cancelling;
+pub use promise::{Dropped, OrDropped, Promise, channel};
 pub use resolver::Resolver;
-pub use stream::{
-    CallbackStream, Overflow, StreamCancelling, StreamSender, stream_channel,
-    stream_channel_bounded, stream_channel_bounded_with,
-};
+pub use stream::{CallbackStream, Overflow, StreamSender};
 
 #[doc = include_str!("docs/callback_async.md")]
 pub use callback_async_macros::callback_async;

@@ -14,6 +14,8 @@
 //!
 //! - [`WAITING`]: the receiver has stored a waker in `waker`.
 //! - [`VALUE`]: the sender has written `value` and is done with it.
+//! - [`PANIC`], always with `VALUE`: what the sender wrote is the panic of a C callback's body
+//!   (see [`Sender::send_panic`]) rather than a value.
 //! - [`CLOSED`]: the sender was dropped without sending.
 //! - [`RECEIVER_GONE`]: the receiver was dropped; it never touches the block again.
 //!
@@ -37,6 +39,7 @@
 //! interleaving of send, close, poll (waker registration and replacement) and drop (see the
 //! `loom_tests` module below).
 
+use crate::panic::Panic;
 use core::marker::PhantomData;
 use core::mem::{self, ManuallyDrop, MaybeUninit};
 use core::panic::Location;
@@ -55,6 +58,23 @@ const VALUE: u8 = 0b0010;
 const CLOSED: u8 = 0b0100;
 /// The receiver was dropped.
 const RECEIVER_GONE: u8 = 0b1000;
+/// Set with `VALUE`: the slot holds a [`Panic`], not a value.
+const PANIC: u8 = 0b1_0000;
+/// The sender wrote a panic.
+const PANICKED: u8 = VALUE | PANIC;
+
+/// Why a receiver got no value: the sender was dropped without sending (with the place that
+/// created the channel), or it sent a panic.
+pub(crate) enum NoValue {
+    Closed(&'static Location<'static>),
+    Panicked(Panic),
+}
+
+/// What a settled block holds, moved out of it.
+enum Outcome<T> {
+    Value(T),
+    Panic(Panic),
+}
 
 /// The one allocation of a call: 16 bytes of waker, the value (or, until it is sent, the place
 /// that created the channel), and a byte of state (32 bytes for a `u64` or anything smaller).
@@ -64,12 +84,17 @@ struct Block<T> {
     value: UnsafeCell<Slot<T>>,
 }
 
+// The block of a `u64` promise stays 32 bytes with a panic's slot (loom's cells are larger).
+#[cfg(not(loom))]
+const _: () = assert!(size_of::<Block<u64>>() == 32);
+
 /// The value's slot. Until the sender writes the value, it holds the place that created the
 /// channel (one word, which a value's slot always has room for within "32 bytes plus the
 /// value"), for the message of a sender dropped without sending: the promise itself then needs
-/// no room for it.
+/// no room for it. A sender that sends a panic writes it here instead of a value (one word too).
 union Slot<T> {
     value: ManuallyDrop<T>,
+    panic: ManuallyDrop<Panic>,
     created_at: &'static Location<'static>,
 }
 
@@ -119,6 +144,28 @@ unsafe fn take_value<T>(block: &Block<T>) -> T {
     block
         .value
         .with_mut(|slot| unsafe { ManuallyDrop::into_inner(ptr::read(&raw const (*slot).value)) })
+}
+
+/// Moves what the sender wrote out of the block, by the state that says what it is (`PANICKED`
+/// or `VALUE`); `None` for a closed channel.
+///
+/// # Safety
+///
+/// The caller has exclusive access to the slot, and `state` was read after the sender settled.
+#[inline]
+unsafe fn take_outcome<T>(block: &Block<T>, state: u8) -> Option<Outcome<T>> {
+    if state & PANICKED == PANICKED {
+        // SAFETY: the caller guarantees exclusive access; `PANIC` says the slot holds a panic.
+        let panic = block.value.with_mut(|slot| unsafe {
+            ManuallyDrop::into_inner(ptr::read(&raw const (*slot).panic))
+        });
+        Some(Outcome::Panic(panic))
+    } else if state & VALUE != 0 {
+        // SAFETY: the caller guarantees exclusive access; `VALUE` alone says the slot holds one.
+        Some(Outcome::Value(unsafe { take_value(block) }))
+    } else {
+        None
+    }
 }
 
 /// The place that created the channel, which the slot holds until a value is sent.
@@ -183,28 +230,56 @@ impl<T> Sender<T> {
     /// dropping the value cannot leak it, even if its `Drop` panics).
     #[inline]
     pub(crate) fn send(self, value: T) -> Result<(), T> {
+        // SAFETY: `VALUE` alone says that the slot holds a value, written here.
+        let refused = unsafe {
+            self.settle(VALUE, |slot| {
+                ptr::write(&raw mut (*slot).value, ManuallyDrop::new(value));
+            })
+        };
+        match refused {
+            Some(Outcome::Value(value)) => Err(value),
+            _ => Ok(()),
+        }
+    }
+
+    /// Sends the panic of a C callback's body, for the receiver to resume; dropped (after the
+    /// block is freed) if the receiver is gone.
+    #[cold]
+    pub(crate) fn send_panic(self, panic: Panic) {
+        // SAFETY: `PANICKED` says that the slot holds a panic, written here.
+        let refused = unsafe {
+            self.settle(PANICKED, |slot| {
+                ptr::write(&raw mut (*slot).panic, ManuallyDrop::new(panic));
+            })
+        };
+        drop(refused);
+    }
+
+    /// Writes the slot with `write`, then sets `bits` (`VALUE` or `PANICKED`); gives back what
+    /// was written if the receiver is gone.
+    ///
+    /// # Safety
+    ///
+    /// `bits` says what `write` writes into the slot.
+    #[inline(always)]
+    unsafe fn settle(self, bits: u8, write: impl FnOnce(*mut Slot<T>)) -> Option<Outcome<T>> {
         let block = self.block;
         // The send settles the channel: the sender's `Drop` (a close) must not run.
         mem::forget(self);
         // SAFETY: the block lives until the sender's atomic operation below says otherwise: the
         // receiver never frees it before the sender has set `VALUE` or `CLOSED`.
         let shared = unsafe { block.as_ref() };
-        // SAFETY: until `VALUE` is set, only the sender touches `value` (the location it holds
-        // until then is `Copy`: overwriting it drops nothing).
-        shared.value.with_mut(|slot| unsafe {
-            ptr::write(&raw mut (*slot).value, ManuallyDrop::new(value));
-        });
+        // Until `VALUE` is set, only the sender touches the slot (the location it holds until
+        // then is `Copy`: overwriting it drops nothing).
+        shared.value.with_mut(write);
         // Release: the receiver's acquire load that sees `VALUE` sees the value. Acquire: the
         // waker's write (`WAITING`) and the receiver's last accesses (`RECEIVER_GONE`).
-        let previous = shared.state.fetch_add(VALUE, Ordering::AcqRel);
+        let previous = shared.state.fetch_add(bits, Ordering::AcqRel);
         if previous == EMPTY {
-            return Ok(());
+            return None;
         }
-        // SAFETY: `previous` is what this sender's operation read, and it set `VALUE`.
-        match unsafe { finish(block, previous, true) } {
-            Some(refused) => Err(refused),
-            None => Ok(()),
-        }
+        // SAFETY: `previous` is what this sender's operation read, and it set `bits`.
+        unsafe { finish(block, previous, bits) }
     }
 
     /// Tells whether the receiver is gone, so that a send would be refused.
@@ -225,22 +300,22 @@ impl<T> Drop for Sender<T> {
         let previous = shared.state.fetch_add(CLOSED, Ordering::AcqRel);
         if previous != EMPTY {
             // SAFETY: `previous` is what this sender's operation read, and it set `CLOSED`.
-            drop(unsafe { finish(self.block, previous, false) });
+            drop(unsafe { finish(self.block, previous, CLOSED) });
         }
     }
 }
 
-/// The sender's work after it set `VALUE` (`sent`) or `CLOSED` and read `previous` (not
-/// `EMPTY`): wake the receiver, or free the block if the receiver is gone. Returns the value if
-/// it is still the sender's to drop (the receiver is gone); the block is freed by then.
+/// The sender's work after it set `bits` (`VALUE`, `PANICKED` or `CLOSED`) and read `previous`
+/// (not `EMPTY`): wake the receiver, or free the block if the receiver is gone. Returns what it
+/// sent if that is still the sender's to drop (the receiver is gone); the block is freed by then.
 ///
 /// # Safety
 ///
-/// `previous` is the state that the sender's own `fetch_add` of `VALUE` (if `sent`) or `CLOSED`
-/// returned, on the block of `block`, and the sender has touched nothing since.
+/// `previous` is the state that the sender's own `fetch_add` of `bits` returned, on the block of
+/// `block`, and the sender has touched nothing since.
 #[cold]
 #[inline(never)]
-unsafe fn finish<T>(block: NonNull<Block<T>>, previous: u8, sent: bool) -> Option<T> {
+unsafe fn finish<T>(block: NonNull<Block<T>>, previous: u8, bits: u8) -> Option<Outcome<T>> {
     // SAFETY: the receiver cannot free the block until this function clears `WAITING` (the
     // waking window), and does not free it at all when `RECEIVER_GONE` is set: then it is ours.
     let shared = unsafe { block.as_ref() };
@@ -251,8 +326,8 @@ unsafe fn finish<T>(block: NonNull<Block<T>>, previous: u8, sent: bool) -> Optio
         // SAFETY: `WAITING` was set and nobody moved the waker: the receiver never touches the
         // block again, and this sender did not take it.
         let waker = (previous & WAITING != 0).then(|| unsafe { take_waker(shared) });
-        // SAFETY: the sender wrote the value (`sent`) and the receiver never read it.
-        let value = sent.then(|| unsafe { take_value(shared) });
+        // SAFETY: the receiver never read what the sender wrote (`bits` say what).
+        let value = unsafe { take_outcome(shared, bits) };
         // SAFETY: ours to free; the value and the waker were moved out.
         unsafe { free(block) };
         drop(waker);
@@ -269,8 +344,8 @@ unsafe fn finish<T>(block: NonNull<Block<T>>, previous: u8, sent: bool) -> Optio
     let previous = shared.state.fetch_sub(WAITING, Ordering::AcqRel);
     if previous & RECEIVER_GONE != 0 {
         // The receiver left during the window and left the block to us.
-        // SAFETY: as above: the value is ours, the block ours to free.
-        let value = sent.then(|| unsafe { take_value(shared) });
+        // SAFETY: as above: what was sent is ours, the block ours to free.
+        let value = unsafe { take_outcome(shared, bits) };
         // SAFETY: ours to free; the value was moved out and the waker is ours.
         unsafe { free(block) };
         drop(waker);
@@ -279,11 +354,6 @@ unsafe fn finish<T>(block: NonNull<Block<T>>, previous: u8, sent: bool) -> Optio
     waker.wake();
     None
 }
-
-/// The sender was dropped without sending: the error of [`Receiver::poll`], with the place that
-/// created the channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Closed(pub(crate) &'static Location<'static>);
 
 /// The receiving half, polled by the promise. Once a poll returns `Ready`, the block is freed and
 /// the receiver is spent.
@@ -325,13 +395,14 @@ impl<T> Receiver<T> {
         }
     }
 
-    /// The value, or the place that created the channel if the sender was dropped without
-    /// sending; `Pending` until then, with `cx`'s waker stored to be woken.
+    /// The value, or why there is none (the place that created the channel if the sender was
+    /// dropped without sending, or the panic it sent); `Pending` until then, with `cx`'s waker
+    /// stored to be woken.
     #[inline]
-    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Closed>> {
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, NoValue>> {
         let Some(block) = self.block else {
             // A spent receiver; the promise never polls one.
-            return Poll::Ready(Err(Closed(Location::caller())));
+            return Poll::Ready(Err(NoValue::Closed(Location::caller())));
         };
         // SAFETY: the block lives until the receiver frees it or sets `RECEIVER_GONE`.
         let shared = unsafe { block.as_ref() };
@@ -354,7 +425,7 @@ impl<T> Receiver<T> {
         block: NonNull<Block<T>>,
         mut state: u8,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<T, Closed>> {
+    ) -> Poll<Result<T, NoValue>> {
         // SAFETY: as in `poll`.
         let shared = unsafe { block.as_ref() };
         loop {
@@ -411,22 +482,22 @@ impl<T> Receiver<T> {
                         Err(actual) => state = actual,
                     }
                 }
-                VALUE | CLOSED => {
+                VALUE | PANICKED | CLOSED => {
                     self.block = None;
-                    // SAFETY: `VALUE` (or `CLOSED`) without `WAITING`: the sender is done, and
-                    // we acquired its accesses; the value is written if `VALUE`, and the slot
-                    // still holds the location if `CLOSED`.
-                    let result = if state == VALUE {
-                        Ok(unsafe { take_value(shared) })
-                    } else {
-                        Err(Closed(unsafe { created_at(shared) }))
+                    // SAFETY: settled without `WAITING`: the sender is done, and we acquired its
+                    // accesses; the slot holds what `state` says, and still the location if
+                    // `CLOSED`.
+                    let result = match unsafe { take_outcome(shared, state) } {
+                        Some(Outcome::Value(value)) => Ok(value),
+                        Some(Outcome::Panic(panic)) => Err(NoValue::Panicked(panic)),
+                        None => Err(NoValue::Closed(unsafe { created_at(shared) })),
                     };
                     // SAFETY: the sender is done, the value moved out, no waker stored.
                     unsafe { free(block) };
                     return Poll::Ready(result);
                 }
                 _ => {
-                    // `VALUE` or `CLOSED` with `WAITING`: the sender is waking the waker it
+                    // Settled with `WAITING`: the sender is waking the waker it
                     // found, which may not be this one. Ask to be polled again; the window is a
                     // few instructions long.
                     cx.waker().wake_by_ref();
@@ -465,8 +536,8 @@ impl<T> Receiver<T> {
             // Settled, in the waking window: the sender frees the block when it closes it.
             return false;
         }
-        // SAFETY: `VALUE` without `WAITING`: the sender is done and the value written.
-        let value = (previous == VALUE).then(|| unsafe { take_value(shared) });
+        // SAFETY: settled without `WAITING`: the sender is done and wrote what `previous` says.
+        let value = unsafe { take_outcome(shared, previous) };
         // SAFETY: the sender is done (acquired above), the value moved out, no waker stored.
         unsafe { free(block) };
         drop(value);
@@ -488,7 +559,8 @@ mod loom_tests {
 
     use core::panic::Location;
 
-    use super::{Closed, Receiver, Sender};
+    use super::{NoValue, Receiver, Sender};
+    use crate::panic::Panic;
 
     /// A channel created here.
     fn channel<T>() -> (Sender<T>, Receiver<T>) {
@@ -517,12 +589,12 @@ mod loom_tests {
         (count.clone(), Waker::from(count))
     }
 
-    fn poll<T>(receiver: &mut Receiver<T>, waker: &Waker) -> Poll<Result<T, Closed>> {
+    fn poll<T>(receiver: &mut Receiver<T>, waker: &Waker) -> Poll<Result<T, NoValue>> {
         receiver.poll(&mut Context::from_waker(waker))
     }
 
     /// Polls until ready, the way an executor would: again only once woken.
-    fn block_on<T>(receiver: &mut Receiver<T>) -> Result<T, Closed> {
+    fn block_on<T>(receiver: &mut Receiver<T>) -> Result<T, NoValue> {
         let (count, waker) = counting_waker();
         let mut seen = 0;
         loop {
@@ -550,7 +622,9 @@ mod loom_tests {
             let value = Arc::new(5);
             let sent = Arc::clone(&value);
             let handle = thread::spawn(move || sender.send(sent).is_ok());
-            let received = block_on(&mut receiver).expect("sent");
+            let Ok(received) = block_on(&mut receiver) else {
+                panic!("sent")
+            };
             assert_eq!(*received, 5);
             assert!(handle.join().unwrap(), "the receiver was alive");
             drop(received);
@@ -565,7 +639,8 @@ mod loom_tests {
         loom::model(|| {
             let (sender, mut receiver) = channel::<Arc<u8>>();
             let handle = thread::spawn(move || drop(sender));
-            assert_eq!(block_on(&mut receiver).map(|_| ()), Err(Closed(here())));
+            let closed = block_on(&mut receiver).map(|_| ());
+            assert!(matches!(closed, Err(NoValue::Closed(at)) if at == here()));
             handle.join().unwrap();
         });
     }
@@ -584,7 +659,8 @@ mod loom_tests {
                 let mut got = None;
                 if polls == 1 {
                     if let Poll::Ready(result) = poll(&mut receiver, &waker) {
-                        got = Some(result.expect("sent"));
+                        let Ok(value) = result else { panic!("sent") };
+                        got = Some(value);
                     }
                 }
                 let pending = receiver.abandon();
@@ -649,7 +725,7 @@ mod loom_tests {
                     }
                 }
             };
-            assert_eq!(result, Ok(3));
+            assert!(matches!(result, Ok(3)));
         });
     }
 
@@ -675,8 +751,59 @@ mod loom_tests {
                     Poll::Pending => panic!("the sender is done: the value is there"),
                 }
             });
-            assert_eq!(result, Ok(4));
+            assert!(matches!(result, Ok(4)));
         });
+    }
+
+    /// A panic sent while the receiver polls: it arrives as `Panicked`, exactly once, with its
+    /// payload (an `Arc` that loom would report leaked).
+    #[test]
+    fn panic_races_with_poll() {
+        loom::model(|| {
+            let (sender, mut receiver) = channel::<u8>();
+            let payload = Arc::new(9_u8);
+            let sent = Arc::clone(&payload);
+            let handle = thread::spawn(move || sender.send_panic(Panic::new(Box::new(sent))));
+            let Err(NoValue::Panicked(panic)) = block_on(&mut receiver) else {
+                panic!("the panic arrives")
+            };
+            handle.join().unwrap();
+            assert_eq!(
+                panic.payload().downcast_ref::<Arc<u8>>().map(|p| **p),
+                Some(9)
+            );
+            drop(panic);
+            assert_eq!(Arc::strong_count(&payload), 1);
+        });
+    }
+
+    /// A panic sent while the receiver is dropped (after at most one poll): the payload is
+    /// dropped exactly once, by whichever side frees the block.
+    #[test]
+    fn panic_races_with_receiver_drop() {
+        for polls in 0..2 {
+            loom::model(move || {
+                let (sender, mut receiver) = channel::<u8>();
+                let payload = Arc::new(1_u8);
+                let sent = Arc::clone(&payload);
+                let handle = thread::spawn(move || sender.send_panic(Panic::new(Box::new(sent))));
+                let (_count, waker) = counting_waker();
+                let got = if polls == 1 {
+                    match poll(&mut receiver, &waker) {
+                        Poll::Ready(result) => Some(result),
+                        Poll::Pending => None,
+                    }
+                } else {
+                    None
+                };
+                if got.is_none() {
+                    receiver.abandon();
+                }
+                handle.join().unwrap();
+                drop(got);
+                assert_eq!(Arc::strong_count(&payload), 1, "dropped exactly once");
+            });
+        }
     }
 
     /// `is_closed` becomes true only once the receiver is gone, and a send after that is

@@ -1,6 +1,5 @@
-//! [`Promise`], the future of one callback call, with [`channel`], [`Dropped`],
-//! [`OrDropped`] (the future of [`Promise::or_dropped`]) and [`Cancelling`] (the future of
-//! [`Promise::cancel`]).
+//! [`Promise`], the future of one callback call, with [`channel`], [`Dropped`] and
+//! [`OrDropped`] (the future of [`Promise::or_dropped`]).
 
 use core::fmt;
 use core::future::Future;
@@ -10,8 +9,9 @@ use core::pin::Pin;
 use core::ptr;
 use core::task::{Context, Poll};
 
-use crate::Resolver;
-use crate::oneshot;
+use crate::oneshot::{self, NoValue};
+use crate::panic::Panic;
+use crate::{Cancelling, Resolver};
 
 /// A value that a callback will deliver later: the awaiting half of a callback call.
 ///
@@ -40,10 +40,17 @@ use crate::oneshot;
 ///
 /// # Signal handlers
 ///
-/// The callbacks that the macros generate (and C callbacks) settle their promise with atomic
-/// operations only: no lock, and no allocation unless the value is built by one (an owned copy
-/// of a borrowed argument). So they may run in a signal handler; the awaiting task is then woken
-/// through its executor's waker. A [`Resolver`] made by hand takes a short lock to settle.
+/// Every promise is settled with atomic operations only: no lock, and no allocation unless the
+/// value is built by one (an owned copy of a borrowed argument). So the callbacks that the macros
+/// generate, C callbacks, and a [`Resolver`] used by hand may run in a signal handler; the
+/// awaiting task is then woken through its executor's waker.
+///
+/// # Panics in C callbacks
+///
+/// A C callback's body (`promisify!(unsafe { .. })`, see [`ffi`](crate::ffi)) must not unwind
+/// into C: its panic is caught there and carried to the promise, which resumes it in the task
+/// that polls it, whether through `.await`, [`wait`](Promise::wait),
+/// [`or_dropped`](Promise::or_dropped) or [`cancel`](Promise::cancel).
 #[must_use = "a promise does nothing unless awaited; dropping it ignores the callback's value"]
 pub struct Promise<T> {
     /// Which state, and what it needs besides the payload (see [`Tag`]).
@@ -156,6 +163,15 @@ impl fmt::Display for Origin {
 
 /// The error of [`Promise::or_dropped`]: the resolver (the callback) was dropped without settling
 /// the promise, so its value will never arrive.
+///
+/// ```
+/// use callback_async::Dropped;
+///
+/// let (resolver, promise) = callback_async::channel::<u8>();
+/// drop(resolver);
+/// let error: Dropped = promise.or_dropped().wait().unwrap_err();
+/// assert_eq!(error.to_string(), "the callback was dropped without being called");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Dropped;
 
@@ -226,6 +242,7 @@ impl<T> Promise<T> {
         }
     }
 
+    #[inline]
     pub(crate) fn with_origin(origin: Origin) -> (Resolver<T>, Self) {
         let (sender, promise) = Promise::with_sender(origin);
         (Resolver::new(sender, origin), promise)
@@ -311,7 +328,7 @@ impl<T> Promise<T> {
     /// assert_eq!(transfer_async(3).await, 3 * 1024);
     /// # });
     /// ```
-    pub fn cancel(mut self) -> Cancelling<T> {
+    pub fn cancel(mut self) -> Cancelling<Self> {
         if self.tag & KIND == CANCEL {
             // SAFETY: a `CANCEL` tag is an address from `Box::into_raw` in `set_on_cancel`, owned
             // by this promise; the tag goes back to the name below, so the box is taken once.
@@ -323,7 +340,7 @@ impl<T> Promise<T> {
                 (cancel.hook)();
             }
         }
-        Cancelling { promise: self }
+        Cancelling::new(self)
     }
 
     /// Whether the promise waits for its channel (with or without a cancel hook).
@@ -379,9 +396,10 @@ impl<T> Promise<T> {
         }
     }
 
-    /// The value, or the origin of the callback that was dropped uncalled.
+    /// The value, or the origin of the callback that was dropped uncalled; resumes a C
+    /// callback's panic.
     #[inline(always)]
-    fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Origin>> {
+    pub(crate) fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Origin>> {
         // Two tests rather than a `match`; the rare states are out of line.
         if self.tag == READY {
             // A ready promise (the stack slot's, and `Promise::resolved`): a test and a move.
@@ -411,7 +429,8 @@ impl<T> Promise<T> {
                     }
                     Ok(value)
                 }
-                Err(closed) => Err(self.closed(closed)),
+                Err(NoValue::Closed(created_at)) => Err(self.closed(created_at)),
+                Err(NoValue::Panicked(panic)) => self.panicked(panic),
             });
         }
         self.poll_rare()
@@ -420,10 +439,19 @@ impl<T> Promise<T> {
     /// The sender was dropped without sending: the callback's origin, out of line.
     #[cold]
     #[inline(never)]
-    fn closed(&mut self, closed: oneshot::Closed) -> Origin {
-        let origin = Origin::from_parts(self.name(), closed.0);
+    fn closed(&mut self, created_at: &'static Location<'static>) -> Origin {
+        let origin = Origin::from_parts(self.name(), created_at);
         drop(self.finish_waiting());
         origin
+    }
+
+    /// A C callback's body panicked: resumed here, in the awaiting task, once the promise is
+    /// `DONE` (its receiver is spent), so that it can be dropped or polled again safely.
+    #[cold]
+    #[inline(never)]
+    fn panicked(&mut self, panic: Panic) -> ! {
+        drop(self.finish_waiting());
+        panic.resume()
     }
 
     /// A callback dropped before the promise was made, or a promise polled again: out of line.
@@ -595,7 +623,9 @@ impl<V, E> Promise<Result<V, E>> {
     /// # });
     /// ```
     #[track_caller]
-    pub fn new_fallible(executor: impl FnOnce(Resolve<V>, Reject<E>)) -> Self
+    pub fn new_fallible(
+        executor: impl FnOnce(Box<dyn Fn(V) + Send + Sync>, Box<dyn Fn(E) + Send + Sync>),
+    ) -> Self
     where
         V: Send + 'static,
         E: Send + 'static,
@@ -624,15 +654,22 @@ impl<V, E> Promise<Result<V, E>> {
     }
 }
 
-/// The **resolve** function that [`Promise::new_fallible`] hands to its executor: settles the
-/// promise with `Ok(value)`.
-pub type Resolve<V> = Box<dyn Fn(V) + Send + Sync>;
-
-/// The **reject** function that [`Promise::new_fallible`] hands to its executor: settles the
-/// promise with `Err(error)`.
-pub type Reject<E> = Box<dyn Fn(E) + Send + Sync>;
-
 /// The future returned by [`Promise::or_dropped`]: the promise's value, or [`Dropped`].
+///
+/// ```
+/// use callback_async::{Dropped, OrDropped};
+///
+/// # futures::executor::block_on(async {
+/// let (resolver, promise) = callback_async::channel::<u8>();
+/// let value: OrDropped<u8> = promise.or_dropped();
+/// resolver.resolve(5);
+/// assert_eq!(value.await, Ok(5));
+///
+/// let (resolver, promise) = callback_async::channel::<u8>();
+/// drop(resolver);
+/// assert_eq!(promise.or_dropped().await, Err(Dropped));
+/// # });
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 #[derive(Debug)]
 pub struct OrDropped<T> {
@@ -653,33 +690,6 @@ impl<T> Future for OrDropped<T> {
             .promise
             .poll_settled(cx)
             .map_err(|_origin| Dropped)
-    }
-}
-
-/// The future returned by [`Promise::cancel`]: the value that arrived after the cancel, or
-/// `None` if the callback was dropped uncalled.
-#[must_use = "futures do nothing unless awaited; dropping this one drops the promise"]
-#[derive(Debug)]
-pub struct Cancelling<T> {
-    promise: Promise<T>,
-}
-
-impl<T> futures_core::FusedFuture for Cancelling<T> {
-    fn is_terminated(&self) -> bool {
-        self.promise.is_terminated()
-    }
-}
-
-impl<T> Future for Cancelling<T> {
-    type Output = Option<T>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let promise = &mut self.get_mut().promise;
-        if promise.tag == DONE {
-            // Its value was handed out before the cancel: nothing more arrives.
-            return Poll::Ready(None);
-        }
-        promise.poll_settled(cx).map(Result::ok)
     }
 }
 

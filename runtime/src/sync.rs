@@ -1,6 +1,6 @@
 //! The synchronisation primitives of the runtime's own code, swapped for loom's under `--cfg loom`
 //! so that `RUSTFLAGS="--cfg loom" cargo test -p callback-async --lib --release` checks every
-//! interleaving of [`TakeOnce`](crate::settler), of the promise's channel
+//! interleaving of [`TakeOnce`](crate::take_once), of the promise's channel
 //! ([`oneshot`](crate::oneshot)) and of the stream's queue ([`stream`](crate::stream)).
 
 #[cfg(loom)]

@@ -60,7 +60,7 @@ fn copy(
                         },
                         {
                             let callback = callback;
-                            move |result| (callback).settle(result)
+                            move |result| (callback).resolve(result)
                         },
                     ),
                 progress_stream,
@@ -111,7 +111,7 @@ fn copy_file_async(
     copy_file(
         path,
         move |value_1, value_2| (&progress).send((value_1, value_2)),
-        move |value| (&callback).settle(value),
+        move |value| (&callback).resolve(value),
     );
     (progress_stream, promise)
 }

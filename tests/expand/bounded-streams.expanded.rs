@@ -110,7 +110,7 @@ fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error
                         },
                         {
                             let callback = callback;
-                            move |result| (callback).settle(result)
+                            move |result| (callback).resolve(result)
                         },
                     ),
                 progress_stream,
@@ -121,7 +121,7 @@ fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error
 }
 fn bounded_c_stream(
     db: *mut sqlite3,
-) -> (*mut c_void, (CStream<(c_int, i64)>, Registration)) {
+) -> (*mut c_void, (CallbackStream<(c_int, i64)>, Registration)) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -171,7 +171,7 @@ fn bounded_c_stream(
         };
         let state = ::callback_async::__private::ffi::shared(
             sink,
-            move |sink, (op, _, _, rowid): (c_int, *const c_char, *const c_char, i64)| ::callback_async::__private::ffi::deliver(
+            move |sink, (op, _, _, rowid): (c_int, *const c_char, *const c_char, i64)| ::callback_async::__private::ffi::send(
                 sink,
                 (op, rowid),
             ),
@@ -206,7 +206,7 @@ unsafe extern "C" {
 #[track_caller]
 pub unsafe fn exec_stream(
     db: *mut sqlite3,
-) -> (c_int, ::callback_async::__private::CStream<(c_int, i64)>) {
+) -> (c_int, ::callback_async::__private::CallbackStream<(c_int, i64)>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -242,7 +242,7 @@ pub unsafe fn exec_stream(
         };
         let state = ::callback_async::__private::ffi::shared(
             sink,
-            move |sink, (n, rowid): (c_int, i64)| ::callback_async::__private::ffi::deliver(
+            move |sink, (n, rowid): (c_int, i64)| ::callback_async::__private::ffi::send(
                 sink,
                 (n, rowid),
             ),

@@ -20,7 +20,7 @@ unsafe extern "C" {
 #[track_caller]
 pub unsafe fn exec_stream(
     db: *mut sqlite3,
-) -> (c_int, ::callback_async::__private::CStream<(c_int, i64)>) {
+) -> (c_int, ::callback_async::__private::CallbackStream<(c_int, i64)>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -50,7 +50,7 @@ pub unsafe fn exec_stream(
         let (sink, promise) = ::callback_async::__private::ffi::stream();
         let state = ::callback_async::__private::ffi::shared(
             sink,
-            move |sink, (n, rowid): (c_int, i64)| ::callback_async::__private::ffi::deliver(
+            move |sink, (n, rowid): (c_int, i64)| ::callback_async::__private::ffi::send(
                 sink,
                 (n, rowid),
             ),
@@ -74,7 +74,7 @@ pub unsafe fn exec_stream(
 unsafe fn pthread_create_async(
     thread: *mut pthread_t,
     attr: *const c_void,
-) -> (c_int, ::callback_async::__private::CPromise<ThreadId>) {
+) -> (c_int, ::callback_async::__private::Promise<ThreadId>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -94,13 +94,13 @@ unsafe fn pthread_create_async(
         {
             callback_async_trampoline::<D>
         }
-        let (sink, promise) = ::callback_async::__private::ffi::promise(
+        let (sink, promise) = ::callback_async::__private::ffi::promise_shared(
             &"pthread_create(..)",
         );
         let state = ::callback_async::__private::ffi::once(
             sink,
             move |sink, (): ()| -> *mut c_void {
-                ::callback_async::__private::ffi::deliver(sink, thread::current().id());
+                ::callback_async::__private::ffi::send(sink, thread::current().id());
                 ptr::null_mut()
             },
         );
@@ -133,7 +133,7 @@ impl Timer {
     unsafe fn schedule_async(
         &self,
         ms: u32,
-    ) -> ::callback_async::__private::CPromise<()> {
+    ) -> ::callback_async::__private::Promise<()> {
         {
             #[allow(clippy::too_many_arguments)]
             extern "C" fn callback_async_trampoline<D>(arg0: *mut ::core::ffi::c_void)
@@ -168,12 +168,12 @@ impl Timer {
             ) -> extern "C" fn(*mut ::core::ffi::c_void) {
                 callback_async_destroy::<D>
             }
-            let (sink, promise) = ::callback_async::__private::ffi::promise(
+            let (sink, promise) = ::callback_async::__private::ffi::promise_shared(
                 &"Self::schedule(..)",
             );
             let state = ::callback_async::__private::ffi::shared(
                 sink,
-                move |sink, (): ()| ::callback_async::__private::ffi::deliver(sink, ()),
+                move |sink, (): ()| ::callback_async::__private::ffi::send(sink, ()),
             );
             let callback = callback_async_instantiate(&state);
             let destroy = callback_async_instantiate_destroy(&state);

@@ -1,4 +1,4 @@
-fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
+fn once(thread: &mut libc::pthread_t) -> (c_int, Promise<ThreadId>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -18,13 +18,13 @@ fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
         {
             callback_async_trampoline::<D>
         }
-        let (sink, promise) = ::callback_async::__private::ffi::promise(
+        let (sink, promise) = ::callback_async::__private::ffi::promise_shared(
             &"unsafe { libc::pthread_create(thread, ptr::null(), |_| -> * mut c_void { _(thread::current().id()); ptr::null_mut() }, _,) }",
         );
         let state = ::callback_async::__private::ffi::once(
             sink,
             move |sink, (): ()| -> *mut c_void {
-                ::callback_async::__private::ffi::deliver(sink, thread::current().id());
+                ::callback_async::__private::ffi::send(sink, thread::current().id());
                 ptr::null_mut()
             },
         );
@@ -39,7 +39,7 @@ fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
             .finish()
     }
 }
-fn scoped_stream(db: *mut sqlite3) -> (c_int, CStream<Vec<Option<String>>>) {
+fn scoped_stream(db: *mut sqlite3) -> (c_int, CallbackStream<Vec<Option<String>>>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -85,7 +85,7 @@ fn scoped_stream(db: *mut sqlite3) -> (c_int, CStream<Vec<Option<String>>>) {
                 sink,
                 (n, values, _): (c_int, *mut *mut c_char, *mut *mut c_char),
             | -> c_int {
-                ::callback_async::__private::ffi::deliver(
+                ::callback_async::__private::ffi::send(
                     sink,
                     unsafe { strings(n, values) },
                 );
@@ -109,7 +109,7 @@ fn scoped_stream(db: *mut sqlite3) -> (c_int, CStream<Vec<Option<String>>>) {
             .finish()
     }
 }
-fn destroy_notify(db: *mut sqlite3) -> (c_int, CStream<(String, String)>) {
+fn destroy_notify(db: *mut sqlite3) -> (c_int, CallbackStream<(String, String)>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -172,7 +172,7 @@ fn destroy_notify(db: *mut sqlite3) -> (c_int, CStream<(String, String)>) {
                 sink,
                 (n1, s1, n2, s2): (c_int, *const c_void, c_int, *const c_void),
             | -> c_int {
-                ::callback_async::__private::ffi::deliver(
+                ::callback_async::__private::ffi::send(
                     sink,
                     (text(s1, n1), text(s2, n2)),
                 );
@@ -200,7 +200,7 @@ fn destroy_notify(db: *mut sqlite3) -> (c_int, CStream<(String, String)>) {
 }
 fn registration(
     db: *mut sqlite3,
-) -> (*mut c_void, (CStream<(c_int, i64)>, Registration)) {
+) -> (*mut c_void, (CallbackStream<(c_int, i64)>, Registration)) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -244,7 +244,7 @@ fn registration(
         let (sink, promise) = ::callback_async::__private::ffi::stream();
         let state = ::callback_async::__private::ffi::shared(
             sink,
-            move |sink, (op, _, _, rowid): (c_int, *const c_char, *const c_char, i64)| ::callback_async::__private::ffi::deliver(
+            move |sink, (op, _, _, rowid): (c_int, *const c_char, *const c_char, i64)| ::callback_async::__private::ffi::send(
                 sink,
                 (op, rowid),
             ),
@@ -260,7 +260,7 @@ fn registration(
             .finish()
     }
 }
-fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
+fn carrier(timer: &mut libc::timer_t) -> (c_int, Promise<()>) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(arg0: libc::sigval)
@@ -278,12 +278,12 @@ fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
         {
             callback_async_trampoline::<D>
         }
-        let (sink, promise) = ::callback_async::__private::ffi::promise(
+        let (sink, promise) = ::callback_async::__private::ffi::promise_shared(
             &"unsafe { let mut event = SigEvent::thread(libc::sigval { sival_ptr: _ }, |libc::sigval { sival_ptr: _ }| _()); libc::timer_create(libc::CLOCK_MONOTONIC, (&raw mut event).cast(), timer) }",
         );
         let state = ::callback_async::__private::ffi::once(
             sink,
-            move |sink, (): ()| ::callback_async::__private::ffi::deliver(sink, ()),
+            move |sink, (): ()| ::callback_async::__private::ffi::send(sink, ()),
         );
         let callback = callback_async_instantiate(&state);
         let user_data = ::callback_async::__private::ffi::into_raw_once(state);

@@ -1,4 +1,4 @@
-fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
+fn once(thread: &mut libc::pthread_t) -> (c_int, Promise<ThreadId>) {
     promisify!(unsafe {
         libc::pthread_create(
             thread,
@@ -12,7 +12,7 @@ fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<ThreadId>) {
     })
 }
 
-fn scoped_stream(db: *mut sqlite3) -> (c_int, CStream<Vec<Option<String>>>) {
+fn scoped_stream(db: *mut sqlite3) -> (c_int, CallbackStream<Vec<Option<String>>>) {
     promisify!(stream unsafe {
         sqlite3_exec(
             db,
@@ -27,7 +27,7 @@ fn scoped_stream(db: *mut sqlite3) -> (c_int, CStream<Vec<Option<String>>>) {
     })
 }
 
-fn destroy_notify(db: *mut sqlite3) -> (c_int, CStream<(String, String)>) {
+fn destroy_notify(db: *mut sqlite3) -> (c_int, CallbackStream<(String, String)>) {
     promisify!(stream unsafe {
         sqlite3_create_collation_v2(
             db,
@@ -43,13 +43,13 @@ fn destroy_notify(db: *mut sqlite3) -> (c_int, CStream<(String, String)>) {
     })
 }
 
-fn registration(db: *mut sqlite3) -> (*mut c_void, (CStream<(c_int, i64)>, Registration)) {
+fn registration(db: *mut sqlite3) -> (*mut c_void, (CallbackStream<(c_int, i64)>, Registration)) {
     promisify!(stream unsafe {
         sqlite3_update_hook(db, Some(|_, op: c_int, _: *const c_char, _: *const c_char, rowid: i64| _), _)
     })
 }
 
-fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
+fn carrier(timer: &mut libc::timer_t) -> (c_int, Promise<()>) {
     promisify!(unsafe {
         let mut event = SigEvent::thread(libc::sigval { sival_ptr: _ }, |libc::sigval { sival_ptr: _ }| _());
         libc::timer_create(libc::CLOCK_MONOTONIC, (&raw mut event).cast(), timer)

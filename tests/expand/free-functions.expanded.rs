@@ -13,7 +13,7 @@ pub fn fetch_async(
     let (callback, promise) = ::callback_async::__private::promise_once_send::<
         std::io::Result<Vec<u8>>,
     >(&::core::concat!(::core::module_path!(), "::", "fetch"));
-    fetch(url, move |value| callback.settle_once(value));
+    fetch(url, move |value| callback.resolve(value));
     promise
 }
 fn lookup<F>(key: u32, cb: F) -> Handle
@@ -39,7 +39,7 @@ fn lookup_async(
         key,
         move |value_1, value_2| {
             (&mut callback)
-                .settle_mut((
+                .resolve_mut((
                     <str as ::callback_async::__private::OwnedCopy>::owned_copy(value_1),
                     value_2,
                 ))
@@ -62,20 +62,20 @@ fn connect_later(
     let (callback, promise) = ::callback_async::__private::promise_once_send::<
         ::core::result::Result<Connection, Error>,
     >(&::core::concat!(::core::module_path!(), "::", "connect"));
-    let callback = ::callback_async::__private::Settler::or_else(
+    let callback = ::callback_async::__private::OnceResolver::or_else(
         callback,
         || Err(Error::Cancelled),
     );
     let ok = ::callback_async::__private::Arc::new(
-        ::callback_async::__private::SharedSettler::new(callback),
+        ::callback_async::__private::SharedResolver::new(callback),
     );
     let err = ::callback_async::__private::Arc::clone(&ok);
     connect(
         arg_0,
         ::callback_async::__private::Box::new(move |value: Connection| {
-            (&*ok).settle(::core::result::Result::Ok(value))
+            (&*ok).resolve(::core::result::Result::Ok(value))
         }),
-        move |value| (&*err).settle(::core::result::Result::Err(value)),
+        move |value| (&*err).resolve(::core::result::Result::Err(value)),
     );
     promise
 }
@@ -99,7 +99,7 @@ where
         item,
         move |value| {
             callback
-                .settle_once(
+                .resolve(
                     <T as ::callback_async::__private::OwnedCopy>::owned_copy(value),
                 )
         },

@@ -12,7 +12,7 @@ impl Client {
         let (callback, promise) = ::callback_async::__private::promise_once_send::<
             u32,
         >(&::core::concat!(::core::module_path!(), "::", "Client::get"));
-        Self::get(self, key, move |value| callback.settle_once(value));
+        Self::get(self, key, move |value| callback.resolve(value));
         promise
     }
     pub fn count(&mut self, done: impl FnOnce(u32)) {
@@ -25,7 +25,7 @@ impl Client {
         let mut slot = ::core::option::Option::<u32>::None;
         Self::count(
             self,
-            |value| ::callback_async::__private::fill_once(&mut slot, value),
+            |value| ::callback_async::__private::resolve_slot_once(&mut slot, value),
         );
         ::callback_async::__private::settled(
             slot,
@@ -43,7 +43,7 @@ impl Client {
         >(&::core::concat!(::core::module_path!(), "::", "Client::close"));
         Self::close(
             self,
-            ::callback_async::__private::Box::new(move || callback.settle_once(())),
+            ::callback_async::__private::Box::new(move || callback.resolve(())),
         );
         promise
     }
@@ -56,7 +56,7 @@ impl Client {
         let mut slot = ::core::option::Option::<bool>::None;
         Self::shared(
             self,
-            |value| ::callback_async::__private::fill_once(&mut slot, value),
+            |value| ::callback_async::__private::resolve_slot_once(&mut slot, value),
         );
         ::callback_async::__private::settled(
             slot,
@@ -70,7 +70,10 @@ impl Client {
     #[track_caller]
     pub fn open_async() -> ::callback_async::__private::Promise<Self> {
         let mut slot = ::core::option::Option::<Self>::None;
-        Self::open(|value| ::callback_async::__private::fill_once(&mut slot, value));
+        Self::open(|value| ::callback_async::__private::resolve_slot_once(
+            &mut slot,
+            value,
+        ));
         ::callback_async::__private::settled(
             slot,
             &::core::concat!(::core::module_path!(), "::", "Client::open"),
@@ -92,7 +95,7 @@ impl Client {
         Self::explicit(
             self,
             progress,
-            |value| ::callback_async::__private::fill_once(
+            |value| ::callback_async::__private::resolve_slot_once(
                 &mut slot,
                 <str as ::callback_async::__private::OwnedCopy>::owned_copy(value),
             ),
@@ -125,7 +128,7 @@ pub trait Store {
             self,
             key,
             ::callback_async::__private::Box::new(move |value: Option<String>| {
-                callback.settle_once(value)
+                callback.resolve(value)
             }),
         );
         promise
@@ -140,7 +143,7 @@ pub trait Store {
         let mut slot = ::core::option::Option::<bool>::None;
         Self::finish(
             self,
-            |value| ::callback_async::__private::fill_once(&mut slot, value),
+            |value| ::callback_async::__private::resolve_slot_once(&mut slot, value),
         );
         ::callback_async::__private::settled(
             slot,
@@ -156,7 +159,7 @@ pub trait Store {
         let (callback, promise) = ::callback_async::__private::promise_once_send::<
             u8,
         >(&::core::concat!(::core::module_path!(), "::", "Store::provided"));
-        Self::provided(self, move |value| callback.settle_once(value));
+        Self::provided(self, move |value| callback.resolve(value));
         promise
     }
     fn left_alone(&self) -> usize;

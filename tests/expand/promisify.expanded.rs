@@ -4,7 +4,7 @@ fn placeholder() -> Promise<u32> {
             &"legacy::once(1, _)",
         );
         ::callback_async::__private::finish(
-                legacy::once(1, move |value| (&callback).settle(value)),
+                legacy::once(1, move |value| (&callback).resolve(value)),
                 promise,
             )
             .finish()
@@ -16,7 +16,7 @@ fn no_arguments(pool: &Pool) {
             &"pool.execute(|| _)",
         );
         ::callback_async::__private::finish(
-                pool.execute(move || (&callback).settle(())),
+                pool.execute(move || (&callback).resolve(())),
                 promise,
             )
             .finish()
@@ -30,7 +30,7 @@ fn several_arguments() -> Promise<(u8, String)> {
         );
         ::callback_async::__private::finish(
                 legacy::pair(move |value_1, value_2| {
-                    (&callback).settle((value_1, value_2))
+                    (&callback).resolve((value_1, value_2))
                 }),
                 promise,
             )
@@ -45,7 +45,7 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
         ::callback_async::__private::finish(
                 legacy::borrowed(move |value_1: &str, value_2: u8| {
                     (&callback)
-                        .settle((
+                        .resolve((
                             <str as ::callback_async::__private::OwnedCopy>::owned_copy(
                                 value_1,
                             ),
@@ -63,7 +63,7 @@ fn nested() -> (usize, Promise<u16>) {
             &"legacy::boxed(Box::new(_))",
         );
         ::callback_async::__private::finish(
-                legacy::boxed(Box::new(move |value| (&callback).settle(value))),
+                legacy::boxed(Box::new(move |value| (&callback).resolve(value))),
                 promise,
             )
             .finish()
@@ -79,10 +79,10 @@ fn ok_err() -> Promise<Result<u8, String>> {
         ::callback_async::__private::finish(
                 legacy::fallible(
                     true,
-                    move |value| (&*ok).settle(::core::result::Result::Ok(value)),
+                    move |value| (&*ok).resolve(::core::result::Result::Ok(value)),
                     move |value: &str| {
                         (&*err)
-                            .settle(
+                            .resolve(
                                 ::core::result::Result::Err(
                                     <str as ::callback_async::__private::OwnedCopy>::owned_copy(
                                         value,
@@ -103,7 +103,7 @@ fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
         );
         ::callback_async::__private::finish(
                 client
-                    .fetch::<Vec<u8>>("/index", move |value| (&callback).settle(value)),
+                    .fetch::<Vec<u8>>("/index", move |value| (&callback).resolve(value)),
                 promise,
             )
             .finish()
@@ -126,7 +126,7 @@ fn statement_position() {
             &"legacy::fire_and_forget(_)",
         );
         ::callback_async::__private::finish(
-                legacy::fire_and_forget(move |value| (&callback).settle(value)),
+                legacy::fire_and_forget(move |value| (&callback).resolve(value)),
                 promise,
             )
             .finish()

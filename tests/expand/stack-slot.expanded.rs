@@ -5,7 +5,10 @@ fn parse(text: &str, done: impl FnOnce(Result<u32, String>)) {
 #[track_caller]
 fn parse_async(text: &str) -> ::callback_async::__private::Promise<Result<u32, String>> {
     let mut slot = ::core::option::Option::<Result<u32, String>>::None;
-    parse(text, |value| ::callback_async::__private::fill_once(&mut slot, value));
+    parse(
+        text,
+        |value| ::callback_async::__private::resolve_slot_once(&mut slot, value),
+    );
     ::callback_async::__private::settled(
         slot,
         &::core::concat!(::core::module_path!(), "::", "parse"),
@@ -23,7 +26,7 @@ fn each_line_async(
     let mut slot = ::core::option::Option::<::callback_async::__private::String>::None;
     let ret = each_line(
         text,
-        |value| ::callback_async::__private::fill(
+        |value| ::callback_async::__private::resolve_slot(
             &mut slot,
             &::core::concat!(::core::module_path!(), "::", "each_line"),
             || <str as ::callback_async::__private::OwnedCopy>::owned_copy(value),
@@ -44,7 +47,7 @@ fn shared(done: impl Fn(Option<u8>)) {
 #[track_caller]
 fn shared_async() -> ::callback_async::__private::Promise<Option<u8>> {
     let slot = ::callback_async::__private::OnceCell::<Option<u8>>::new();
-    shared(|value| ::callback_async::__private::fill_cell(
+    shared(|value| ::callback_async::__private::resolve_cell(
         &slot,
         &::core::concat!(::core::module_path!(), "::", "shared"),
         || value,
@@ -60,6 +63,6 @@ fn escapes_async() -> ::callback_async::__private::Promise<u8> {
     let (callback, promise) = ::callback_async::__private::promise_once::<
         u8,
     >(&::core::concat!(::core::module_path!(), "::", "escapes"));
-    escapes(move |value| callback.settle_once(value));
+    escapes(move |value| callback.resolve(value));
     promise
 }

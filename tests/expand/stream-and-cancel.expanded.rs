@@ -17,7 +17,7 @@ fn run_async(ms: u64) -> ::callback_async::__private::Promise<u64> {
     let (callback, promise) = ::callback_async::__private::promise_once_send::<
         u64,
     >(&::core::concat!(::core::module_path!(), "::", "run"));
-    let ret = run(ms, move |value| callback.settle_once(value));
+    let ret = run(ms, move |value| callback.resolve(value));
     ::callback_async::__private::cancel_promise(promise, ret, Job::cancel)
 }
 fn ticks(each: impl Fn(&str) + Send + Sync + 'static) -> Job {

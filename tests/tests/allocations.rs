@@ -5,7 +5,7 @@ use std::mem::size_of;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use callback_async::{Dropped, callback_async, promisify, stream_channel};
+use callback_async::{CallbackStream, Dropped, callback_async, promisify};
 use futures::Stream;
 
 #[path = "support/counting_alloc.rs"]
@@ -247,7 +247,7 @@ fn each_disqualifying_rule_falls_back_to_the_channel() {
 
 #[test]
 fn stream_items_do_not_allocate_in_steady_state() {
-    let (sender, mut stream) = stream_channel::<u64>();
+    let (sender, mut stream) = CallbackStream::<u64>::channel();
     let mut next = || match Pin::new(&mut stream)
         .poll_next(&mut Context::from_waker(futures::task::noop_waker_ref()))
     {

@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
 
-use callback_async::ffi::CPromise;
-use callback_async::{CallbackStream, Overflow, callback_async, promisify};
+use callback_async::{CallbackStream, Overflow, Promise, callback_async, promisify};
 use futures::StreamExt;
 
 #[path = "support/real.rs"]
@@ -132,7 +131,7 @@ fn c_promise_cancel_resolves_to_the_value_or_none() {
         for hand_over in [true, false] {
             let (go, wait) = mpsc::channel::<()>();
             let mut thread = 0;
-            let (rc, value): (c_int, CPromise<u8>) = promisify!(unsafe {
+            let (rc, value): (c_int, Promise<u8>) = promisify!(unsafe {
                 libc::pthread_create(
                     &mut thread,
                     ptr::null(),
@@ -215,7 +214,7 @@ fn close_ends_a_stream_whose_api_keeps_the_callback() {
 #[test]
 fn a_blocking_send_on_the_consumers_thread_never_waits() {
     watchdog(|| async {
-        let (sender, stream) = callback_async::stream_channel_bounded_with(1, Overflow::Block);
+        let (sender, stream) = callback_async::CallbackStream::bounded(1, Overflow::Block);
         (0..3).for_each(|i| sender.send(i));
         drop(sender);
         assert_eq!(

@@ -18,7 +18,8 @@ use std::ptr;
 use std::thread::{self, ThreadId};
 
 use callback_async::callback_async;
-use callback_async::ffi::{CPromise, CStream, Registration};
+use callback_async::ffi::Registration;
+use callback_async::{CallbackStream, Promise};
 use futures::StreamExt;
 use futures::executor::block_on;
 use libsqlite3_sys as sql;
@@ -159,7 +160,7 @@ fn rows_of_an_extern_function_as_a_stream() {
     let db = Db::open();
     db.run(c"CREATE TABLE t(n INTEGER, name TEXT); INSERT INTO t VALUES (1, 'one'), (2, NULL);");
     // SAFETY: an open database and a valid C string; SQLite calls back only during the call.
-    let (rc, rows): (c_int, CStream<Vec<Option<String>>>) = unsafe {
+    let (rc, rows): (c_int, CallbackStream<Vec<Option<String>>>) = unsafe {
         sqlite3_exec_stream(
             db.0,
             c"SELECT n, name FROM t ORDER BY n".as_ptr(),
@@ -180,7 +181,7 @@ fn rows_of_an_extern_function_as_a_stream() {
 fn a_wrapper_method_as_a_future() {
     let db = Db::open();
     // SAFETY: the generated callback is called during the call only, with its own user data.
-    let (rc, first): (c_int, CPromise<Option<String>>) =
+    let (rc, first): (c_int, Promise<Option<String>>) =
         unsafe { db.first_value(c"SELECT 'a' UNION ALL SELECT 'b'") };
     assert_eq!(rc, sql::SQLITE_OK);
     assert_eq!(block_on(first), Some("a".to_owned()));
@@ -198,7 +199,8 @@ fn update_hook_events_until_released() {
     db.run(c"CREATE TABLE t(n INTEGER)");
     // SAFETY: the hook is unregistered below before its registration is released.
     let (previous, (events, registration)) = unsafe { sqlite3_update_hook_stream(db.0) };
-    let (events, registration): (CStream<(c_int, i64)>, Registration) = (events, registration);
+    let (events, registration): (CallbackStream<(c_int, i64)>, Registration) =
+        (events, registration);
     assert!(previous.is_null());
     db.run(c"INSERT INTO t VALUES (10), (20); DELETE FROM t WHERE n = 10;");
     // SAFETY: unregisters the hook; no call can be running (this thread runs every statement).
@@ -225,7 +227,7 @@ fn collation_state_is_freed_by_the_destroy_notify() {
         sqlite3_create_collation_v2_stream(db.0, c"by_length".as_ptr(), sql::SQLITE_UTF8)
     };
     assert_eq!(rc, sql::SQLITE_OK);
-    let sorted: (c_int, CStream<Vec<Option<String>>>) = {
+    let sorted: (c_int, CallbackStream<Vec<Option<String>>>) = {
         // SAFETY: as in the first test.
         unsafe {
             sqlite3_exec_stream(
@@ -318,6 +320,6 @@ impl Device for Sensor {
 #[test]
 fn a_trait_method_from_another_thread() {
     // SAFETY: `read_level` calls the callback once.
-    let level: CPromise<c_int> = unsafe { Sensor(42).read_level_async() };
+    let level: Promise<c_int> = unsafe { Sensor(42).read_level_async() };
     assert_eq!(block_on(level), 42);
 }

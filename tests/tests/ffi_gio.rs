@@ -16,8 +16,8 @@ use std::thread::{self, JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
 use callback_async::Dropped;
-use callback_async::ffi::{CPromise, CStream};
 use callback_async::promisify;
+use callback_async::{CallbackStream, Promise};
 use futures::StreamExt;
 use futures::executor::block_on;
 use gio_sys as gio;
@@ -183,7 +183,7 @@ fn timeout_as_a_future_on_the_default_context() {
     let main_loop = LoopThread::on_the_default_context();
     let (witness, events) = Witness::new();
     let start = Instant::now();
-    let (id, fired): (c_uint, CPromise<ThreadId>) = promisify!(unsafe {
+    let (id, fired): (c_uint, Promise<ThreadId>) = promisify!(unsafe {
         glib::g_timeout_add_full(
             glib::G_PRIORITY_DEFAULT,
             20,
@@ -211,7 +211,7 @@ fn timeout_as_a_future_on_the_default_context() {
 fn timeout_as_a_stream_until_removed() {
     let main_loop = LoopThread::on_a_new_context();
     let (witness, events) = Witness::new();
-    let (id, ticks): (c_uint, CStream<(usize, ThreadId)>) = promisify!(stream unsafe {
+    let (id, ticks): (c_uint, CallbackStream<(usize, ThreadId)>) = promisify!(stream unsafe {
         let source = glib::g_timeout_source_new(5);
         glib::g_source_set_callback(
             source,
@@ -251,7 +251,7 @@ fn timeout_as_a_stream_until_removed() {
 fn promise_dropped_before_the_timeout_fires() {
     let main_loop = LoopThread::on_a_new_context();
     let (witness, events) = Witness::new();
-    let (source, promise): (*mut glib::GSource, CPromise<()>) = promisify!(unsafe {
+    let (source, promise): (*mut glib::GSource, Promise<()>) = promisify!(unsafe {
         let source = glib::g_timeout_source_new(1);
         glib::g_source_set_callback(
             source,
@@ -283,7 +283,7 @@ fn promise_dropped_before_the_timeout_fires() {
 fn source_removed_before_it_fires() {
     for drop_the_promise_first in [true, false] {
         let (witness, events) = Witness::new();
-        let (id, promise): (c_uint, CPromise<()>) = promisify!(unsafe {
+        let (id, promise): (c_uint, Promise<()>) = promisify!(unsafe {
             glib::g_timeout_add_full(
                 glib::G_PRIORITY_DEFAULT,
                 60_000,
@@ -372,7 +372,7 @@ unsafe fn finish_loading(
 type Loaded = (ThreadId, Result<Vec<u8>, String>);
 
 /// Starts loading `path`; GIO calls back on the calling thread's thread-default main context.
-fn load_contents(path: &CStr) -> CPromise<Loaded> {
+fn load_contents(path: &CStr) -> Promise<Loaded> {
     // SAFETY: a NUL-terminated path; returns a new `GFile`, ours (it need not exist).
     let file = unsafe { gio::g_file_new_for_path(path.as_ptr()) };
     let loaded = promisify!(unsafe {
@@ -400,7 +400,7 @@ fn load_contents(path: &CStr) -> CPromise<Loaded> {
 /// `g_main_context_invoke_full`, and gets the operation's promise back.
 fn load_on(main_loop: &LoopThread, path: &CStr) -> Loaded {
     let path = path.to_owned();
-    let started: CPromise<CPromise<Loaded>> = promisify!(unsafe {
+    let started: Promise<Promise<Loaded>> = promisify!(unsafe {
         glib::g_main_context_invoke_full(
             main_loop.context(),
             glib::G_PRIORITY_DEFAULT,

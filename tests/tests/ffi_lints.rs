@@ -13,12 +13,13 @@
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
 
-use callback_async::ffi::{CPromise, CStream, Registration};
+use callback_async::ffi::Registration;
 use callback_async::promisify;
+use callback_async::{CallbackStream, Promise};
 use libsqlite3_sys as sql;
 
 /// `_`, called once, on another thread.
-fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<u64>) {
+fn once(thread: &mut libc::pthread_t) -> (c_int, Promise<u64>) {
     promisify!(unsafe {
         libc::pthread_create(
             thread,
@@ -33,7 +34,7 @@ fn once(thread: &mut libc::pthread_t) -> (c_int, CPromise<u64>) {
 }
 
 /// `&_` and `_` bodies.
-fn scoped(db: *mut sql::sqlite3) -> (c_int, CStream<c_int>) {
+fn scoped(db: *mut sql::sqlite3) -> (c_int, CallbackStream<c_int>) {
     promisify!(stream unsafe {
         sql::sqlite3_exec(
             db,
@@ -49,7 +50,7 @@ fn scoped(db: *mut sql::sqlite3) -> (c_int, CStream<c_int>) {
 }
 
 /// A destroy notify.
-fn destroy(db: *mut sql::sqlite3) -> (c_int, CPromise<(c_int, c_int)>) {
+fn destroy(db: *mut sql::sqlite3) -> (c_int, Promise<(c_int, c_int)>) {
     promisify!(unsafe {
         sql::sqlite3_create_collation_v2(
             db,
@@ -68,7 +69,7 @@ fn destroy(db: *mut sql::sqlite3) -> (c_int, CPromise<(c_int, c_int)>) {
 }
 
 /// The changes an update hook reports, until released.
-type Changes = (CStream<(c_int, i64)>, Registration);
+type Changes = (CallbackStream<(c_int, i64)>, Registration);
 
 /// A registration, and a body that is `_`.
 fn handle(db: *mut sql::sqlite3) -> (*mut c_void, Changes) {
@@ -93,7 +94,7 @@ struct SigEventThread {
 }
 
 /// A user-data pointer carried in a union field.
-fn carrier(timer: &mut libc::timer_t) -> (c_int, CPromise<()>) {
+fn carrier(timer: &mut libc::timer_t) -> (c_int, Promise<()>) {
     promisify!(unsafe {
         let mut event = SigEventThread {
             value: libc::sigval { sival_ptr: _ },

@@ -8,8 +8,9 @@ use std::ptr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use callback_async::Dropped;
-use callback_async::ffi::{CPromise, CStream, Registration};
+use callback_async::ffi::Registration;
 use callback_async::promisify;
+use callback_async::{CallbackStream, Promise};
 use futures::StreamExt;
 use futures::executor::block_on;
 use libsqlite3_sys as sql;
@@ -25,7 +26,7 @@ fn exec_rows_as_a_stream() {
         c"CREATE TABLE t(n INTEGER, name TEXT);
              INSERT INTO t VALUES (1, 'one'), (2, NULL), (3, 'three');",
     );
-    let (rc, rows): (c_int, CStream<Vec<Option<String>>>) = promisify!(stream unsafe {
+    let (rc, rows): (c_int, CallbackStream<Vec<Option<String>>>) = promisify!(stream unsafe {
         sql::sqlite3_exec(
             db.0,
             c"SELECT n, name FROM t ORDER BY n".as_ptr(),
@@ -53,7 +54,7 @@ fn exec_rows_as_a_stream() {
 #[test]
 fn exec_first_row_as_a_future() {
     let db = Db::open();
-    let (rc, first): (c_int, CPromise<i64>) = promisify!(unsafe {
+    let (rc, first): (c_int, Promise<i64>) = promisify!(unsafe {
         sql::sqlite3_exec(
             db.0,
             c"SELECT 40 + 2 UNION ALL SELECT 7".as_ptr(),
@@ -86,7 +87,7 @@ struct Change {
 fn update_hook_events_until_released() {
     let db = Db::open();
     db.run(c"CREATE TABLE t(n INTEGER)");
-    let (previous, (changes, registration)): (*mut c_void, (CStream<Change>, Registration)) = promisify!(stream unsafe {
+    let (previous, (changes, registration)): (*mut c_void, (CallbackStream<Change>, Registration)) = promisify!(stream unsafe {
         sql::sqlite3_update_hook(
             db.0,
             Some(|_, op: c_int, _: *const c_char, table: *const c_char, rowid: i64| {
@@ -130,7 +131,7 @@ fn update_hook_events_until_released() {
 fn collation_freed_by_the_destroy_notify() {
     let db = Db::open();
     db.run(c"CREATE TABLE t(s TEXT); INSERT INTO t VALUES ('b'), ('C'), ('a')");
-    let (rc, comparisons): (c_int, CStream<(String, String)>) = promisify!(stream unsafe {
+    let (rc, comparisons): (c_int, CallbackStream<(String, String)>) = promisify!(stream unsafe {
         sql::sqlite3_create_collation_v2(
             db.0,
             c"nocase_rust".as_ptr(),
@@ -153,7 +154,7 @@ fn collation_freed_by_the_destroy_notify() {
     // (Unlike other SQLite functions, a failing `sqlite3_create_collation_v2` does not call the
     // destroy notify: the state would then leak.)
     assert_eq!(rc, sql::SQLITE_OK);
-    let (rc, sorted): (c_int, CStream<Vec<Option<String>>>) = promisify!(stream unsafe {
+    let (rc, sorted): (c_int, CallbackStream<Vec<Option<String>>>) = promisify!(stream unsafe {
         sql::sqlite3_exec(
             db.0,
             c"SELECT s FROM t ORDER BY s COLLATE nocase_rust".as_ptr(),
@@ -188,7 +189,7 @@ fn collation_freed_by_the_destroy_notify() {
 #[test]
 fn destroy_notify_before_any_call_is_dropped() {
     let db = Db::open();
-    let (rc, never): (c_int, CPromise<()>) = promisify!(unsafe {
+    let (rc, never): (c_int, Promise<()>) = promisify!(unsafe {
         sql::sqlite3_create_collation_v2(
             db.0,
             c"unused".as_ptr(),
@@ -213,7 +214,7 @@ fn destroy_notify_before_any_call_is_dropped() {
 #[test]
 fn panic_in_the_mapping_reaches_the_stream() {
     let db = Db::open();
-    let (rc, mut rows): (c_int, CStream<i32>) = promisify!(stream unsafe {
+    let (rc, mut rows): (c_int, CallbackStream<i32>) = promisify!(stream unsafe {
         sql::sqlite3_exec(
             db.0,
             c"SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3".as_ptr(),

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use callback_async::ffi::CPromise;
+use callback_async::Promise;
 use callback_async::promisify;
 use futures::executor::block_on;
 
@@ -21,7 +21,7 @@ fn join(thread: libc::pthread_t) {
 #[test]
 fn pthread_start_routine_on_its_own_thread() {
     let mut thread = 0;
-    let (rc, id): (c_int, CPromise<ThreadId>) = promisify!(unsafe {
+    let (rc, id): (c_int, Promise<ThreadId>) = promisify!(unsafe {
         libc::pthread_create(
             &mut thread,
             ptr::null(),
@@ -41,7 +41,7 @@ fn pthread_start_routine_on_its_own_thread() {
 #[test]
 fn a_panic_on_the_c_thread_is_resumed_by_the_awaiting_side() {
     let mut thread = 0;
-    let (rc, value): (c_int, CPromise<u8>) = promisify!(unsafe {
+    let (rc, value): (c_int, Promise<u8>) = promisify!(unsafe {
         libc::pthread_create(
             &mut thread,
             ptr::null(),
@@ -65,7 +65,7 @@ fn a_panic_on_the_c_thread_is_resumed_by_the_awaiting_side() {
 fn promise_dropped_before_the_c_thread_calls() {
     let (go, wait) = mpsc::channel::<()>();
     let mut thread = 0;
-    let (rc, value): (c_int, CPromise<String>) = promisify!(unsafe {
+    let (rc, value): (c_int, Promise<String>) = promisify!(unsafe {
         libc::pthread_create(
             &mut thread,
             ptr::null(),
@@ -113,7 +113,7 @@ impl SigEventThread {
 
 /// Arms a one-shot timer that glibc runs on a new thread; the user data travels in
 /// `union sigval`, so the callback's user-data parameter is `libc::sigval { sival_ptr: _ }`.
-fn timer(after: Duration) -> (libc::timer_t, CPromise<(ThreadId, Instant)>) {
+fn timer(after: Duration) -> (libc::timer_t, Promise<(ThreadId, Instant)>) {
     let mut timer: libc::timer_t = ptr::null_mut();
     let (rc, fired) = promisify!(unsafe {
         let mut event = SigEventThread::new(

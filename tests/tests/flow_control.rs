@@ -8,7 +8,6 @@
 use std::ffi::{c_int, c_void};
 use std::thread;
 
-use callback_async::ffi::CStream;
 use callback_async::{CallbackStream, callback_async, promisify};
 use futures::StreamExt;
 
@@ -70,12 +69,6 @@ trait Counted: futures::Stream + Unpin {
 impl<T> Counted for CallbackStream<T> {
     fn discarded(&self) -> u64 {
         CallbackStream::discarded(self)
-    }
-}
-
-impl<T> Counted for CStream<T> {
-    fn discarded(&self) -> u64 {
-        CStream::discarded(self)
     }
 }
 

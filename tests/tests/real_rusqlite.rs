@@ -179,7 +179,7 @@ fn busy_handler_through_a_static() {
 }
 
 /// The same wait through SQLite's own `sqlite3_busy_handler` on rusqlite's raw handle, in
-/// `promisify!`'s C form (the user-data `_` carries the state): `(c_int, (CStream<c_int>,
+/// `promisify!`'s C form (the user-data `_` carries the state): `(c_int, (CallbackStream<c_int>,
 /// Registration))`, a stream of the retry counts whose state is released once the handler is
 /// removed.
 #[test]

@@ -93,7 +93,7 @@ fn first_resolve_wins_across_threads() {
 
 #[test]
 fn resolving_a_dropped_promise_is_a_silent_no_op() {
-    let (resolver, promise) = channel::<Arc<()>>();
+    let (mut resolver, promise) = channel::<Arc<()>>();
     let value = Arc::new(());
     assert!(resolver.is_awaited());
     drop(promise);
@@ -109,7 +109,7 @@ fn resolving_a_dropped_promise_is_a_silent_no_op() {
 
 #[test]
 fn is_awaited_turns_false_once_settled() {
-    let (resolver, promise) = channel::<u8>();
+    let (mut resolver, promise) = channel::<u8>();
     assert!(resolver.is_awaited());
     resolver.resolve(1);
     assert!(!resolver.is_awaited());

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use callback_async::{CallbackStream, callback_async, stream_channel, stream_channel_bounded};
+use callback_async::{CallbackStream, Overflow, callback_async};
 use futures::StreamExt;
 use futures::executor::block_on;
 
@@ -85,7 +85,7 @@ fn streams_work_on_tokio_and_smol() {
 
 #[test]
 fn dropping_the_stream_makes_later_calls_no_ops() {
-    let (sender, stream) = stream_channel::<Arc<()>>();
+    let (sender, stream) = CallbackStream::<Arc<()>>::channel();
     let item = Arc::new(());
     assert!(sender.is_awaited());
     drop(stream);
@@ -96,7 +96,7 @@ fn dropping_the_stream_makes_later_calls_no_ops() {
 
 #[test]
 fn queued_items_are_dropped_with_the_stream() {
-    let (sender, stream) = stream_channel::<Arc<()>>();
+    let (sender, stream) = CallbackStream::<Arc<()>>::channel();
     let item = Arc::new(());
     sender.send(Arc::clone(&item));
     assert_eq!(Arc::strong_count(&item), 2);
@@ -106,7 +106,7 @@ fn queued_items_are_dropped_with_the_stream() {
 
 #[test]
 fn a_bound_discards_the_oldest_items() {
-    let (sender, stream) = stream_channel_bounded(3);
+    let (sender, stream) = CallbackStream::bounded(3, Overflow::DropOldest);
     for i in 0..10 {
         sender.send(i);
     }

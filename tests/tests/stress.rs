@@ -13,9 +13,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use callback_async::{
-    Dropped, Overflow, Promise, callback_async, promisify, stream_channel_bounded_with,
-};
+use callback_async::{CallbackStream, Dropped, Overflow, Promise, callback_async, promisify};
 use futures::StreamExt;
 use futures::executor::block_on;
 use futures::future::join_all;
@@ -300,7 +298,7 @@ fn cancel_races(seed: u64, races: u64) -> (u64, u64, u64) {
 /// `overflow`: each producer's order is kept, and delivered + discarded = sent (`Block`: none
 /// discarded). Returns the items discarded.
 fn bounded_stream_items(overflow: Overflow, producers: u64, per_producer: u64) -> u64 {
-    let (sender, stream) = stream_channel_bounded_with(16, overflow);
+    let (sender, stream) = CallbackStream::bounded(16, overflow);
     let sender = Arc::new(sender);
     for producer in 0..producers {
         let sender = Arc::clone(&sender);

@@ -144,7 +144,7 @@ fn a_blocking_send_that_cannot_wait_is_warned_about_at_the_next_poll() {
 
     let events = captured(|| {
         let (sender, mut stream) =
-            callback_async::stream_channel_bounded_with(1, callback_async::Overflow::Block);
+            callback_async::CallbackStream::bounded(1, callback_async::Overflow::Block);
         (0..3).for_each(|i| sender.send(i));
         drop(sender);
         assert_eq!(futures::executor::block_on(stream.next()), Some(0));

@@ -286,7 +286,7 @@ fn expand_trait(mut item: ItemTrait, options: &Options, errors: &mut Errors) -> 
 }
 
 // Input:  #[callback_async] unsafe extern "C" { #[callback_async(cb: |_, n: c_int| _(n), data: _)] fn start(cb: .., data: *mut c_void); }
-// Output: unsafe extern "C" { fn start(..); } unsafe fn start_async() -> CPromise<c_int> {..}
+// Output: unsafe extern "C" { fn start(..); } unsafe fn start_async() -> Promise<c_int> {..}
 // The generated functions follow the block: an `extern` block holds declarations only. A
 // function takes part only with its own attribute, which says where the C callback goes.
 fn expand_extern(mut item: ItemForeignMod, options: &Options, errors: &mut Errors) -> TokenStream {

@@ -1,8 +1,6 @@
-//! Callbacks that fire many times: [`CallbackStream`], its [`StreamSender`], the
-//! [`stream_channel`] / [`stream_channel_bounded`] / [`stream_channel_bounded_with`] that create
-//! them, and [`StreamCancelling`], the future of [`CallbackStream::cancel`].
+//! Callbacks that fire many times: [`CallbackStream`], made with its [`StreamSender`] by
+//! [`CallbackStream::channel`] or [`CallbackStream::bounded`].
 
-mod cancel;
 mod state;
 
 use core::fmt;
@@ -13,9 +11,10 @@ use std::sync::Arc;
 
 use futures_core::{FusedStream, Stream};
 
+use crate::Cancelling;
 use crate::oneshot::SendValue;
+use crate::panic::Panic;
 
-pub use cancel::StreamCancelling;
 pub use state::Overflow;
 use state::{PREALLOCATED, StreamState, thread_mark};
 
@@ -28,11 +27,11 @@ use state::{PREALLOCATED, StreamState, thread_mark};
 /// # Buffering
 ///
 /// A callback cannot wait for a slow consumer, so items that arrive faster than they are consumed
-/// are queued: without limit by default ([`stream_channel`]), or up to a bound, past which the
-/// stream's [`Overflow`] policy discards the oldest queued item (the default,
-/// [`stream_channel_bounded`]), discards the new one, or makes the producer wait
-/// ([`stream_channel_bounded_with`]). Both macros take the bound as `stream(bound = N, overflow =
-/// drop_oldest | drop_newest | block)`. [`CallbackStream::discarded`] counts what was discarded.
+/// are queued: without limit by default ([`CallbackStream::channel`]), or up to a bound
+/// ([`CallbackStream::bounded`]), past which the stream's [`Overflow`] policy discards the oldest
+/// queued item (the default), discards the new one, or makes the producer wait. Both macros take
+/// the bound as `stream(bound = N, overflow = drop_oldest | drop_newest | block)`.
+/// [`CallbackStream::discarded`] counts what was discarded.
 ///
 /// Dropping the stream makes later callback calls cheap no-ops (a lock and a flag check; the item
 /// is dropped at once).
@@ -49,11 +48,36 @@ use state::{PREALLOCATED, StreamState, thread_mark};
 /// waker, which is the executor's to make signal-safe (`futures::executor`'s is: it unparks a
 /// thread). To receive signals without losing any, prefer `signal-hook`'s own iterator
 /// (`signal_hook::iterator::Signals`), which hands them over through a self-pipe.
+///
+/// # Panics in C callbacks
+///
+/// A C callback's body (`promisify!(stream unsafe { .. })`, see [`ffi`](crate::ffi)) must not
+/// unwind into C: its panic is caught there and queued at its place among the items, and the
+/// stream resumes it in the consumer's task when it reaches that place (the items before it are
+/// yielded first).
+///
+/// ```
+/// use futures::StreamExt;
+///
+/// #[callback_async::callback_async(stream)]
+/// fn ticks(n: u32, on_tick: impl FnMut(u32) + Send + 'static) {
+///     std::thread::spawn(move || (0..n).for_each(on_tick));
+/// }
+///
+/// # futures::executor::block_on(async {
+/// let stream: callback_async::CallbackStream<u32> = ticks_stream(3);
+/// assert_eq!(stream.collect::<Vec<_>>().await, [0, 1, 2]);
+/// # });
+/// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct CallbackStream<T> {
     shared: Arc<StreamState<T>>,
     /// Items taken from the shared queue in one batch, so that the consumer locks once per batch.
     ready: VecDeque<T>,
+    /// The position just after `ready`'s last item (see [`state::Queue::pushed`]).
+    ready_end: u64,
+    /// Panics taken from the shared queue, each resumed at its position.
+    panics: VecDeque<(u64, Panic)>,
     finished: bool,
     on_drop: Option<Box<dyn FnOnce() + Send>>,
 }
@@ -63,6 +87,18 @@ pub struct CallbackStream<T> {
 /// `send` takes `&self`, and the sender is `Send + Sync` when `T: Send`, so a closure that owns
 /// it satisfies `Fn`, `FnMut` and `FnOnce` bounds with `Send + Sync + 'static`. Dropping it ends
 /// the stream.
+///
+/// ```
+/// use callback_async::{CallbackStream, StreamSender};
+/// use futures::StreamExt;
+///
+/// # futures::executor::block_on(async {
+/// let (sender, stream): (StreamSender<u8>, _) = CallbackStream::channel();
+/// let on_event = move |event: u8| sender.send(event);
+/// std::thread::spawn(move || (1..=3).for_each(on_event)); // dropped at the end: the stream ends
+/// assert_eq!(stream.collect::<Vec<_>>().await, [1, 2, 3]);
+/// # });
+/// ```
 pub struct StreamSender<T> {
     shared: Arc<StreamState<T>>,
 }
@@ -74,89 +110,79 @@ unsafe impl<T: SendValue> Send for StreamSender<T> {}
 // SAFETY: as for `Send`: `send(&self)` moves a `T` into the queue under its lock.
 unsafe impl<T: SendValue> Sync for StreamSender<T> {}
 
-/// Creates an unbounded [`CallbackStream`] and its sender.
-///
-/// ```
-/// use futures::StreamExt;
-///
-/// # futures::executor::block_on(async {
-/// let (sender, stream) = callback_async::stream_channel();
-/// std::thread::spawn(move || {
-///     for i in 0..3 {
-///         sender.send(i);
-///     }
-/// });
-/// assert_eq!(stream.collect::<Vec<_>>().await, [0, 1, 2]);
-/// # });
-/// ```
-pub fn stream_channel<T>() -> (StreamSender<T>, CallbackStream<T>) {
-    with_state(StreamState::new(usize::MAX, Overflow::DropOldest))
-}
+impl<T> CallbackStream<T> {
+    /// Creates an unbounded stream and its sender.
+    ///
+    /// ```
+    /// use callback_async::CallbackStream;
+    /// use futures::StreamExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let (sender, stream) = CallbackStream::channel();
+    /// std::thread::spawn(move || {
+    ///     for i in 0..3 {
+    ///         sender.send(i);
+    ///     }
+    /// });
+    /// assert_eq!(stream.collect::<Vec<_>>().await, [0, 1, 2]);
+    /// # });
+    /// ```
+    pub fn channel() -> (StreamSender<T>, CallbackStream<T>) {
+        with_state(StreamState::new(usize::MAX, Overflow::DropOldest))
+    }
 
-/// Creates a [`CallbackStream`] that queues at most `capacity` items (at least one): when it is
-/// full, each new item discards the oldest queued one ([`Overflow::DropOldest`]).
-///
-/// ```
-/// use futures::StreamExt;
-///
-/// # futures::executor::block_on(async {
-/// let (sender, mut stream) = callback_async::stream_channel_bounded(2);
-/// for i in 0..5 {
-///     sender.send(i);
-/// }
-/// drop(sender);
-/// assert_eq!(stream.discarded(), 3);
-/// assert_eq!(stream.collect::<Vec<_>>().await, [3, 4]);
-/// # });
-/// ```
-pub fn stream_channel_bounded<T>(capacity: usize) -> (StreamSender<T>, CallbackStream<T>) {
-    stream_channel_bounded_with(capacity, Overflow::DropOldest)
-}
-
-/// Creates a [`CallbackStream`] that queues at most `capacity` items (at least one), and applies
-/// `overflow` to a new item when it is full.
-///
-/// The consumer takes the whole queue at once into a buffer of its own, which frees all its
-/// places; so a producer may run up to `2 * capacity` items ahead of what the stream has yielded
-/// (`tokio::sync::mpsc::channel(capacity)` lets it run `capacity` ahead). Its buffers are
-/// allocated here (up to 4,096 items each), so that a send never allocates.
-///
-/// ```
-/// use callback_async::Overflow;
-/// use futures::StreamExt;
-///
-/// # futures::executor::block_on(async {
-/// let (sender, stream) = callback_async::stream_channel_bounded_with(2, Overflow::DropNewest);
-/// for i in 0..5 {
-///     sender.send(i);
-/// }
-/// drop(sender);
-/// assert_eq!(stream.discarded(), 3);
-/// assert_eq!(stream.collect::<Vec<_>>().await, [0, 1]);
-///
-/// // `Block`: a producer on its own thread waits for room, and nothing is lost.
-/// let (sender, stream) = callback_async::stream_channel_bounded_with(2, Overflow::Block);
-/// std::thread::spawn(move || (0..100).for_each(|i| sender.send(i)));
-/// assert_eq!(stream.collect::<Vec<_>>().await, (0..100).collect::<Vec<_>>());
-/// # });
-/// ```
-pub fn stream_channel_bounded_with<T>(
-    capacity: usize,
-    overflow: Overflow,
-) -> (StreamSender<T>, CallbackStream<T>) {
-    with_state(StreamState::new(capacity.max(1), overflow))
+    /// Creates a stream that queues at most `bound` items (at least one), and applies `overflow`
+    /// to a new item when it is full ([`Overflow::DropOldest`], the macros' default, keeps the
+    /// most recent items).
+    ///
+    /// The consumer takes the whole queue at once into a buffer of its own, which frees all its
+    /// places; so a producer may run up to `2 * bound` items ahead of what the stream has yielded
+    /// (`tokio::sync::mpsc::channel(bound)` lets it run `bound` ahead). Its buffers are allocated
+    /// here (up to 4,096 items each), so that a send never allocates.
+    ///
+    /// ```
+    /// use callback_async::{CallbackStream, Overflow};
+    /// use futures::StreamExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let (sender, stream) = CallbackStream::bounded(2, Overflow::DropOldest);
+    /// for i in 0..5 {
+    ///     sender.send(i);
+    /// }
+    /// drop(sender);
+    /// assert_eq!(stream.discarded(), 3);
+    /// assert_eq!(stream.collect::<Vec<_>>().await, [3, 4]);
+    ///
+    /// let (sender, stream) = CallbackStream::bounded(2, Overflow::DropNewest);
+    /// for i in 0..5 {
+    ///     sender.send(i);
+    /// }
+    /// drop(sender);
+    /// assert_eq!(stream.collect::<Vec<_>>().await, [0, 1]);
+    ///
+    /// // `Block`: a producer on its own thread waits for room, and nothing is lost.
+    /// let (sender, stream) = CallbackStream::bounded(2, Overflow::Block);
+    /// std::thread::spawn(move || (0..100).for_each(|i| sender.send(i)));
+    /// assert_eq!(stream.collect::<Vec<_>>().await, (0..100).collect::<Vec<_>>());
+    /// # });
+    /// ```
+    pub fn bounded(bound: usize, overflow: Overflow) -> (StreamSender<T>, CallbackStream<T>) {
+        with_state(StreamState::new(bound.max(1), overflow))
+    }
 }
 
 fn with_state<T>(state: StreamState<T>) -> (StreamSender<T>, CallbackStream<T>) {
-    let ready = if state.capacity == usize::MAX {
+    let ready = if state.bound == usize::MAX {
         VecDeque::new()
     } else {
-        VecDeque::with_capacity(state.capacity.min(PREALLOCATED))
+        VecDeque::with_capacity(state.bound.min(PREALLOCATED))
     };
     let shared = Arc::new(state);
     let stream = CallbackStream {
         shared: Arc::clone(&shared),
         ready,
+        ready_end: 0,
+        panics: VecDeque::new(),
         finished: false,
         on_drop: None,
     };
@@ -170,6 +196,11 @@ impl<T> StreamSender<T> {
     /// stream is dropped.
     pub fn send(&self, item: T) {
         self.shared.send(item);
+    }
+
+    /// Queues the panic of a C callback's body, which the stream resumes at this place.
+    pub(crate) fn send_panic(&self, panic: Panic) {
+        self.shared.send_panic(panic);
     }
 
     /// Tells whether the stream is still consumed: `false` once it has been dropped, so a producer
@@ -316,7 +347,7 @@ impl<T> CallbackStream<T> {
     /// assert_eq!(late.last(), Some(&u32::MAX));
     /// # });
     /// ```
-    pub fn cancel(mut self) -> StreamCancelling<Self> {
+    pub fn cancel(mut self) -> Cancelling<Self> {
         if let Some(hook) = self.on_drop.take() {
             let queue = self.shared.lock();
             let alive = !queue.sender_gone && !queue.closed;
@@ -325,7 +356,82 @@ impl<T> CallbackStream<T> {
                 hook();
             }
         }
-        StreamCancelling::new(self)
+        Cancelling::new(self)
+    }
+
+    /// The rest of a cancelled stream: every item queued until the sender is gone (or the stream
+    /// closed), in order; `Pending` until then. A queued panic is resumed now, which would
+    /// discard the items anyway.
+    pub(crate) fn poll_rest(&mut self, cx: &mut Context<'_>) -> Poll<Vec<T>> {
+        if !self.finished {
+            let mut queue = self.shared.lock();
+            self.panics.append(&mut queue.panics);
+            self.ready.append(&mut queue.items);
+            self.ready_end = queue.pushed;
+            self.shared.notify_room(&queue);
+            if queue.sender_gone || queue.closed {
+                self.finished = true;
+            } else {
+                register(&mut queue.waker, cx);
+            }
+        }
+        if let Some((_, panic)) = self.panics.pop_front() {
+            panic.resume();
+        }
+        if self.finished {
+            Poll::Ready(Vec::from(std::mem::take(&mut self.ready)))
+        } else {
+            Poll::Pending
+        }
+    }
+
+    /// The next item of `ready`, or the end of a finished stream; resumes a panic due first.
+    #[inline]
+    fn next_ready(&mut self) -> Option<Option<T>> {
+        if !self.panics.is_empty() {
+            self.resume_due_panic();
+        }
+        match self.ready.pop_front() {
+            Some(item) => Some(Some(item)),
+            None => self.finished.then_some(None),
+        }
+    }
+
+    /// Resumes the first panic if the stream has reached its position (every panic is due once
+    /// `ready` is empty: none is queued past the last item).
+    #[cold]
+    fn resume_due_panic(&mut self) {
+        let next = self.ready_end - self.ready.len() as u64;
+        if self.panics.front().is_some_and(|(at, _)| *at <= next) {
+            if let Some((_, panic)) = self.panics.pop_front() {
+                panic.resume();
+            }
+        }
+    }
+
+    /// Takes the shared queue's items (and panics) into `ready` under one lock, notes that the
+    /// stream is finished, or registers `cx`'s waker.
+    fn refill(&mut self, cx: &mut Context<'_>) {
+        let mut queue = self.shared.lock();
+        queue.consumer = thread_mark();
+        let unreported = self.shared.unreported(&mut queue);
+        if !queue.panics.is_empty() {
+            self.panics.append(&mut queue.panics);
+        }
+        if !queue.items.is_empty() {
+            // Swap buffers: both keep their capacity, so steady streams stop allocating.
+            std::mem::swap(&mut self.ready, &mut queue.items);
+            self.ready_end = queue.pushed;
+            self.shared.notify_room(&queue);
+        } else if queue.sender_gone || queue.closed {
+            self.finished = true;
+        } else {
+            register(&mut queue.waker, cx);
+        }
+        drop(queue);
+        if unreported != 0 {
+            crate::trace::stream_discarded(unreported);
+        }
     }
 
     pub(crate) fn set_on_drop(&mut self, hook: Box<dyn FnOnce() + Send>) {
@@ -341,35 +447,14 @@ impl<T> Stream for CallbackStream<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
-        if let Some(item) = this.ready.pop_front() {
-            return Poll::Ready(Some(item));
+        if let Some(next) = this.next_ready() {
+            return Poll::Ready(next);
         }
-        if this.finished {
-            return Poll::Ready(None);
+        this.refill(cx);
+        match this.next_ready() {
+            Some(next) => Poll::Ready(next),
+            None => Poll::Pending,
         }
-        let mut queue = this.shared.lock();
-        queue.consumer = thread_mark();
-        let unreported = this.shared.unreported(&mut queue);
-        let poll = if !queue.items.is_empty() {
-            // Swap buffers: both keep their capacity, so steady streams stop allocating.
-            std::mem::swap(&mut this.ready, &mut queue.items);
-            this.shared.notify_room(&queue);
-            Poll::Ready(this.ready.pop_front())
-        } else if queue.sender_gone || queue.closed {
-            this.finished = true;
-            Poll::Ready(None)
-        } else {
-            match &mut queue.waker {
-                Some(waker) if waker.will_wake(cx.waker()) => {}
-                slot => *slot = Some(cx.waker().clone()),
-            }
-            Poll::Pending
-        };
-        drop(queue);
-        if unreported != 0 {
-            crate::trace::stream_discarded(unreported);
-        }
-        poll
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -396,6 +481,7 @@ impl<T> Drop for CallbackStream<T> {
         queue.stream_gone = true;
         self.shared.notify_room(&queue);
         let items = std::mem::take(&mut queue.items);
+        let panics = std::mem::take(&mut queue.panics);
         let waker = queue.waker.take();
         drop(queue);
         // User code (the cancel hook, the items' `Drop`) runs outside the lock; the hook first,
@@ -403,7 +489,15 @@ impl<T> Drop for CallbackStream<T> {
         if let Some(hook) = self.on_drop.take() {
             hook();
         }
-        drop((waker, items));
+        drop((waker, items, panics));
+    }
+}
+
+/// Stores `cx`'s waker to be woken, unless the stored one would wake the same task.
+fn register(slot: &mut Option<core::task::Waker>, cx: &Context<'_>) {
+    match slot {
+        Some(waker) if waker.will_wake(cx.waker()) => {}
+        slot => *slot = Some(cx.waker().clone()),
     }
 }
 
@@ -435,7 +529,7 @@ mod loom_tests {
     use futures_core::Stream;
     use loom::thread;
 
-    use super::{CallbackStream, Overflow, stream_channel_bounded_with};
+    use super::{CallbackStream, Overflow};
 
     fn next<T>(stream: &mut CallbackStream<T>) -> Option<T> {
         loom::future::block_on(poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)))
@@ -450,7 +544,7 @@ mod loom_tests {
     #[test]
     fn blocking_producer_delivers_in_order() {
         loom::model(|| {
-            let (sender, mut stream) = stream_channel_bounded_with(1, Overflow::Block);
+            let (sender, mut stream) = CallbackStream::bounded(1, Overflow::Block);
             let producer = thread::spawn(move || (0..3).for_each(|i| sender.send(i)));
             assert_eq!(drain(&mut stream), [0, 1, 2]);
             assert_eq!(stream.discarded(), 0);
@@ -462,7 +556,7 @@ mod loom_tests {
     #[test]
     fn blocking_producer_returns_when_stream_is_dropped() {
         loom::model(|| {
-            let (sender, stream) = stream_channel_bounded_with(1, Overflow::Block);
+            let (sender, stream) = CallbackStream::bounded(1, Overflow::Block);
             let producer = thread::spawn(move || (0..2).for_each(|i| sender.send(i)));
             drop(stream);
             producer.join().unwrap();
@@ -475,7 +569,7 @@ mod loom_tests {
     fn close_races_with_sends() {
         for overflow in [Overflow::Block, Overflow::DropNewest] {
             loom::model(move || {
-                let (sender, mut stream) = stream_channel_bounded_with(1, overflow);
+                let (sender, mut stream) = CallbackStream::bounded(1, overflow);
                 let producer = thread::spawn(move || {
                     (0..2).for_each(|i| sender.send(i));
                     sender
@@ -495,7 +589,7 @@ mod loom_tests {
     #[test]
     fn drop_oldest_keeps_each_producers_order() {
         loom::model(|| {
-            let (sender, mut stream) = stream_channel_bounded_with(1, Overflow::DropOldest);
+            let (sender, mut stream) = CallbackStream::bounded(1, Overflow::DropOldest);
             let sender = std::sync::Arc::new(sender);
             let other = std::sync::Arc::clone(&sender);
             let producer = thread::spawn(move || (10..12).for_each(|i| other.send(i)));
@@ -515,7 +609,7 @@ mod loom_tests {
     #[test]
     fn reentrant_send_is_counted_not_deadlocked() {
         loom::model(|| {
-            let (sender, mut stream) = stream_channel_bounded_with(4, Overflow::Block);
+            let (sender, mut stream) = CallbackStream::bounded(4, Overflow::Block);
             let sender = std::sync::Arc::new(sender);
             let other = std::sync::Arc::clone(&sender);
             let producer = thread::spawn(move || other.send(1));
@@ -534,7 +628,7 @@ mod loom_tests {
     #[test]
     fn cancel_collects_late_items() {
         loom::model(|| {
-            let (sender, stream) = stream_channel_bounded_with(4, Overflow::DropOldest);
+            let (sender, stream) = CallbackStream::bounded(4, Overflow::DropOldest);
             let producer = thread::spawn(move || (0..2).for_each(|i| sender.send(i)));
             let late = loom::future::block_on(stream.cancel());
             producer.join().unwrap();

@@ -23,14 +23,29 @@ use std::collections::VecDeque;
 use std::sync::PoisonError;
 use std::task::Waker;
 
+use crate::panic::Panic;
 use crate::sync::{AtomicU64, Condvar, Mutex, MutexGuard, Ordering, thread_local};
 
 /// What a bounded stream does with a new item when its queue is full.
 ///
 /// `#[callback_async(stream(bound = N, overflow = ..))]` and `promisify!(stream(bound = N,
 /// overflow = ..) ..)` name these `drop_oldest`, `drop_newest` and `block`;
-/// [`stream_channel_bounded_with`](crate::stream_channel_bounded_with) takes them. Every discarded
+/// [`CallbackStream::bounded`](crate::CallbackStream::bounded) takes them. Every discarded
 /// item is counted by [`CallbackStream::discarded`](crate::CallbackStream::discarded).
+///
+/// ```
+/// use callback_async::{CallbackStream, Overflow};
+/// use futures::StreamExt;
+///
+/// # futures::executor::block_on(async {
+/// let (sender, stream) = CallbackStream::bounded(1, Overflow::DropNewest);
+/// sender.send(1);
+/// sender.send(2); // the queue is full: 2 is discarded
+/// drop(sender);
+/// assert_eq!(stream.discarded(), 1);
+/// assert_eq!(stream.collect::<Vec<_>>().await, [1]);
+/// # });
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Overflow {
     /// The oldest queued item is discarded for the new one: the stream keeps the most recent
@@ -62,7 +77,8 @@ pub(crate) struct StreamState<T> {
     queue: Mutex<Queue<T>>,
     /// Where producers that [`Overflow::Block`] wait for room.
     room: Condvar,
-    pub(crate) capacity: usize,
+    /// How many items the queue holds at most (`usize::MAX`: unbounded).
+    pub(crate) bound: usize,
     pub(crate) overflow: Overflow,
     /// Items dropped because a send re-entered a thread holding the lock (see the module's
     /// documentation); read without the lock.
@@ -71,6 +87,12 @@ pub(crate) struct StreamState<T> {
 
 pub(crate) struct Queue<T> {
     pub(crate) items: VecDeque<T>,
+    /// How many items were ever queued: the last queued item's position, counted from 1 (the
+    /// first of `items` is at `pushed - items.len()`, since evicted items leave from the front).
+    pub(crate) pushed: u64,
+    /// Panics of a C callback's body, each with the number of items queued before it, so that
+    /// the stream resumes it when it reaches that position (see [`Queue::pushed`]).
+    pub(crate) panics: VecDeque<(u64, Panic)>,
     pub(crate) waker: Option<Waker>,
     pub(crate) sender_gone: bool,
     pub(crate) stream_gone: bool,
@@ -139,15 +161,17 @@ impl<T> Drop for Locked<'_, T> {
 }
 
 impl<T> StreamState<T> {
-    pub(crate) fn new(capacity: usize, overflow: Overflow) -> Self {
-        let preallocated = if capacity == usize::MAX {
+    pub(crate) fn new(bound: usize, overflow: Overflow) -> Self {
+        let preallocated = if bound == usize::MAX {
             0
         } else {
-            capacity.min(PREALLOCATED)
+            bound.min(PREALLOCATED)
         };
         StreamState {
             queue: Mutex::new(Queue {
                 items: VecDeque::with_capacity(preallocated),
+                pushed: 0,
+                panics: VecDeque::new(),
                 waker: None,
                 sender_gone: false,
                 stream_gone: false,
@@ -159,7 +183,7 @@ impl<T> StreamState<T> {
                 reported_reentries: 0,
             }),
             room: Condvar::new(),
-            capacity,
+            bound,
             overflow,
             reentered: AtomicU64::new(0),
         }
@@ -190,7 +214,7 @@ impl<T> StreamState<T> {
         }
         let mut queue = self.lock();
         let mut evicted = None;
-        if queue.items.len() >= self.capacity && !queue.stream_gone && !queue.closed {
+        if queue.items.len() >= self.bound && !queue.stream_gone && !queue.closed {
             match self.overflow {
                 Overflow::DropOldest => {
                     queue.discarded += 1;
@@ -210,6 +234,7 @@ impl<T> StreamState<T> {
             return refuse(queue, item);
         }
         queue.items.push_back(item);
+        queue.pushed += 1;
         let waker = queue.waker.take();
         drop(queue);
         drop(evicted);
@@ -218,10 +243,33 @@ impl<T> StreamState<T> {
         }
     }
 
+    /// Queues the panic of a C callback's body at the current position, outside the bound (a
+    /// panic is never evicted nor waits for room), and wakes the consumer; refused as an item is
+    /// once the stream is closed or gone.
+    #[cold]
+    pub(crate) fn send_panic(&self, panic: Panic) {
+        if inside_lock() {
+            self.reentered.fetch_add(1, Ordering::Relaxed);
+            drop(panic);
+            return;
+        }
+        let mut queue = self.lock();
+        if queue.stream_gone || queue.closed {
+            return refuse(queue, panic);
+        }
+        let position = queue.pushed;
+        queue.panics.push_back((position, panic));
+        let waker = queue.waker.take();
+        drop(queue);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
     /// Waits until the queue has room, or the stream is gone or closed.
     fn wait_for_room<'a>(&'a self, mut queue: Locked<'a, T>) -> Locked<'a, T> {
         queue.waiting += 1;
-        while queue.items.len() >= self.capacity && !queue.stream_gone && !queue.closed {
+        while queue.items.len() >= self.bound && !queue.stream_gone && !queue.closed {
             let guard = queue.guard.take().expect("held until dropped");
             // The lock is released while waiting, but this thread stays counted as inside it:
             // a handler that interrupts the wait drops its item rather than queue behind us.
@@ -252,9 +300,9 @@ impl<T> StreamState<T> {
     }
 }
 
-/// An item refused by a full, closed or dropped stream: counted unless the stream is gone, and
-/// dropped outside the lock.
-fn refuse<T>(mut queue: Locked<'_, T>, item: T) {
+/// An item (or a panic) refused by a full, closed or dropped stream: counted unless the stream is
+/// gone, and dropped outside the lock.
+fn refuse<T, I>(mut queue: Locked<'_, T>, item: I) {
     if !queue.stream_gone {
         queue.discarded += 1;
     }

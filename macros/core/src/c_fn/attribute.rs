@@ -122,8 +122,9 @@ fn call_with_placeholders<'a>(
     (inputs, call_args)
 }
 
-// Output: PRIVATE::CPromise<VALUE>, PRIVATE::CStream<VALUE>, (PRIVATE::CStream<VALUE>,
-//         PRIVATE::Registration), each after the original's return type if it has one
+// Output: PRIVATE::Promise<VALUE>, PRIVATE::CallbackStream<VALUE>,
+//         (PRIVATE::CallbackStream<VALUE>, PRIVATE::Registration), each after the original's
+//         return type if it has one
 fn output_type(
     sig: &Signature,
     options: &Options,
@@ -142,9 +143,11 @@ fn output_type(
         }
     };
     let handed_back = match (expansion.ownership, options.stream.is_some()) {
-        (Ownership::Handle, _) => quote!((#private::CStream<#value>, #private::Registration)),
-        (_, true) => quote!(#private::CStream<#value>),
-        (_, false) => quote!(#private::CPromise<#value>),
+        (Ownership::Handle, _) => {
+            quote!((#private::CallbackStream<#value>, #private::Registration))
+        }
+        (_, true) => quote!(#private::CallbackStream<#value>),
+        (_, false) => quote!(#private::Promise<#value>),
     };
     Ok(match returned_type(sig) {
         Some(ty) => quote!((#ty, #handed_back)),

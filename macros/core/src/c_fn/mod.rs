@@ -14,7 +14,7 @@
 //! Generated comments do not survive expansion, so the argument is here. The trampoline's one
 //! `unsafe` block calls `ffi::call_once`, `ffi::call_shared` or `ffi::destroy`, whose contract is
 //! that the pointer is the one made from the state of type `D` and is still alive (see
-//! `callback_async::ffi::private`):
+//! `callback_async::__private::ffi`):
 //!
 //! - **The type matches.** The trampoline is generic over `D` and is instantiated by
 //!   `callback_async_instantiate(&state)`, from the very value whose address becomes the user

@@ -324,12 +324,12 @@ struct Deliver<'a> {
 }
 
 // Input:  `_(value)` at `span`
-// Output: PRIVATE::ffi::deliver(sink, value), located at `span`
+// Output: PRIVATE::ffi::send(sink, value), located at `span`
 fn deliver_call(span: Span, value: &TokenStream, private: Private) -> Expr {
     let call = private.site().located_at(span);
     let sink = Ident::new("sink", private.local().located_at(span));
     let private = private.located_at(span);
-    Expr::Verbatim(quote_spanned!(call=> #private::ffi::deliver(#sink, #value)))
+    Expr::Verbatim(quote_spanned!(call=> #private::ffi::send(#sink, #value)))
 }
 
 impl<'a> Deliver<'a> {

@@ -88,7 +88,7 @@ pub fn emit(
     } else if stream {
         quote_spanned!(site=> #private::ffi::stream())
     } else {
-        quote_spanned!(site=> #private::ffi::promise(&#text))
+        quote_spanned!(site=> #private::ffi::promise_shared(&#text))
     };
     let make = if ownership == Ownership::Once {
         quote_spanned!(site=> once)

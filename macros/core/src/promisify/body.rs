@@ -27,7 +27,7 @@ pub struct Destination<'a> {
     pub holder: &'static str,
     /// `holder` is already an `Arc` (the `Ok`/`Err` pair shares one settler).
     pub shared: bool,
-    /// `settle` for a promise, `send` for a stream.
+    /// `resolve` for a promise, `send` for a stream.
     pub method: &'static str,
     /// `Ok` or `Err` around the value, for a pair.
     pub variant: Option<&'static str>,
@@ -106,7 +106,7 @@ impl Rewriter<'_> {
     }
 
     // Input:  `_(a, b)` at `span`
-    // Output: (*handle).settle(::core::result::Result::Ok((a, b)))
+    // Output: (*handle).resolve(::core::result::Result::Ok((a, b)))
     fn delivery(&self, call: &syn::ExprCall) -> TokenStream {
         let site = self.destination.private.site().located_at(call.func.span());
         let value = handed_over(call.args.iter(), site);

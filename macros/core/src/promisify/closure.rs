@@ -10,7 +10,7 @@ use crate::placeholders::{Found, Written};
 use crate::root::Private;
 
 // Input:  `|s: &str, n| _` inside `Err(..)`
-// Output: move |value_1: &str, value_2| (&*err).settle(::core::result::Result::Err((
+// Output: move |value_1: &str, value_2| (&*err).resolve(::core::result::Result::Err((
 //             <str as PRIVATE::OwnedCopy>::owned_copy(value_1), value_2,
 //         )))
 //
@@ -71,9 +71,9 @@ impl ToTokens for GeneratedClosure<'_> {
         let holder = &self.holder;
         // `(&RESOLVER).METHOD(VALUE)`: an inherent method called on an explicit `&`, the
         // cheapest form for the type checker in a crate with many calls (a type-relative path
-        // like `AtomicSettler::settle(&r, v)` costs more); no trait in the user's scope can take
+        // like `Resolver::resolve(&r, v)` costs more); no trait in the user's scope can take
         // the call over, since inherent methods win at the first step of method resolution,
-        // whose receiver type is already `&AtomicSettler<T>` (or `&StreamSender<T>`).
+        // whose receiver type is already `&Resolver<T>` (or `&StreamSender<T>`).
         let star = self.destination.shared.then(|| {
             let mut star = Punct::new('*', Spacing::Alone);
             star.set_span(call);

@@ -135,7 +135,7 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
 //             let (callback, promise) = PRIVATE::promise_shared(&"pool.execute(|| _)");
-//             PRIVATE::finish(pool.execute(move || (&callback).settle(())), promise).finish()
+//             PRIVATE::finish(pool.execute(move || (&callback).resolve(())), promise).finish()
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
     let stream = input.stream.is_some();
@@ -182,7 +182,7 @@ fn tail_call(block: &mut ExprUnsafe) -> syn::Result<&mut Expr> {
 }
 
 // Input:  pool.execute(Ok(|s: &str| _), Err(_))
-// Output: pool.execute(move |value: &str| (&*ok).settle(..), move |value| (&*err).settle(..))
+// Output: pool.execute(move |value: &str| (&*ok).resolve(..), move |value| (&*err).resolve(..))
 /// Replaces the placeholders among `call`'s arguments by their closures, and says what they
 /// settle together.
 fn replace_placeholders(
@@ -223,7 +223,7 @@ fn destination<'a>(
     stream: bool,
     private: Private<'a>,
 ) -> Destination<'a> {
-    let method = if stream { "send" } else { "settle" };
+    let method = if stream { "send" } else { "resolve" };
     let (holder, shared, method, variant) = match (selection, placeholder.marks.wrapper) {
         (Selection::OkErr, Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
         (Selection::OkErr, _) => ("err", true, method, Some("Err")),

@@ -192,21 +192,21 @@ impl ToTokens for Setup<'_> {
         if let (Some(dropped), Mode::Channel) = (&plan.options.dropped, plan.mode) {
             let fallback = &dropped.value;
             out.extend(
-                quote!(let #resolver = #private::Settler::or_else(#resolver, || #fallback);),
+                quote!(let #resolver = #private::OnceResolver::or_else(#resolver, || #fallback);),
             );
         }
         out.extend(match plan.selection {
             Selection::OkErr(..) => {
                 let (ok, err) = (&locals.ok, &locals.err);
                 quote! {
-                    let #ok = #private::Arc::new(#private::SharedSettler::new(#resolver));
+                    let #ok = #private::Arc::new(#private::SharedResolver::new(#resolver));
                     let #err = #private::Arc::clone(&#ok);
                 }
             }
             Selection::WithProgress(..) => TokenStream::new(),
             Selection::One(one) if plan.mode == Mode::Channel => match one.shape.kind {
                 Kind::Mut => quote!(let mut #resolver = #resolver;),
-                Kind::Shared => quote!(let #resolver = #private::SharedSettler::new(#resolver);),
+                Kind::Shared => quote!(let #resolver = #private::SharedResolver::new(#resolver);),
                 Kind::Once => TokenStream::new(),
             },
             Selection::One(_) => TokenStream::new(),
@@ -381,7 +381,7 @@ impl ToTokens for HandedBack<'_> {
 }
 
 // Input:  the callback `done: impl FnOnce(&str, u8)`
-// Output: move |arg0, arg1| resolver.settle_once((<str as OwnedCopy>::owned_copy(arg0), arg1))
+// Output: move |arg0, arg1| resolver.resolve((<str as OwnedCopy>::owned_copy(arg0), arg1))
 /// The closure that the generated function passes for one callback.
 struct CallbackClosure<'a> {
     plan: &'a Plan<'a>,
@@ -404,37 +404,41 @@ impl ToTokens for CallbackClosure<'_> {
             let slot = &locals.slot;
             let origin = Origin(plan);
             out.extend(match self.chosen.shape.kind {
-                Kind::Once => quote!(|#params| #private::fill_once(&mut #slot, #value)),
-                Kind::Shared => quote!(|#params| #private::fill_cell(&#slot, #origin, || #value)),
-                Kind::Mut => quote!(|#params| #private::fill(&mut #slot, #origin, || #value)),
+                Kind::Once => quote!(|#params| #private::resolve_slot_once(&mut #slot, #value)),
+                Kind::Shared => {
+                    quote!(|#params| #private::resolve_cell(&#slot, #origin, || #value))
+                }
+                Kind::Mut => {
+                    quote!(|#params| #private::resolve_slot(&mut #slot, #origin, || #value))
+                }
             });
             return;
         }
         let resolver = &locals.resolver;
         // `RECEIVER.METHOD(VALUE)`: an inherent method on a receiver of the exact type it takes
         // (`resolver`, `(&resolver)`, `(&mut resolver)`), which costs the type checker less than
-        // a type-relative path such as `PRIVATE::Settler::settle_once(resolver, VALUE)`, and
+        // a type-relative path such as `PRIVATE::OnceResolver::resolve(resolver, VALUE)`, and
         // which no trait in the user's scope can take over: inherent methods win at the first
         // step of method resolution.
         let settle = match plan.selection {
             Selection::OkErr(..) if self.slot == 0 => {
                 let ok = &locals.ok;
-                quote!((&*#ok).settle(::core::result::Result::Ok(#value)))
+                quote!((&*#ok).resolve(::core::result::Result::Ok(#value)))
             }
             Selection::OkErr(..) => {
                 let err = &locals.err;
-                quote!((&*#err).settle(::core::result::Result::Err(#value)))
+                quote!((&*#err).resolve(::core::result::Result::Err(#value)))
             }
-            Selection::WithProgress(..) if self.slot == 0 => quote!((&#resolver).settle(#value)),
+            Selection::WithProgress(..) if self.slot == 0 => quote!((&#resolver).resolve(#value)),
             Selection::WithProgress(..) => {
                 let progress = &locals.progress;
                 quote!((&#progress).send(#value))
             }
             Selection::One(_) if plan.mode == Mode::Stream => quote!((&#resolver).send(#value)),
             Selection::One(one) => match one.shape.kind {
-                Kind::Once => quote!(#resolver.settle_once(#value)),
-                Kind::Mut => quote!((&mut #resolver).settle_mut(#value)),
-                Kind::Shared => quote!((&#resolver).settle(#value)),
+                Kind::Once => quote!(#resolver.resolve(#value)),
+                Kind::Mut => quote!((&mut #resolver).resolve_mut(#value)),
+                Kind::Shared => quote!((&#resolver).resolve(#value)),
             },
         };
         let closure = quote!(move |#params| #settle);

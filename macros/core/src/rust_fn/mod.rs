@@ -16,7 +16,7 @@ use crate::signature::{Function, Place};
 // Output:
 //     fn fetch_async(url: &str) -> (Handle, Promise<io::Result<Vec<u8>>>) {
 //         let (resolver, promise) = __private::promise_once_send::<io::Result<Vec<u8>>>(&"fetch");
-//         let ret = fetch(url, move |arg0| resolver.settle_once(arg0));
+//         let ret = fetch(url, move |arg0| resolver.resolve(arg0));
 //         (ret, promise)
 //     }
 /// The generated function for `function`, or the errors that prevent it.
