@@ -1,8 +1,17 @@
-//! Await callback-based APIs.
+//! Await callback-based APIs, Rust or C, without rewriting them.
 //!
-//! Legacy and third-party Rust code is full of functions that report their result through a
-//! callback. `callback-async` turns such a call into a [`Promise`], a [`Future`]
-//! that any executor can await, without touching the legacy code.
+//! Legacy and third-party code is full of functions that report their result through a callback.
+//! `callback-async` turns such a call into a [`Promise`], a [`Future`] that any executor can
+//! await, or into a [`CallbackStream`] when the callback fires many times, without touching the
+//! legacy code.
+//!
+//! ```toml
+//! [dependencies]
+//! callback-async = "0.1"
+//! futures = "0.3" # only for the examples' `block_on`: any executor awaits the futures
+//! ```
+//!
+//! Rust 1.85 or later.
 //!
 //! # Before and after
 //!
@@ -26,6 +35,48 @@
 //!
 //! `fetch_async` calls `fetch` at once with a callback that settles the returned promise; the
 //! promise borrows nothing, so it is `Send + 'static` and may outlive `url`.
+//!
+//! # Which form do I need?
+//!
+//! | situation | write | you get |
+//! |---|---|---|
+//! | your own function takes a callback | [`#[callback_async]`](macro@callback_async) on it | `NAME_async(..)`: a [`Promise<T>`](Promise), or `(R, Promise<T>)` when the function returns `R` |
+//! | a call of an API you cannot annotate | [`promisify!(api.call(args, _))`](promisify!) | the same, for that one call |
+//! | the callback fires many times | `#[callback_async(stream)]`, `promisify!(stream api.on_event(_))`; with a bound: `stream(bound = 64, overflow = block)` ([`Overflow`]) | a [`CallbackStream<T>`](CallbackStream) |
+//! | progress, then completion | `#[callback_async(callback = done, progress = on_progress)]`, `promisify!(api.run(stream(_), _))` | `(CallbackStream<P>, Promise<T>)` |
+//! | the callback returns a value to its API | a closure of your own that hands values over with `_(..)`: `promisify!(api.each(\|row: &Row\| -> bool { _(row.id()); true }))` ([the body form](macro@promisify#callbacks-that-return-a-value-to-their-api-the-body-form)) | a `Promise<T>`, or with `stream` a `CallbackStream<T>` |
+//! | success and failure callbacks | `#[callback_async(ok = on_ok, err = on_err)]`, `promisify!(api.connect(Ok(_), Err(_)))` | a `Promise<Result<T, E>>` |
+//! | a C callback with a `void *` user data | `promisify!(unsafe { c_call(\|_, n: c_int\| _(n), _) })`, or `#[callback_async(cb: \|_, n: c_int\| _(n), data: _)]` on the `extern` declaration ([`ffi`]) | a promise or a stream, as above; a panic in the callback is resumed where it is awaited |
+//! | stop the operation when the caller gives up | `#[callback_async(cancel = Handle::abort)]`, then [`promise.cancel().await`](Promise::cancel) | the hook runs when the promise is dropped; `cancel()` waits for the late value (`Some`) or the dropped callback (`None`) |
+//! | offer async code to callback-based callers | [`#[callbackify]`](macro@callbackify) on an `async fn`, or [`callbackify()`] | `NAME_callback(args, spawn, callback)` |
+//!
+//! When a macro rejects your input, its error says what to write instead; the
+//! [Troubleshooting](macro@promisify#troubleshooting) table lists every error with its fix, and
+//! [Pitfalls seen on real crates](macro@promisify#pitfalls-seen-on-real-crates) the surprises of
+//! real APIs (callbacks kept for the life of the process, event loops that call back only while
+//! dispatched).
+//!
+//! # What it guarantees
+//!
+//! - **Settled once.** The first call of the callback settles the promise; later calls are ignored
+//!   (and, with the `tracing` feature, logged).
+//! - **No hang when the callback is dropped.** A callback dropped without being called wakes the
+//!   awaiting task: awaiting panics with a message naming the function and its caller, and
+//!   [`Promise::or_dropped`] gives [`Err(Dropped)`](Dropped) instead (see
+//!   [`Promise`](Promise#when-the-callback-is-dropped)). A callback that the API keeps without ever
+//!   calling it, or forgets (`mem::forget`), cannot be told from a slow one: that promise waits, as
+//!   the future of any operation that never ends would. Give such an operation a `cancel = ..` hook
+//!   or a timeout.
+//! - **Nothing leaks when the future is dropped.** Dropping a promise or a stream is always fine; a
+//!   later call of the callback is a silent no-op.
+//! - **Any executor.** tokio, smol, `futures::executor` or your own; a promise is `Send` and
+//!   `'static` when its value is.
+//!
+//! # Feature flags
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `tracing` | off | [`tracing`](https://docs.rs/tracing) warnings about callbacks dropped without being called, or called again after settling, naming the function or `promisify!` call and where it was called |
 //!
 //! # The pieces
 //!
