@@ -32,6 +32,7 @@ LABELS = {
     "futures_oneshot": "futures::channel::oneshot",
     "tokio_oneshot": "tokio::sync::oneshot",
     "oneshot_crate": "oneshot crate",
+    "oneshot_crate_fn_sync": "oneshot crate behind Fn + Sync (Mutex<Option<Sender>>)",
     "channel_by_hand": "callback_async::channel() by hand",
     "futures_unbounded": "futures::channel::mpsc::unbounded",
     "tokio_unbounded": "tokio::sync::mpsc::unbounded_channel",
