@@ -75,7 +75,7 @@ GROUPS = [
      "peer", BOUNDED_PEERS, None),
 ]
 ORDER = ["direct_callback", "callback_async", "promisify", "channel_by_hand",
-         "futures_oneshot", "tokio_oneshot", "oneshot_crate",
+         "futures_oneshot", "tokio_oneshot", "oneshot_crate", "oneshot_crate_fn_sync",
          "futures_unbounded", "tokio_unbounded", "bounded_block", "futures_bounded",
          "tokio_bounded", "futures_bounded_2n", "tokio_bounded_2n", "bounded_drop_oldest",
          "bounded_drop_newest"]
