@@ -373,24 +373,24 @@ pub(crate) struct Receiver<T> {
 unsafe impl<T: Send> Send for Receiver<T> {}
 
 impl<T> Receiver<T> {
-    /// The receiver as an address (its block's, with its provenance exposed), for a promise
-    /// that keeps it in an integer word; [`from_address`](Receiver::from_address) gives it back.
+    /// The receiver as a pointer (its block's, null once spent), for a promise that keeps it
+    /// in an untyped word; [`from_raw`](Receiver::from_raw) gives it back.
     #[inline(always)]
-    pub(crate) fn into_address(self) -> usize {
+    pub(crate) fn into_raw(self) -> *mut () {
         self.block
-            .map_or(0, |block| block.as_ptr().expose_provenance())
+            .map_or(ptr::null_mut(), |block| block.as_ptr().cast())
     }
 
-    /// The receiver that [`into_address`](Receiver::into_address) gave.
+    /// The receiver that [`into_raw`](Receiver::into_raw) gave.
     ///
     /// # Safety
     ///
-    /// `address` came from `into_address`, and the receivers made from it are used as one:
-    /// none is used after another was spent or abandoned.
+    /// `raw` came from `into_raw` on a receiver of the same `T`, and the receivers made from it
+    /// are used as one: none is used after another was spent or abandoned.
     #[inline(always)]
-    pub(crate) unsafe fn from_address(address: usize) -> Self {
+    pub(crate) unsafe fn from_raw(raw: *mut ()) -> Self {
         Receiver {
-            block: NonNull::new(ptr::with_exposed_provenance_mut(address)),
+            block: NonNull::new(raw.cast()),
             _owns: PhantomData,
         }
     }

@@ -78,12 +78,13 @@ pub struct Promise<T> {
 /// Names and cancel boxes are aligned to at least 4, so their two low bits are free for the
 /// tags, and they are never null, so they never read as `READY` (`01`) or `DONE` (`11`).
 ///
-/// The tag and the payload's pointers are integers (addresses with their provenance exposed):
-/// a promise of a `u64` or `usize` is then a pair of integers, which the compiler keeps in
-/// registers and moves as two words, where a pointer beside a union of an integer and a pointer
-/// is moved as one 16-byte block (a copy that stalls right after the two 8-byte stores that
-/// built it). Other values are moved as a block, as any enum of them would be.
-type Tag = usize;
+/// The tag is a pointer whose address carries the two bits (`READY` and `DONE` are addresses
+/// without provenance): the strict-provenance APIs (`addr`, `map_addr`) set and clear the bits
+/// without ever turning an integer back into a pointer, so Miri's `-Zmiri-strict-provenance`
+/// checks every access through it. The calls cost the instructions that integer tags with
+/// exposed provenance cost (`scripts/instruction-counts.sh`), with `Drop`'s `DONE` test written
+/// as a pointer comparison, which the compiler folds after an await.
+type Tag = *mut ();
 
 /// `Tag`'s two low bits.
 const KIND: usize = 0b11;
@@ -92,17 +93,22 @@ const CANCEL: usize = 0b10;
 const READY: usize = 0b01;
 const DONE: usize = 0b11;
 
+/// A ready promise's tag.
+const READY_TAG: Tag = ptr::without_provenance_mut(READY);
+/// A completed promise's tag.
+const DONE_TAG: Tag = ptr::without_provenance_mut(DONE);
+
 // The tags above need 4-aligned names and cancel boxes.
 const _: () = assert!(align_of::<&'static str>() >= 4 && align_of::<Cancel>() >= 4);
 
 // Two words for a value of up to a word: returned and moved in registers.
 const _: () = assert!(size_of::<Promise<usize>>() == 2 * size_of::<usize>());
 
-/// What a promise holds, by its tag: the value, or an address (the receiver's, see
-/// [`oneshot::Receiver::into_address`], or the caller's location, exposed).
+/// What a promise holds, by its tag: the value, or a pointer (the receiver's, see
+/// [`oneshot::Receiver::into_raw`], or the caller's location).
 union Payload<T> {
     value: ManuallyDrop<T>,
-    address: usize,
+    address: *mut (),
 }
 
 /// The callback's name as the macros pass it: a thin pointer to a `&'static str` (promoted to a
@@ -220,7 +226,7 @@ impl<T> Promise<T> {
     #[inline]
     pub fn resolved(value: T) -> Self {
         Promise {
-            tag: READY,
+            tag: READY_TAG,
             payload: Payload {
                 value: ManuallyDrop::new(value),
             },
@@ -233,9 +239,9 @@ impl<T> Promise<T> {
             None => {
                 let (name, location) = origin.parts();
                 Promise {
-                    tag: name_tag(name) | ABANDONED,
+                    tag: name_tag(name).map_addr(|address| address | ABANDONED),
                     payload: Payload {
-                        address: ptr::from_ref(location).expose_provenance(),
+                        address: ptr::from_ref(location).cast_mut().cast(),
                     },
                 }
             }
@@ -255,7 +261,7 @@ impl<T> Promise<T> {
         let promise = Promise {
             tag: name_tag(name),
             payload: Payload {
-                address: receiver.into_address(),
+                address: receiver.into_raw(),
             },
         };
         (sender, promise)
@@ -329,13 +335,13 @@ impl<T> Promise<T> {
     /// # });
     /// ```
     pub fn cancel(mut self) -> Cancelling<Self> {
-        if self.tag & KIND == CANCEL {
+        if self.tag.addr() & KIND == CANCEL {
             // SAFETY: a `CANCEL` tag is an address from `Box::into_raw` in `set_on_cancel`, owned
             // by this promise; the tag goes back to the name below, so the box is taken once.
             let cancel = unsafe { Box::from_raw(cancel_box(self.tag)) };
             self.tag = name_tag(cancel.name);
             // SAFETY: a waiting payload is the receiver's address; it is only read here.
-            let receiver = unsafe { oneshot::Receiver::<T>::from_address(self.payload.address) };
+            let receiver = unsafe { oneshot::Receiver::<T>::from_raw(self.payload.address) };
             if receiver.is_pending() {
                 (cancel.hook)();
             }
@@ -347,7 +353,7 @@ impl<T> Promise<T> {
     #[inline(always)]
     fn is_waiting(&self) -> bool {
         // Waiting tags (names and cancel boxes) are the only ones with the low bit clear.
-        self.tag & ABANDONED == 0
+        self.tag.addr() & ABANDONED == 0
     }
 
     /// A promise that is settled already needs no cancel: `hook` is then dropped uncalled.
@@ -355,29 +361,29 @@ impl<T> Promise<T> {
         if !self.is_waiting() {
             return;
         }
-        let name = if self.tag & KIND == CANCEL {
+        let name = if self.tag.addr() & KIND == CANCEL {
             // A second hook replaces the first (the generated code sets one).
             // SAFETY: a `CANCEL` tag is an address from `Box::into_raw` below, owned by this
             // promise; the tag is overwritten below, so the box is taken once.
             let old = unsafe { Box::from_raw(cancel_box(self.tag)) };
             old.name
         } else {
-            // SAFETY: a waiting tag without `CANCEL` is a `Name` address (see `name_tag`).
-            unsafe { &*ptr::with_exposed_provenance::<&'static str>(self.tag) }
+            // SAFETY: a waiting tag without `CANCEL` is a `Name` pointer (see `name_tag`).
+            unsafe { &*self.tag.cast::<&'static str>() }
         };
         let cancel = Box::into_raw(Box::new(Cancel { name, hook }));
-        self.tag = cancel.expose_provenance() | CANCEL;
+        self.tag = cancel.cast::<()>().map_addr(|address| address | CANCEL);
     }
 
     /// The name in a waiting or abandoned tag.
     #[cold]
     fn name(&self) -> Name {
-        if self.tag & KIND == CANCEL {
+        if self.tag.addr() & KIND == CANCEL {
             // SAFETY: a `CANCEL` tag is the address of the promise's live `Cancel` box.
             unsafe { (*cancel_box(self.tag)).name }
         } else {
-            // SAFETY: other pointer tags are `Name` addresses (see `name_tag`).
-            unsafe { &*ptr::with_exposed_provenance::<&'static str>(self.tag & !KIND) }
+            // SAFETY: other pointer tags are `Name` pointers (see `name_tag`).
+            unsafe { &*untagged(self.tag).cast::<&'static str>() }
         }
     }
 
@@ -386,8 +392,8 @@ impl<T> Promise<T> {
     #[inline(always)]
     fn finish_waiting(&mut self) -> Option<Box<Cancel>> {
         let tag = self.tag;
-        self.tag = DONE;
-        if tag & KIND == CANCEL {
+        self.tag = DONE_TAG;
+        if tag.addr() & KIND == CANCEL {
             // SAFETY: a `CANCEL` tag is an address from `Box::into_raw` in `set_on_cancel`,
             // owned by this promise; the tag is `DONE` now, so the box is taken once.
             Some(unsafe { Box::from_raw(cancel_box(tag)) })
@@ -401,9 +407,9 @@ impl<T> Promise<T> {
     #[inline(always)]
     pub(crate) fn poll_settled(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Origin>> {
         // Two tests rather than a `match`; the rare states are out of line.
-        if self.tag == READY {
+        if self.tag.addr() == READY {
             // A ready promise (the stack slot's, and `Promise::resolved`): a test and a move.
-            self.tag = DONE;
+            self.tag = DONE_TAG;
             // SAFETY: a `READY` payload is the value; the tag is `DONE` now, so it is moved out
             // once and never dropped here again.
             let value = unsafe { ManuallyDrop::take(&mut self.payload.value) };
@@ -413,19 +419,18 @@ impl<T> Promise<T> {
             // A call's promise, polled in place.
             // SAFETY: a waiting payload is the receiver's address; it is spent only by a `Ready`
             // poll, after which the tag leaves waiting.
-            let mut receiver =
-                unsafe { oneshot::Receiver::<T>::from_address(self.payload.address) };
+            let mut receiver = unsafe { oneshot::Receiver::<T>::from_raw(self.payload.address) };
             let Poll::Ready(result) = receiver.poll(cx) else {
                 return Poll::Pending;
             };
             // Settled: the receiver is spent (its block freed).
             return Poll::Ready(match result {
                 Ok(value) => {
-                    if self.tag & KIND == CANCEL {
+                    if self.tag.addr() & KIND == CANCEL {
                         // The operation's handle goes without a cancel.
                         drop(self.finish_waiting());
                     } else {
-                        self.tag = DONE;
+                        self.tag = DONE_TAG;
                     }
                     Ok(value)
                 }
@@ -458,13 +463,13 @@ impl<T> Promise<T> {
     #[cold]
     #[inline(never)]
     fn poll_rare(&mut self) -> Poll<Result<T, Origin>> {
-        if self.tag & KIND != ABANDONED || self.tag == READY {
+        if self.tag.addr() & KIND != ABANDONED || self.tag.addr() == READY {
             polled_after_completion()
         }
         // SAFETY: an abandoned payload is the caller's location's address.
         let location = unsafe { location(self.payload.address) };
         let origin = Origin::from_parts(self.name(), location);
-        self.tag = DONE;
+        self.tag = DONE_TAG;
         Poll::Ready(Err(origin))
     }
 
@@ -474,12 +479,15 @@ impl<T> Promise<T> {
     fn drop_waiting(&mut self) {
         // SAFETY: a waiting payload is the receiver's address; the state leaves waiting below,
         // so it is abandoned once.
-        let mut receiver = unsafe { oneshot::Receiver::<T>::from_address(self.payload.address) };
+        let mut receiver = unsafe { oneshot::Receiver::<T>::from_raw(self.payload.address) };
+        // The cancel box is taken first, so that unwinding from a settled value's panicking
+        // `Drop` (in `abandon`) still frees it and the handle its hook owns.
+        let cancel = self.finish_waiting();
         // Settled but never awaited: the receiver frees the block before the value's `Drop`
         // runs, so that a panicking `Drop` cannot leak it. Still running: cancel it
         // (`cancel = ..`); a dropped callback needs no cancel.
         let pending = receiver.abandon();
-        if let Some(cancel) = self.finish_waiting() {
+        if let Some(cancel) = cancel {
             if pending {
                 (cancel.hook)();
             }
@@ -488,37 +496,48 @@ impl<T> Promise<T> {
 
     /// The origin of a waiting or abandoned promise, for `Debug`.
     fn debug_origin(&self) -> Option<Name> {
-        (self.tag != READY && self.tag != DONE).then(|| self.name())
+        (self.tag.addr() != READY && self.tag.addr() != DONE).then(|| self.name())
     }
 }
 
-/// A name as a waiting promise's tag.
+/// A name as a waiting promise's tag (only ever read through).
 #[inline(always)]
 fn name_tag(name: Name) -> Tag {
-    ptr::from_ref(name).expose_provenance()
+    ptr::from_ref(name).cast_mut().cast()
+}
+
+/// A pointer tag without its two low bits.
+#[inline(always)]
+fn untagged(tag: Tag) -> Tag {
+    tag.map_addr(|address| address & !KIND)
 }
 
 /// The cancel box of a `CANCEL` tag.
 #[inline(always)]
 fn cancel_box(tag: Tag) -> *mut Cancel {
-    ptr::with_exposed_provenance_mut(tag & !KIND)
+    untagged(tag).cast()
 }
 
-/// The location whose address an abandoned promise keeps.
+/// The location that an abandoned promise keeps.
 ///
 /// # Safety
 ///
-/// `address` is that of a `&'static Location` (exposed).
-unsafe fn location(address: usize) -> &'static Location<'static> {
-    // SAFETY: the caller guarantees a `&'static Location`'s address.
-    unsafe { &*ptr::with_exposed_provenance(address) }
+/// `address` is a `&'static Location` (from `Promise::settled`).
+unsafe fn location(address: *mut ()) -> &'static Location<'static> {
+    // SAFETY: the caller guarantees a `&'static Location`, only ever read through.
+    unsafe { &*address.cast::<Location<'static>>() }
 }
 
 impl<T> Drop for Promise<T> {
     #[inline(always)]
     fn drop(&mut self) {
-        if self.tag == READY {
-            self.tag = DONE;
+        // A pointer comparison first: where the tag was just set to `DONE` (an awaited promise),
+        // the compiler folds it and drops nothing, which it does not do through `addr`.
+        if self.tag == DONE_TAG {
+            return;
+        }
+        if self.tag.addr() == READY {
+            self.tag = DONE_TAG;
             // SAFETY: a `READY` payload is the value, dropped once: the tag is `DONE` now.
             unsafe { ManuallyDrop::drop(&mut self.payload.value) };
         } else if self.is_waiting() {
@@ -527,9 +546,15 @@ impl<T> Drop for Promise<T> {
     }
 }
 
-// `Send` when `T` is, as derived from its fields: the addresses it keeps are those of the
-// receiving half of a channel of `T` (`Send` when `T` is), of `&'static` names and locations, and
-// of a `Send` cancel hook.
+// SAFETY: `Send` when `T` is, as it would be derived from what its pointers stand for: the
+// receiving half of a channel of `T` (`Send` when `T` is), `&'static` names and locations, and a
+// box of a `Send` cancel hook that the promise owns.
+unsafe impl<T: Send> Send for Promise<T> {}
+
+// SAFETY: `Sync` when `T` is: through `&Promise` only the tag is read (`is_terminated`, `Debug`),
+// and the name it points to (a `&'static str`, directly or in the cancel box); the hook, the
+// receiver and the value are only reached through `&mut Promise`.
+unsafe impl<T: Sync> Sync for Promise<T> {}
 
 /// Kept out of line, so that the hot `poll` stays small enough to inline.
 #[cold]
@@ -566,13 +591,13 @@ impl<T> Future for Promise<T> {
 /// A completed promise reports itself terminated, so `futures::select!` can poll it in a loop.
 impl<T> futures_core::FusedFuture for Promise<T> {
     fn is_terminated(&self) -> bool {
-        self.tag == DONE
+        self.tag.addr() == DONE
     }
 }
 
 impl<T> fmt::Debug for Promise<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match self.tag {
+        let state = match self.tag.addr() {
             READY => "ready",
             DONE => "completed",
             tag if tag & KIND == ABANDONED => "dropped",
@@ -585,7 +610,7 @@ impl<T> fmt::Debug for Promise<T> {
                 debug.field("callback", name);
             }
         }
-        if self.tag & KIND == ABANDONED && self.tag != READY {
+        if self.tag.addr() & KIND == ABANDONED && self.tag.addr() != READY {
             // SAFETY: an abandoned payload is the caller's location's address.
             let location = unsafe { location(self.payload.address) };
             debug.field("called_at", &format_args!("{location}"));

@@ -435,6 +435,10 @@ fn generated_promise_is_send_static_for_tokio_spawn() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "smol's reactor needs `timerfd_create`, which Miri does not support"
+)]
 fn generated_promise_on_smol_and_tokio_current_thread() {
     assert_eq!(smol::block_on(smol::spawn(later_async(3))), 3);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -147,6 +147,10 @@ fn delete(timer: libc::timer_t) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "glibc's `timer_create` is a C library call, which Miri cannot run"
+)]
 fn timer_fires_on_another_thread() {
     let start = Instant::now();
     let (id, fired_at) = {
@@ -160,6 +164,10 @@ fn timer_fires_on_another_thread() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "glibc's `timer_create` is a C library call, which Miri cannot run"
+)]
 fn timers_on_a_multi_threaded_runtime() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -115,3 +115,58 @@ fn a_panicking_drop_of_the_value_surfaces_where_it_is_dropped_and_leaks_nothing(
         "each value dropped exactly once"
     );
 }
+
+static HANDLE_DROPS: AtomicUsize = AtomicUsize::new(0);
+static HANDLE_STOPS: AtomicUsize = AtomicUsize::new(0);
+
+/// An operation's handle, owned by the promise's cancel hook: counts its stops and its drops.
+struct Handle;
+
+impl Handle {
+    fn stop(self) {
+        HANDLE_STOPS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        HANDLE_DROPS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A value whose `Drop` panics, uncounted (`Explosive`'s count belongs to the test above).
+struct Detonating;
+
+impl Drop for Detonating {
+    fn drop(&mut self) {
+        panic!("Detonating dropped");
+    }
+}
+
+/// Settles at once with a value whose `Drop` panics, and returns a handle to cancel it by.
+#[callback_async(cancel = Handle::stop)]
+fn settles_explosively(done: impl FnOnce(Detonating) + Send + 'static) -> Handle {
+    done(Detonating);
+    Handle
+}
+
+#[test]
+fn a_panicking_drop_of_the_value_frees_the_cancel_hook_and_its_handle() {
+    // The promise is dropped settled but unawaited: the value's `Drop` panics while the promise
+    // frees its channel, and unwinding must still drop the hook and the handle it owns.
+    let leaked = leaked_by_panic(|| drop(settles_explosively_async()));
+    assert_eq!(
+        leaked, 0,
+        "the channel, the cancel box and the hook are freed"
+    );
+    assert_eq!(
+        HANDLE_DROPS.load(Ordering::SeqCst),
+        1,
+        "the handle is dropped"
+    );
+    assert_eq!(
+        HANDLE_STOPS.load(Ordering::SeqCst),
+        0,
+        "a settled operation is not cancelled"
+    );
+}

@@ -182,6 +182,10 @@ fn a_variable_named_stream_is_not_the_mode() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "smol's reactor needs `timerfd_create`, which Miri does not support"
+)]
 fn works_from_threads_on_every_executor() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -66,6 +66,10 @@ fn items_from_several_threads_keep_per_producer_order() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "smol's reactor needs `timerfd_create`, which Miri does not support"
+)]
 fn streams_work_on_tokio_and_smol() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
