@@ -13,7 +13,7 @@ fn write_chunks(easy: &mut Easy) -> CallbackStream<Vec<u8>> {
                     }),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     };
     chunks
 }
@@ -38,7 +38,7 @@ fn walk(walker: WalkParallel) -> CallbackStream<PathBuf> {
                     }),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn copy(
@@ -66,7 +66,7 @@ fn copy(
                 progress_stream,
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn signals() -> (Result<SigId, Error>, CallbackStream<()>) {
@@ -84,7 +84,7 @@ fn signals() -> (Result<SigId, Error>, CallbackStream<()>) {
                 },
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn copy_file(

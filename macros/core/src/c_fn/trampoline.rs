@@ -44,7 +44,7 @@ impl CLocals {
 //             let state = PRIVATE::ffi::once(sink, move |sink, (n,): (c_int,)| ..);
 //             let callback = callback_async_instantiate(&state);
 //             let user_data = PRIVATE::ffi::into_raw_once(state);
-//             PRIVATE::finish(unsafe { .. }, promise).finish()
+//             PRIVATE::finish(unsafe { .. }, promise).callback_async_finish()
 //         }
 pub fn emit(
     taken: &Taken,
@@ -124,7 +124,7 @@ pub fn emit(
             let #callback = callback_async_instantiate(&#state);
             #make_destroy
             #give
-            #private::finish(#block, #result).finish()
+            #private::finish(#block, #result).callback_async_finish()
         }
     }
 }

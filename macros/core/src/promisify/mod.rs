@@ -135,7 +135,7 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
 //             let (callback, promise) = PRIVATE::promise_shared(&"pool.execute(|| _)");
-//             PRIVATE::finish(pool.execute(move || (&callback).resolve(())), promise).finish()
+//             PRIVATE::finish(pool.execute(move || (&callback).resolve(())), promise).callback_async_finish()
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
     let stream = input.stream.is_some();
@@ -246,7 +246,7 @@ fn destination<'a>(
 //             [let ok = PRIVATE::Arc::new(callback); let err = PRIVATE::Arc::clone(&ok);]
 //             [let (progress, progress_stream) = PRIVATE::stream();   (or stream_bounded(..))
 //              let callback = PRIVATE::completion(callback, &progress);]
-//             PRIVATE::finish(CALL, promise).finish()   (or finish_pair(CALL, progress_stream, promise))
+//             PRIVATE::finish(CALL, promise).callback_async_finish()   (or finish_pair(CALL, progress_stream, promise))
 //         }
 fn emit(
     call: &impl ToTokens,
@@ -273,7 +273,7 @@ fn emit(
         Selection::One => quote_spanned! {site=>
             {
                 let (#callback, #promise) = #create;
-                #private::finish(#call, #promise).finish()
+                #private::finish(#call, #promise).callback_async_finish()
             }
         },
         Selection::OkErr => {
@@ -283,7 +283,7 @@ fn emit(
                     let (#callback, #promise) = #create;
                     let #ok = #private::Arc::new(#callback);
                     let #err = #private::Arc::clone(&#ok);
-                    #private::finish(#call, #promise).finish()
+                    #private::finish(#call, #promise).callback_async_finish()
                 }
             }
         }
@@ -301,7 +301,7 @@ fn emit(
                     let (#callback, #promise) = #create;
                     let (#progress, #progress_stream) = #create_progress;
                     let #callback = #private::completion(#callback, &#progress);
-                    #private::finish_pair(#call, #progress_stream, #promise).finish()
+                    #private::finish_pair(#call, #progress_stream, #promise).callback_async_finish()
                 }
             }
         }
