@@ -102,7 +102,7 @@ fn copy_file_async(
 ) {
     let (callback, promise) = ::callback_async::__private::promise_shared::<
         Result<u64, Error>,
-    >(&::core::concat!(::core::module_path!(), "::", "copy_file"));
+    >(&::core::concat!(::core::module_path!(), "::copy_file"));
     ::callback_async::__private::require_send::<Result<u64, Error>>();
     let (progress, progress_stream) = ::callback_async::__private::stream_send::<
         (u64, u64),

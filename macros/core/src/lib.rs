@@ -29,6 +29,7 @@ mod promisify;
 mod root;
 mod rust_fn;
 mod signature;
+mod splice;
 
 use proc_macro2::TokenStream;
 

@@ -10,6 +10,7 @@ use super::Ownership;
 use super::take::{CClosure, CParam, Carrier, Taken};
 use crate::flow::{Bound, BoundedStream, Maker};
 use crate::root::Private;
+use crate::splice::append;
 
 /// The generated locals, hygienic (`Span::mixed_site()`).
 struct CLocals {
@@ -166,16 +167,19 @@ impl ToTokens for Trampolines<'_> {
             true,
         );
         let fn_ptr = signature.fn_ptr();
-        out.extend(quote_spanned! {site=>
-            #trampoline
-            #[inline]
-            fn callback_async_instantiate<D>(_: &D) -> #fn_ptr
-            where
-                D: #bound,
-            {
-                callback_async_trampoline::<D>
-            }
-        });
+        append(
+            out,
+            quote_spanned! {site=>
+                #trampoline
+                #[inline]
+                fn callback_async_instantiate<D>(_: &D) -> #fn_ptr
+                where
+                    D: #bound,
+                {
+                    callback_async_trampoline::<D>
+                }
+            },
+        );
         if let Some(destroy) = &self.destroy {
             let trampoline = destroy.trampoline(
                 &Ident::new("callback_async_destroy", site),
@@ -184,13 +188,16 @@ impl ToTokens for Trampolines<'_> {
                 false,
             );
             let fn_ptr = destroy.fn_ptr();
-            out.extend(quote_spanned! {site=>
-                #trampoline
-                #[inline]
-                fn callback_async_instantiate_destroy<D>(_: &D) -> #fn_ptr {
-                    callback_async_destroy::<D>
-                }
-            });
+            append(
+                out,
+                quote_spanned! {site=>
+                    #trampoline
+                    #[inline]
+                    fn callback_async_instantiate_destroy<D>(_: &D) -> #fn_ptr {
+                        callback_async_destroy::<D>
+                    }
+                },
+            );
         }
     }
 }

@@ -99,7 +99,7 @@ pub fn promisify_forwarded(input: TokenStream) -> TokenStream {
     let mut trees = input.into_iter();
     match trees.next() {
         Some(TokenTree::Group(root)) if root.delimiter() == Delimiter::Bracket => {
-            let path = root.stream();
+            let path: Vec<TokenTree> = root.stream().into_iter().collect();
             expand_with(trees.collect(), Private::forwarded(&path, root.span()))
         }
         _ => {
