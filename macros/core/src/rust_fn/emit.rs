@@ -195,11 +195,13 @@ impl ToTokens for Setup<'_> {
                 }
                 Mode::Channel => {
                     let origin = Origin(plan);
+                    // An identifier, not a stream: see `splice`.
                     let create = if plan.check_send {
-                        quote!(promise_once_send)
+                        "promise_once_send"
                     } else {
-                        quote!(promise_once)
+                        "promise_once"
                     };
+                    let create = Ident::new(create, Span::call_site());
                     quote!(let (#resolver, #promise) = #private::#create::<#value_type>(#origin);)
                 }
                 Mode::Stack if plan.shared_slot => {
@@ -316,12 +318,13 @@ impl ToTokens for Call<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let plan = self.0;
         let original = &plan.function.sig.ident;
-        let callee = match plan.place {
-            crate::signature::Place::Associated { .. } => quote!(Self::#original),
-            crate::signature::Place::Free => quote!(#original),
-        };
         let args = plan.args.iter().map(|arg| CallArg { plan, arg });
-        let call = quote!(#callee(#(#args),*));
+        // One template per callee: a `Self::NAME` stream interpolated into the call would cross
+        // the proc-macro bridge again (see `splice`).
+        let call = match plan.place {
+            crate::signature::Place::Associated { .. } => quote!(Self::#original(#(#args),*)),
+            crate::signature::Place::Free => quote!(#original(#(#args),*)),
+        };
         append(
             out,
             match plan.function.sig.safety {
