@@ -28,6 +28,7 @@ mod placeholders;
 mod promisify;
 mod root;
 mod rust_fn;
+mod selection;
 mod signature;
 mod splice;
 

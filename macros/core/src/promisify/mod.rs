@@ -15,9 +15,9 @@ use crate::error::Errors;
 use crate::flow::{self, Bound, BoundedStream, Maker};
 use crate::placeholders::{self, Found, Language, Scope, Wrapper, Written};
 use crate::root::{Private, Root};
+use crate::selection::Selection;
 use body::Destination;
 use closure::GeneratedClosure;
-use selection::Selection;
 
 mod kw {
     syn::custom_keyword!(stream);
@@ -189,7 +189,7 @@ fn replace_placeholders(
     call: &mut Expr,
     stream: bool,
     private: Private,
-) -> syn::Result<(Selection, Option<Bound>)> {
+) -> syn::Result<(Selection<()>, Option<Bound>)> {
     let mut errors = Errors::new();
     let found = find_placeholders(call, &mut errors);
     // A misplaced or malformed placeholder is already reported: "no placeholder" would mislead.
@@ -219,18 +219,18 @@ fn replace_placeholders(
 /// Where one placeholder's values go.
 fn destination<'a>(
     placeholder: &Found,
-    selection: Selection,
+    selection: Selection<()>,
     stream: bool,
     private: Private<'a>,
 ) -> Destination<'a> {
     let method = if stream { "send" } else { "resolve" };
     let (holder, shared, method, variant) = match (selection, placeholder.marks.wrapper) {
-        (Selection::OkErr, Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
-        (Selection::OkErr, _) => ("err", true, method, Some("Err")),
-        (Selection::WithProgress, _) if placeholder.marks.progress.is_some() => {
+        (Selection::OkErr(..), Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
+        (Selection::OkErr(..), _) => ("err", true, method, Some("Err")),
+        (Selection::WithProgress(..), _) if placeholder.marks.progress.is_some() => {
             ("progress", false, "send", None)
         }
-        (Selection::One | Selection::WithProgress, _) => ("callback", false, method, None),
+        (Selection::One(_) | Selection::WithProgress(..), _) => ("callback", false, method, None),
     };
     Destination {
         holder,
@@ -250,7 +250,7 @@ fn destination<'a>(
 //         }
 fn emit(
     call: &impl ToTokens,
-    selection: Selection,
+    selection: Selection<()>,
     stream: bool,
     (bound, progress_bound): (Option<&Bound>, Option<&Bound>),
     text: &str,
@@ -270,13 +270,13 @@ fn emit(
     // One template per shape, each interpolating only tokens and syntax trees: a `TokenStream`
     // interpolated into another costs several calls across the proc-macro bridge.
     match selection {
-        Selection::One => quote_spanned! {site=>
+        Selection::One(_) => quote_spanned! {site=>
             {
                 let (#callback, #promise) = #create;
                 #private::finish(#call, #promise).callback_async_finish()
             }
         },
-        Selection::OkErr => {
+        Selection::OkErr(..) => {
             let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
             quote_spanned! {site=>
                 {
@@ -287,7 +287,7 @@ fn emit(
                 }
             }
         }
-        Selection::WithProgress => {
+        Selection::WithProgress(..) => {
             let progress = Ident::new("progress", local);
             let progress_stream = Ident::new("progress_stream", local);
             let create_progress = Create {

@@ -5,8 +5,9 @@ use quote::{ToTokens, TokenStreamExt, quote};
 use syn::Safety;
 
 use super::plan::{Arg, Mode, Plan};
-use crate::callback::{Chosen, Kind, Selection, TypeSyntax};
+use crate::callback::{Chosen, Kind, TypeSyntax};
 use crate::flow::{Bound, BoundedStream, Maker};
+use crate::selection::Selection;
 use crate::signature::{DocNote, generated_name};
 use crate::splice::append;
 
