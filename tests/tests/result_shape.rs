@@ -3,6 +3,8 @@
 //! with a blanket `finish(self)`, the likeliest name for such a method, is in scope here, and every
 //! shape is still the macro's own.
 
+use std::ffi::{c_int, c_void};
+
 use callback_async::{CallbackStream, Promise, promisify};
 use futures::StreamExt;
 
@@ -52,6 +54,18 @@ fn copy_quietly(
     copy(size, progress, done);
 }
 
+/// A C-style API: calls `callback(user_data, 5)` at once and returns a status.
+///
+/// # Safety
+/// `callback` must accept `user_data`.
+unsafe extern "C" fn call_back(
+    callback: extern "C" fn(*mut c_void, c_int),
+    user_data: *mut c_void,
+) -> c_int {
+    callback(user_data, 5);
+    1
+}
+
 #[test]
 fn a_call_returning_unit_gives_the_promise() {
     // The user's trait is really in scope: it answers for any other value.
@@ -68,6 +82,12 @@ fn a_call_returning_a_value_gives_the_value_and_the_promise() {
         let (handle, promise): (usize, Promise<u32>) = promisify!(later_with_handle(4, _));
         assert_eq!(handle, 7);
         assert_eq!(promise.await, 8);
+
+        // The C form chooses its shape the same way.
+        let (status, promise): (c_int, Promise<c_int>) =
+            promisify!(unsafe { call_back(|_, n: c_int| _(n), _) });
+        assert_eq!(status, 1);
+        assert_eq!(promise.await, 5);
     });
 }
 
