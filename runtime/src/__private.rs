@@ -193,14 +193,16 @@ where
     stream
 }
 
-/// `promisify!`'s result, which cannot see the call's return type: [`Finish::finish`] (an
-/// inherent method, tried first by method resolution) gives just the promise when the call
+/// `promisify!`'s result, which cannot see the call's return type: [`Finish::callback_async_finish`]
+/// (an inherent method, tried first by method resolution) gives just the promise when the call
 /// returned `()`; for any other return type, method resolution goes on through `Deref` to
-/// [`FinishWithValue::finish`], which gives `(value, promise)`.
+/// [`FinishWithValue::callback_async_finish`], which gives `(value, promise)`.
 ///
 /// Both are inherent methods, so the expansion needs no trait import: a `use` in the expansion's
 /// block costs the compiler a module scope of its own at every call (measured: 8% of a
-/// `promisify!` call's type-checking).
+/// `promisify!` call's type-checking). Method resolution tries the traits in the user's scope
+/// between those two steps, so the name is one that no user trait plausibly has: a blanket
+/// `fn finish(self)` in scope would otherwise win for any call that returns a value.
 pub struct Finish<R, P>(FinishWithValue<R, P>);
 
 /// The call's return value and the promise, for the `Deref` step of [`Finish`].
@@ -214,7 +216,7 @@ pub fn finish<R, P>(ret: R, promise: P) -> Finish<R, P> {
 
 impl<P> Finish<(), P> {
     #[inline]
-    pub fn finish(self) -> P {
+    pub fn callback_async_finish(self) -> P {
         match self.0.0.into_inner() {
             Some(((), promise)) => promise,
             None => unreachable!("`promisify!` finishes its result once"),
@@ -235,7 +237,7 @@ impl<R, P> FinishWithValue<R, P> {
     /// Reached through `&self` (the `Deref` step), so the pair is taken out of its cell; the
     /// expansion calls this once, on a temporary.
     #[inline]
-    pub fn finish(&self) -> (R, P) {
+    pub fn callback_async_finish(&self) -> (R, P) {
         match self.0.take() {
             Some(pair) => pair,
             None => unreachable!("`promisify!` finishes its result once"),
@@ -258,7 +260,7 @@ pub fn finish_pair<R, S, P>(ret: R, stream: S, promise: P) -> FinishPair<R, S, P
 
 impl<S, P> FinishPair<(), S, P> {
     #[inline]
-    pub fn finish(self) -> (S, P) {
+    pub fn callback_async_finish(self) -> (S, P) {
         match self.0.0.into_inner() {
             Some(((), stream, promise)) => (stream, promise),
             None => unreachable!("`promisify!` finishes its result once"),
@@ -278,7 +280,7 @@ impl<R, S, P> core::ops::Deref for FinishPair<R, S, P> {
 impl<R, S, P> FinishPairWithValue<R, S, P> {
     /// Reached through `&self` (the `Deref` step); the expansion calls this once, on a temporary.
     #[inline]
-    pub fn finish(&self) -> (R, S, P) {
+    pub fn callback_async_finish(&self) -> (R, S, P) {
         match self.0.take() {
             Some(triple) => triple,
             None => unreachable!("`promisify!` finishes its result once"),

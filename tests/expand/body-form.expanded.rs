@@ -13,7 +13,7 @@ fn write_chunks(easy: &mut Easy) -> CallbackStream<Vec<u8>> {
                     }),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     };
     chunks
 }
@@ -38,7 +38,7 @@ fn walk(walker: WalkParallel) -> CallbackStream<PathBuf> {
                     }),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn copy(
@@ -66,7 +66,7 @@ fn copy(
                 progress_stream,
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn signals() -> (Result<SigId, Error>, CallbackStream<()>) {
@@ -84,7 +84,7 @@ fn signals() -> (Result<SigId, Error>, CallbackStream<()>) {
                 },
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn copy_file(
@@ -102,7 +102,7 @@ fn copy_file_async(
 ) {
     let (callback, promise) = ::callback_async::__private::promise_shared::<
         Result<u64, Error>,
-    >(&::core::concat!(::core::module_path!(), "::", "copy_file"));
+    >(&::core::concat!(::core::module_path!(), "::copy_file"));
     ::callback_async::__private::require_send::<Result<u64, Error>>();
     let (progress, progress_stream) = ::callback_async::__private::stream_send::<
         (u64, u64),

@@ -67,7 +67,7 @@ fn bounded_promisify() -> CallbackStream<u32> {
                     .every(Duration::from_secs(1), move |value| (&callback).send(value)),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn bounded_promisify_default_policy(n: usize) -> CallbackStream<(u8, String)> {
@@ -85,7 +85,7 @@ fn bounded_promisify_default_policy(n: usize) -> CallbackStream<(u8, String)> {
                 }),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error>>) {
@@ -116,7 +116,7 @@ fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error
                 progress_stream,
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn bounded_c_stream(
@@ -184,7 +184,7 @@ fn bounded_c_stream(
                 unsafe { sqlite3_update_hook(db, Some(callback), user_data) },
                 (promise, registration),
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 unsafe extern "C" {
@@ -253,6 +253,6 @@ pub unsafe fn exec_stream(
                 unsafe { exec(db, Some(callback), user_data) },
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }

@@ -36,7 +36,7 @@ fn once(thread: &mut libc::pthread_t) -> (c_int, Promise<ThreadId>) {
                 },
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn scoped_stream(db: *mut sqlite3) -> (c_int, CallbackStream<Vec<Option<String>>>) {
@@ -106,7 +106,7 @@ fn scoped_stream(db: *mut sqlite3) -> (c_int, CallbackStream<Vec<Option<String>>
                 },
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn destroy_notify(db: *mut sqlite3) -> (c_int, CallbackStream<(String, String)>) {
@@ -195,7 +195,7 @@ fn destroy_notify(db: *mut sqlite3) -> (c_int, CallbackStream<(String, String)>)
                 },
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn registration(
@@ -257,7 +257,7 @@ fn registration(
                 unsafe { sqlite3_update_hook(db, Some(callback), user_data) },
                 (promise, registration),
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn carrier(timer: &mut libc::timer_t) -> (c_int, Promise<()>) {
@@ -303,6 +303,6 @@ fn carrier(timer: &mut libc::timer_t) -> (c_int, Promise<()>) {
                 },
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }

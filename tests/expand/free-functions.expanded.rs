@@ -12,7 +12,7 @@ pub fn fetch_async(
 ) -> ::callback_async::__private::Promise<std::io::Result<Vec<u8>>> {
     let (callback, promise) = ::callback_async::__private::promise_once_send::<
         std::io::Result<Vec<u8>>,
-    >(&::core::concat!(::core::module_path!(), "::", "fetch"));
+    >(&::core::concat!(::core::module_path!(), "::fetch"));
     fetch(url, move |value| callback.resolve(value));
     promise
 }
@@ -33,7 +33,7 @@ fn lookup_async(
 ) {
     let (callback, promise) = ::callback_async::__private::promise_once_send::<
         (::callback_async::__private::String, u32),
-    >(&::core::concat!(::core::module_path!(), "::", "lookup"));
+    >(&::core::concat!(::core::module_path!(), "::lookup"));
     let mut callback = callback;
     let ret = lookup(
         key,
@@ -61,7 +61,7 @@ fn connect_later(
 ) -> ::callback_async::__private::Promise<::core::result::Result<Connection, Error>> {
     let (callback, promise) = ::callback_async::__private::promise_once_send::<
         ::core::result::Result<Connection, Error>,
-    >(&::core::concat!(::core::module_path!(), "::", "connect"));
+    >(&::core::concat!(::core::module_path!(), "::connect"));
     let callback = ::callback_async::__private::OnceResolver::or_else(
         callback,
         || Err(Error::Cancelled),
@@ -94,7 +94,7 @@ where
 {
     let (callback, promise) = ::callback_async::__private::promise_once::<
         <T as ::callback_async::__private::OwnedCopy>::Owned,
-    >(&::core::concat!(::core::module_path!(), "::", "generic"));
+    >(&::core::concat!(::core::module_path!(), "::generic"));
     generic(
         item,
         move |value| {

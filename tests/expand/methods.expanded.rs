@@ -11,7 +11,7 @@ impl Client {
     pub fn get_async(&self, key: u32) -> ::callback_async::__private::Promise<u32> {
         let (callback, promise) = ::callback_async::__private::promise_once_send::<
             u32,
-        >(&::core::concat!(::core::module_path!(), "::", "Client::get"));
+        >(&::core::concat!(::core::module_path!(), "::Client::get"));
         Self::get(self, key, move |value| callback.resolve(value));
         promise
     }
@@ -29,7 +29,7 @@ impl Client {
         );
         ::callback_async::__private::settled(
             slot,
-            &::core::concat!(::core::module_path!(), "::", "Client::count"),
+            &::core::concat!(::core::module_path!(), "::Client::count"),
         )
     }
     pub fn close(self, done: Box<dyn FnOnce() + Send>) {
@@ -40,7 +40,7 @@ impl Client {
     pub fn close_async(self) -> ::callback_async::__private::Promise<()> {
         let (callback, promise) = ::callback_async::__private::promise_once_send::<
             (),
-        >(&::core::concat!(::core::module_path!(), "::", "Client::close"));
+        >(&::core::concat!(::core::module_path!(), "::Client::close"));
         Self::close(
             self,
             ::callback_async::__private::Box::new(move || callback.resolve(())),
@@ -60,7 +60,7 @@ impl Client {
         );
         ::callback_async::__private::settled(
             slot,
-            &::core::concat!(::core::module_path!(), "::", "Client::shared"),
+            &::core::concat!(::core::module_path!(), "::Client::shared"),
         )
     }
     pub fn open(done: impl FnOnce(Self)) {
@@ -76,7 +76,7 @@ impl Client {
         ));
         ::callback_async::__private::settled(
             slot,
-            &::core::concat!(::core::module_path!(), "::", "Client::open"),
+            &::core::concat!(::core::module_path!(), "::Client::open"),
         )
     }
     pub fn explicit(&self, progress: impl FnMut(u8), done: impl FnOnce(&str)) {
@@ -102,7 +102,7 @@ impl Client {
         );
         ::callback_async::__private::settled(
             slot,
-            &::core::concat!(::core::module_path!(), "::", "Client::explicit"),
+            &::core::concat!(::core::module_path!(), "::Client::explicit"),
         )
     }
     pub fn left_alone(&self) -> u32 {
@@ -123,7 +123,7 @@ pub trait Store {
     ) -> ::callback_async::__private::Promise<Option<String>> {
         let (callback, promise) = ::callback_async::__private::promise_once_send::<
             Option<String>,
-        >(&::core::concat!(::core::module_path!(), "::", "Store::load"));
+        >(&::core::concat!(::core::module_path!(), "::Store::load"));
         Self::load(
             self,
             key,
@@ -147,7 +147,7 @@ pub trait Store {
         );
         ::callback_async::__private::settled(
             slot,
-            &::core::concat!(::core::module_path!(), "::", "Store::finish"),
+            &::core::concat!(::core::module_path!(), "::Store::finish"),
         )
     }
     fn provided(&mut self, done: impl FnOnce(u8) + Send + 'static) {
@@ -158,7 +158,7 @@ pub trait Store {
     fn provided_async(&mut self) -> ::callback_async::__private::Promise<u8> {
         let (callback, promise) = ::callback_async::__private::promise_once_send::<
             u8,
-        >(&::core::concat!(::core::module_path!(), "::", "Store::provided"));
+        >(&::core::concat!(::core::module_path!(), "::Store::provided"));
         Self::provided(self, move |value| callback.resolve(value));
         promise
     }

@@ -7,7 +7,7 @@ fn placeholder() -> Promise<u32> {
                 legacy::once(1, move |value| (&callback).resolve(value)),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn no_arguments(pool: &Pool) {
@@ -19,7 +19,7 @@ fn no_arguments(pool: &Pool) {
                 pool.execute(move || (&callback).resolve(())),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     };
     block_on(promise);
 }
@@ -34,7 +34,7 @@ fn several_arguments() -> Promise<(u8, String)> {
                 }),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn typed_borrowed_arguments() -> Promise<(String, u8)> {
@@ -54,7 +54,7 @@ fn typed_borrowed_arguments() -> Promise<(String, u8)> {
                 }),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn nested() -> (usize, Promise<u16>) {
@@ -66,7 +66,7 @@ fn nested() -> (usize, Promise<u16>) {
                 legacy::boxed(Box::new(move |value| (&callback).resolve(value))),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn ok_err() -> Promise<Result<u8, String>> {
@@ -93,7 +93,7 @@ fn ok_err() -> Promise<Result<u8, String>> {
                 ),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
@@ -106,7 +106,7 @@ fn method_with_turbofish(client: &Client) -> (Handle, Promise<Vec<u8>>) {
                     .fetch::<Vec<u8>>("/index", move |value| (&callback).resolve(value)),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn stream_mode() -> CallbackStream<u32> {
@@ -117,7 +117,7 @@ fn stream_mode() -> CallbackStream<u32> {
                     .every(Duration::from_secs(1), move |value| (&callback).send(value)),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     }
 }
 fn statement_position() {
@@ -129,6 +129,6 @@ fn statement_position() {
                 legacy::fire_and_forget(move |value| (&callback).resolve(value)),
                 promise,
             )
-            .finish()
+            .callback_async_finish()
     };
 }

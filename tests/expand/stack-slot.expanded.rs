@@ -11,7 +11,7 @@ fn parse_async(text: &str) -> ::callback_async::__private::Promise<Result<u32, S
     );
     ::callback_async::__private::settled(
         slot,
-        &::core::concat!(::core::module_path!(), "::", "parse"),
+        &::core::concat!(::core::module_path!(), "::parse"),
     )
 }
 fn each_line<F: FnMut(&str)>(text: &str, mut each: F) -> usize {
@@ -28,7 +28,7 @@ fn each_line_async(
         text,
         |value| ::callback_async::__private::resolve_slot(
             &mut slot,
-            &::core::concat!(::core::module_path!(), "::", "each_line"),
+            &::core::concat!(::core::module_path!(), "::each_line"),
             || <str as ::callback_async::__private::OwnedCopy>::owned_copy(value),
         ),
     );
@@ -36,7 +36,7 @@ fn each_line_async(
         ret,
         ::callback_async::__private::settled(
             slot,
-            &::core::concat!(::core::module_path!(), "::", "each_line"),
+            &::core::concat!(::core::module_path!(), "::each_line"),
         ),
     )
 }
@@ -49,7 +49,7 @@ fn shared_async() -> ::callback_async::__private::Promise<Option<u8>> {
     let slot = ::callback_async::__private::OnceCell::<Option<u8>>::new();
     shared(|value| ::callback_async::__private::resolve_cell(
         &slot,
-        &::core::concat!(::core::module_path!(), "::", "shared"),
+        &::core::concat!(::core::module_path!(), "::shared"),
         || value,
     ));
     ::callback_async::__private::settled_or(slot.into_inner(), || None)
@@ -62,7 +62,7 @@ fn escapes(done: impl FnOnce(u8) + 'static) {
 fn escapes_async() -> ::callback_async::__private::Promise<u8> {
     let (callback, promise) = ::callback_async::__private::promise_once::<
         u8,
-    >(&::core::concat!(::core::module_path!(), "::", "escapes"));
+    >(&::core::concat!(::core::module_path!(), "::escapes"));
     escapes(move |value| callback.resolve(value));
     promise
 }

@@ -16,7 +16,7 @@ fn run(ms: u64, done: impl FnOnce(u64) + Send + 'static) -> Job {
 fn run_async(ms: u64) -> ::callback_async::__private::Promise<u64> {
     let (callback, promise) = ::callback_async::__private::promise_once_send::<
         u64,
-    >(&::core::concat!(::core::module_path!(), "::", "run"));
+    >(&::core::concat!(::core::module_path!(), "::run"));
     let ret = run(ms, move |value| callback.resolve(value));
     ::callback_async::__private::cancel_promise(promise, ret, Job::cancel)
 }

@@ -71,6 +71,19 @@ unsafe extern "C" fn call_back(
     callback(user_data, 7);
 }
 
+/// A user type named like the C trampoline's own type parameter would be.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(transparent)]
+struct D(c_int);
+
+/// [`call_back`] with the user's type as the value.
+///
+/// # Safety
+/// `callback` must accept `user_data`.
+unsafe extern "C" fn call_back_d(callback: extern "C" fn(*mut c_void, D), user_data: *mut c_void) {
+    callback(user_data, D(8));
+}
+
 #[callbackify(spawn = |future| std::thread::spawn(move || futures::executor::block_on(future)))]
 async fn answer() -> u32 {
     42
@@ -91,6 +104,9 @@ fn every_form_expands_with_shadowing_names_in_scope() {
     assert_eq!(block_on(promisify!(double(5, _))), 10);
     let n = promisify!(unsafe { call_back(|_, n: c_int| _(n), _) });
     assert_eq!(block_on(n), 7);
+    // The trampoline's type parameters cannot be hygienic: they must not take over `D`.
+    let d = promisify!(unsafe { call_back_d(|_, d: D| _(d), _) });
+    assert_eq!(block_on(d), D(8));
     let (sender, receiver) = std::sync::mpsc::channel();
     answer_callback(move |n| sender.send(n).unwrap());
     let n = receiver

@@ -7,6 +7,7 @@ use syn::{
 };
 
 use crate::options::{Options, Spanned};
+use crate::selection::Selection;
 
 /// Which closure trait the legacy function asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,17 +62,6 @@ pub struct Chosen<'a> {
     /// Its position in `sig.inputs`.
     pub index: usize,
     pub shape: Shape<'a>,
-}
-
-/// What the async version settles its promise with.
-#[allow(clippy::large_enum_variant)]
-pub enum Selection<'a> {
-    One(Chosen<'a>),
-    /// `#[callback_async(ok = .., err = ..)]`: the value is `Result<ok's, err's>`.
-    OkErr(Chosen<'a>, Chosen<'a>),
-    /// `#[callback_async(progress = ..)]`: the completion settles the promise, and every call of
-    /// the progress callback is an item of a stream beside it.
-    WithProgress(Chosen<'a>, Chosen<'a>),
 }
 
 const FN_TRAITS: [&str; 3] = ["FnOnce", "FnMut", "Fn"];
@@ -306,7 +296,7 @@ pub fn candidates(sig: &Signature) -> Vec<Chosen<'_>> {
 }
 
 /// Chooses the callback(s) of `sig` as `options` say, or explains why none fits.
-pub fn select<'a>(sig: &'a Signature, options: &Options) -> syn::Result<Selection<'a>> {
+pub fn select<'a>(sig: &'a Signature, options: &Options) -> syn::Result<Selection<Chosen<'a>>> {
     if let Some(progress) = &options.progress {
         return with_progress(sig, options, progress);
     }
@@ -346,7 +336,7 @@ fn with_progress<'a>(
     sig: &'a Signature,
     options: &Options,
     progress: &Spanned<Ident>,
-) -> syn::Result<Selection<'a>> {
+) -> syn::Result<Selection<Chosen<'a>>> {
     if let Some(ok) = options.ok.as_ref().or(options.err.as_ref()) {
         return Err(syn::Error::new(
             ok.key,

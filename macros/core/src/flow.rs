@@ -9,6 +9,7 @@ use syn::{Expr, Ident, Lit, LitStr, Token};
 
 use crate::error::{Errors, parse_each};
 use crate::root::Private;
+use crate::splice::append;
 
 mod kw {
     syn::custom_keyword!(bound);
@@ -254,11 +255,14 @@ impl ToTokens for BoundedStream<'_> {
         let limit = &self.bound.limit;
         let local = Ident::new("bound", private.local());
         let usize = quote_spanned!(site.located_at(self.bound.key)=> ::core::primitive::usize);
-        out.extend(quote_spanned! {site=>
-            {
-                let #local: #usize = #limit;
-                #private::#ffi #function #turbofish (#local, #private::Overflow::#policy)
-            }
-        });
+        append(
+            out,
+            quote_spanned! {site=>
+                {
+                    let #local: #usize = #limit;
+                    #private::#ffi #function #turbofish (#local, #private::Overflow::#policy)
+                }
+            },
+        );
     }
 }

@@ -13,6 +13,7 @@ use crate::callback;
 use crate::error::Errors;
 use crate::options::{Options, Scope};
 use crate::signature::{self, Function, Place};
+use crate::splice::append;
 use crate::{c_fn, rust_fn};
 
 /// Expands `#[callback_async(args)]` on `input`. Never fails: on errors the input is kept as it
@@ -36,9 +37,12 @@ pub fn callback_async(args: TokenStream, input: TokenStream) -> TokenStream {
                 sig: &item.sig,
             };
             let generated = errors.keep(generate(&function, &options, &place));
-            // The function as written: its tokens, not its syntax tree printed back.
-            let deprecated = signature::deprecation(&item.sig, &options);
-            quote!(#deprecated #input #generated)
+            // The function as written: its tokens, not its syntax tree printed back; appended
+            // whole rather than interpolated (see `splice`).
+            let mut output = signature::deprecation(&item.sig, &options).into_token_stream();
+            append(&mut output, input);
+            append(&mut output, generated.unwrap_or_default());
+            output
         }
         Ok(Annotated::TraitFn(item)) if !options.c_args.is_empty() => {
             errors.push(syn::Error::new(

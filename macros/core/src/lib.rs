@@ -28,7 +28,9 @@ mod placeholders;
 mod promisify;
 mod root;
 mod rust_fn;
+mod selection;
 mod signature;
+mod splice;
 
 use proc_macro2::TokenStream;
 

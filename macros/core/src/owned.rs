@@ -10,6 +10,7 @@ use syn::{Ident, Lifetime, Type};
 use crate::callback::{Shape, strip};
 use crate::error::Errors;
 use crate::root::Private;
+use crate::splice::append;
 
 /// How one callback argument becomes (part of) the promise's value.
 pub enum Conversion<'a> {
@@ -246,7 +247,7 @@ impl ToTokens for Params<'_> {
             out.append(punct(':', self.span));
             match conversion {
                 Conversion::Kept(ty) => ty.to_tokens(out),
-                Conversion::Owned { .. } => conversion.param_type(self.private).to_tokens(out),
+                Conversion::Owned { .. } => append(out, conversion.param_type(self.private)),
             }
         }
     }
@@ -265,7 +266,7 @@ impl ToTokens for Value<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let write = |out: &mut TokenStream, arg: &ClosureArg| match &arg.conversion {
             Some(Conversion::Kept(_)) | None => arg.name.to_tokens(out),
-            Some(conversion) => conversion.value(&arg.name, self.private).to_tokens(out),
+            Some(conversion) => append(out, conversion.value(&arg.name, self.private)),
         };
         match self.args {
             [one] => write(out, one),

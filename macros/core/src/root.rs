@@ -1,7 +1,7 @@
 //! The one path contract: every runtime path an expansion names starts at [`Private`], the
 //! runtime's hidden `__private` module under the root the user's crate reaches it by.
 
-use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream};
+use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, TokenStreamExt};
 
 /// How the user's crate names the runtime.
@@ -12,8 +12,9 @@ pub enum Root<'a> {
     /// `crate = "PATH"`, for a runtime renamed or re-exported by another crate.
     Path(&'a syn::Path),
     /// `$crate` of the runtime's `macro_rules!` that forwards to the proc macro, which works
-    /// through any crate that re-exports the runtime.
-    Forwarded(&'a TokenStream),
+    /// through any crate that re-exports the runtime. Its trees, not a `TokenStream`: appending
+    /// a tree is a copy on this side of the proc-macro bridge, extending by a stream is not.
+    Forwarded(&'a [TokenTree]),
 }
 
 impl<'a> Root<'a> {
@@ -50,7 +51,7 @@ impl<'a> Private<'a> {
 
     /// The root that the runtime's `macro_rules!` forwards, with its `site`: a span of that
     /// `macro_rules!`'s expansion.
-    pub fn forwarded(root: &'a TokenStream, site: Span) -> Self {
+    pub fn forwarded(root: &'a [TokenTree], site: Span) -> Self {
         Private {
             root: Root::Forwarded(root),
             span: site,
@@ -91,7 +92,7 @@ impl ToTokens for Private<'_> {
                 out.append(Ident::new("callback_async", span));
             }
             Root::Path(path) => path.to_tokens(out),
-            Root::Forwarded(root) => root.to_tokens(out),
+            Root::Forwarded(root) => out.extend(root.iter().cloned()),
         }
         path_separator(out, span);
         out.append(Ident::new("__private", span));

@@ -8,6 +8,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Attribute, Ident, ReturnType, Signature, Type, Visibility};
 
 use crate::options::Options;
+use crate::splice::append;
 
 /// Where the function sits, which decides how the generated function calls it.
 #[derive(Clone)]
@@ -111,7 +112,7 @@ pub struct DocNote {
 impl quote::ToTokens for DocNote {
     fn to_tokens(&self, out: &mut TokenStream) {
         if let Some(text) = &self.text {
-            out.extend(quote!(#[doc = ""] #[doc = #text]));
+            append(out, quote!(#[doc = ""] #[doc = #text]));
         }
     }
 }

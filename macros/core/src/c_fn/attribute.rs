@@ -19,6 +19,7 @@ use crate::options::{Options, Scope};
 use crate::params::{ForwardedParam, plain_name};
 use crate::root::{Private, Root};
 use crate::signature::{Function, Place, generated_name, returned_type};
+use crate::splice::append;
 
 /// Generates `NAME_async` (or `NAME_stream`) for a function whose C-callback parameters are
 /// given as `param: placeholder` in `options`.
@@ -188,14 +189,17 @@ impl ToTokens for Docs {
             safety,
         } = self;
         let separator = after_docs.then(|| quote!(#[doc = ""]));
-        out.extend(quote! {
-            #separator
-            #[doc = #note]
-            #[doc = ""]
-            #[doc = " # Safety"]
-            #[doc = ""]
-            #[doc = #safety]
-        });
+        append(
+            out,
+            quote! {
+                #separator
+                #[doc = #note]
+                #[doc = ""]
+                #[doc = " # Safety"]
+                #[doc = ""]
+                #[doc = #safety]
+            },
+        );
     }
 }
 

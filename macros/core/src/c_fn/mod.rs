@@ -72,7 +72,7 @@ pub struct Expansion {
 }
 
 // Input:  unsafe { start(|_, n: c_int| _(n), _) }
-// Output: { extern "C" fn trampoline<D>(..) {..} let (sink, promise) = ..; .. finish(unsafe { start(callback, user_data) }, promise).finish() }
+// Output: { extern "C" fn trampoline<D>(..) {..} let (sink, promise) = ..; .. finish(unsafe { start(callback, user_data) }, promise).callback_async_finish() }
 /// Expands a `[stream[(bound = N, ..)]] unsafe { .. }` block with C-callback placeholders; `text` names the call
 /// in the dropped-callback message.
 pub fn expand_block(

@@ -2,6 +2,8 @@
 //! pointer back into the state, the state itself, and the block with its placeholders replaced.
 //! The safety argument is in the parent module's documentation.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote_spanned};
 use syn::{Expr, ExprUnsafe, Ident};
@@ -9,7 +11,9 @@ use syn::{Expr, ExprUnsafe, Ident};
 use super::Ownership;
 use super::take::{CClosure, CParam, Carrier, Taken};
 use crate::flow::{Bound, BoundedStream, Maker};
+use crate::generics;
 use crate::root::Private;
+use crate::splice::append;
 
 /// The generated locals, hygienic (`Span::mixed_site()`).
 struct CLocals {
@@ -44,7 +48,7 @@ impl CLocals {
 //             let state = PRIVATE::ffi::once(sink, move |sink, (n,): (c_int,)| ..);
 //             let callback = callback_async_instantiate(&state);
 //             let user_data = PRIVATE::ffi::into_raw_once(state);
-//             PRIVATE::finish(unsafe { .. }, promise).finish()
+//             PRIVATE::finish(unsafe { .. }, promise).callback_async_finish()
 //         }
 pub fn emit(
     taken: &Taken,
@@ -67,12 +71,15 @@ pub fn emit(
         registration,
     } = &locals;
     let signature = CSignature::of(&taken.callback, private);
+    let destroy_signature = taken
+        .destroy
+        .as_ref()
+        .map(|destroy| CSignature::of(destroy, private));
+    let signatures = [Some(&signature), destroy_signature.as_ref()];
     let trampolines = Trampolines {
+        state: state_param(signatures.into_iter().flatten(), private),
         signature: &signature,
-        destroy: taken
-            .destroy
-            .as_ref()
-            .map(|destroy| CSignature::of(destroy, private)),
+        destroy: destroy_signature,
         ownership,
         private,
     };
@@ -124,7 +131,7 @@ pub fn emit(
             let #callback = callback_async_instantiate(&#state);
             #make_destroy
             #give
-            #private::finish(#block, #result).finish()
+            #private::finish(#block, #result).callback_async_finish()
         }
     }
 }
@@ -135,6 +142,8 @@ pub fn emit(
 /// The items that C calls, generic over the state's type `D`, and the functions that instantiate
 /// them from the state itself (so the cast back is always to the type the pointer was made from).
 struct Trampolines<'a> {
+    /// The state's type parameter, `D`.
+    state: Ident,
     signature: &'a CSignature,
     destroy: Option<CSignature>,
     ownership: Ownership,
@@ -146,6 +155,7 @@ impl ToTokens for Trampolines<'_> {
         let private = self.private;
         let site = private.site();
         let signature = self.signature;
+        let state = &self.state;
         let (args_ty, ret) = (&signature.args_ty, &signature.ret);
         let (call_trait, call_fn) = if self.ownership == Ownership::Once {
             (
@@ -162,37 +172,62 @@ impl ToTokens for Trampolines<'_> {
         let trampoline = signature.trampoline(
             &Ident::new("callback_async_trampoline", site),
             &bound,
-            &quote_spanned!(site=> #private::ffi::#call_fn::<D, _>),
+            state,
+            &quote_spanned!(site=> #private::ffi::#call_fn::<#state, _>),
             true,
         );
         let fn_ptr = signature.fn_ptr();
-        out.extend(quote_spanned! {site=>
-            #trampoline
-            #[inline]
-            fn callback_async_instantiate<D>(_: &D) -> #fn_ptr
-            where
-                D: #bound,
-            {
-                callback_async_trampoline::<D>
-            }
-        });
+        append(
+            out,
+            quote_spanned! {site=>
+                #trampoline
+                #[inline]
+                fn callback_async_instantiate<#state>(_: &#state) -> #fn_ptr
+                where
+                    #state: #bound,
+                {
+                    callback_async_trampoline::<#state>
+                }
+            },
+        );
         if let Some(destroy) = &self.destroy {
             let trampoline = destroy.trampoline(
                 &Ident::new("callback_async_destroy", site),
                 &quote_spanned!(site=> ::core::marker::Sized),
-                &quote_spanned!(site=> #private::ffi::destroy::<D>),
+                state,
+                &quote_spanned!(site=> #private::ffi::destroy::<#state>),
                 false,
             );
             let fn_ptr = destroy.fn_ptr();
-            out.extend(quote_spanned! {site=>
-                #trampoline
-                #[inline]
-                fn callback_async_instantiate_destroy<D>(_: &D) -> #fn_ptr {
-                    callback_async_destroy::<D>
-                }
-            });
+            append(
+                out,
+                quote_spanned! {site=>
+                    #trampoline
+                    #[inline]
+                    fn callback_async_instantiate_destroy<#state>(_: &#state) -> #fn_ptr {
+                        callback_async_destroy::<#state>
+                    }
+                },
+            );
         }
     }
+}
+
+/// The trampolines' type parameter for the state: `D`, or `D_`, `D__`.. when the callback's types
+/// name a `D`. Type parameters cannot be hygienic: one named like a type in the signature (as in
+/// `|_, d: D| _(d)`) would take it over.
+fn state_param<'a>(signatures: impl Iterator<Item = &'a CSignature>, private: Private) -> Ident {
+    let mut names = BTreeSet::new();
+    for signature in signatures {
+        for ty in signature.types.iter().chain([&signature.ret]) {
+            generics::names(ty.clone(), &mut names);
+        }
+    }
+    let mut name = "D".to_owned();
+    while names.contains(&name) {
+        name.push('_');
+    }
+    Ident::new(&name, private.site())
 }
 
 /// The C signature of a closure placeholder, and the pieces generated from it.
@@ -284,6 +319,7 @@ impl CSignature {
         &self,
         name: &Ident,
         bound: &TokenStream,
+        state: &Ident,
         target: &TokenStream,
         with_args: bool,
     ) -> TokenStream {
@@ -304,9 +340,9 @@ impl CSignature {
         };
         quote_spanned! {site=>
             #[allow(clippy::too_many_arguments)]
-            extern "C" fn #name<D>(#(#params),*) #ret
+            extern "C" fn #name<#state>(#(#params),*) #ret
             where
-                D: #bound,
+                #state: #bound,
             {
                 #body
             }

@@ -15,9 +15,9 @@ use crate::error::Errors;
 use crate::flow::{self, Bound, BoundedStream, Maker};
 use crate::placeholders::{self, Found, Language, Scope, Wrapper, Written};
 use crate::root::{Private, Root};
+use crate::selection::Selection;
 use body::Destination;
 use closure::GeneratedClosure;
-use selection::Selection;
 
 mod kw {
     syn::custom_keyword!(stream);
@@ -99,7 +99,7 @@ pub fn promisify_forwarded(input: TokenStream) -> TokenStream {
     let mut trees = input.into_iter();
     match trees.next() {
         Some(TokenTree::Group(root)) if root.delimiter() == Delimiter::Bracket => {
-            let path = root.stream();
+            let path: Vec<TokenTree> = root.stream().into_iter().collect();
             expand_with(trees.collect(), Private::forwarded(&path, root.span()))
         }
         _ => {
@@ -135,7 +135,7 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 // Input:  promisify!(pool.execute(|| _))
 // Output: {
 //             let (callback, promise) = PRIVATE::promise_shared(&"pool.execute(|| _)");
-//             PRIVATE::finish(pool.execute(move || (&callback).resolve(())), promise).finish()
+//             PRIVATE::finish(pool.execute(move || (&callback).resolve(())), promise).callback_async_finish()
 //         }
 fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
     let stream = input.stream.is_some();
@@ -189,7 +189,7 @@ fn replace_placeholders(
     call: &mut Expr,
     stream: bool,
     private: Private,
-) -> syn::Result<(Selection, Option<Bound>)> {
+) -> syn::Result<(Selection<()>, Option<Bound>)> {
     let mut errors = Errors::new();
     let found = find_placeholders(call, &mut errors);
     // A misplaced or malformed placeholder is already reported: "no placeholder" would mislead.
@@ -219,18 +219,18 @@ fn replace_placeholders(
 /// Where one placeholder's values go.
 fn destination<'a>(
     placeholder: &Found,
-    selection: Selection,
+    selection: Selection<()>,
     stream: bool,
     private: Private<'a>,
 ) -> Destination<'a> {
     let method = if stream { "send" } else { "resolve" };
     let (holder, shared, method, variant) = match (selection, placeholder.marks.wrapper) {
-        (Selection::OkErr, Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
-        (Selection::OkErr, _) => ("err", true, method, Some("Err")),
-        (Selection::WithProgress, _) if placeholder.marks.progress.is_some() => {
+        (Selection::OkErr(..), Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
+        (Selection::OkErr(..), _) => ("err", true, method, Some("Err")),
+        (Selection::WithProgress(..), _) if placeholder.marks.progress.is_some() => {
             ("progress", false, "send", None)
         }
-        (Selection::One | Selection::WithProgress, _) => ("callback", false, method, None),
+        (Selection::One(_) | Selection::WithProgress(..), _) => ("callback", false, method, None),
     };
     Destination {
         holder,
@@ -246,11 +246,11 @@ fn destination<'a>(
 //             [let ok = PRIVATE::Arc::new(callback); let err = PRIVATE::Arc::clone(&ok);]
 //             [let (progress, progress_stream) = PRIVATE::stream();   (or stream_bounded(..))
 //              let callback = PRIVATE::completion(callback, &progress);]
-//             PRIVATE::finish(CALL, promise).finish()   (or finish_pair(CALL, progress_stream, promise))
+//             PRIVATE::finish(CALL, promise).callback_async_finish()   (or finish_pair(CALL, progress_stream, promise))
 //         }
 fn emit(
     call: &impl ToTokens,
-    selection: Selection,
+    selection: Selection<()>,
     stream: bool,
     (bound, progress_bound): (Option<&Bound>, Option<&Bound>),
     text: &str,
@@ -270,24 +270,24 @@ fn emit(
     // One template per shape, each interpolating only tokens and syntax trees: a `TokenStream`
     // interpolated into another costs several calls across the proc-macro bridge.
     match selection {
-        Selection::One => quote_spanned! {site=>
+        Selection::One(_) => quote_spanned! {site=>
             {
                 let (#callback, #promise) = #create;
-                #private::finish(#call, #promise).finish()
+                #private::finish(#call, #promise).callback_async_finish()
             }
         },
-        Selection::OkErr => {
+        Selection::OkErr(..) => {
             let (ok, err) = (Ident::new("ok", local), Ident::new("err", local));
             quote_spanned! {site=>
                 {
                     let (#callback, #promise) = #create;
                     let #ok = #private::Arc::new(#callback);
                     let #err = #private::Arc::clone(&#ok);
-                    #private::finish(#call, #promise).finish()
+                    #private::finish(#call, #promise).callback_async_finish()
                 }
             }
         }
-        Selection::WithProgress => {
+        Selection::WithProgress(..) => {
             let progress = Ident::new("progress", local);
             let progress_stream = Ident::new("progress_stream", local);
             let create_progress = Create {
@@ -301,7 +301,7 @@ fn emit(
                     let (#callback, #promise) = #create;
                     let (#progress, #progress_stream) = #create_progress;
                     let #callback = #private::completion(#callback, &#progress);
-                    #private::finish_pair(#call, #progress_stream, #promise).finish()
+                    #private::finish_pair(#call, #progress_stream, #promise).callback_async_finish()
                 }
             }
         }

@@ -6,17 +6,7 @@ use syn::Expr;
 
 use crate::error::Errors;
 use crate::placeholders::{Found, Wrapper};
-
-/// What the placeholders settle.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Selection {
-    /// One callback (or, in stream mode, the stream).
-    One,
-    /// An `Ok(_)`/`Err(_)` pair settles a `Result`.
-    OkErr,
-    /// One callback settles the promise, and a `stream(..)` one reports progress.
-    WithProgress,
-}
+use crate::selection::Selection;
 
 /// Checks how many placeholders of each kind the call has, and what they settle together.
 pub fn check_selection(
@@ -25,7 +15,7 @@ pub fn check_selection(
     misplaced: bool,
     stream: bool,
     errors: &mut Errors,
-) -> Selection {
+) -> Selection<()> {
     let (progress, completion): (Vec<&Found>, Vec<&Found>) =
         found.iter().partition(|p| p.marks.progress.is_some());
     if stream {
@@ -62,7 +52,7 @@ pub fn check_selection(
              completion callback (`_`); for a callback whose every call is an item, write \
              `promisify!(stream ..)` instead",
         ));
-        return Selection::WithProgress;
+        return Selection::WithProgress((), ());
     }
     if let Some(paired) = completion.iter().find(|p| p.marks.wrapper.is_some()) {
         errors.push(syn::Error::new(
@@ -72,7 +62,7 @@ pub fn check_selection(
         ));
     }
     check_completion(&completion, call, misplaced, errors);
-    Selection::WithProgress
+    Selection::WithProgress((), ())
 }
 
 fn check_completion(
@@ -80,7 +70,7 @@ fn check_completion(
     call: &Expr,
     misplaced: bool,
     errors: &mut Errors,
-) -> Selection {
+) -> Selection<()> {
     let (mut plain, mut oks, mut errs) = (Vec::new(), Vec::new(), Vec::new());
     for &placeholder in found {
         match placeholder.marks.wrapper {
@@ -91,7 +81,7 @@ fn check_completion(
     }
     if found.is_empty() {
         if misplaced {
-            return Selection::One;
+            return Selection::One(());
         }
         errors.push(syn::Error::new_spanned(
             call,
@@ -100,7 +90,7 @@ fn check_completion(
              `_(value)` for one that returns a value to its API, `Ok(_)` and `Err(_)` for \
              success and failure callbacks)",
         ));
-        return Selection::One;
+        return Selection::One(());
     }
     if !oks.is_empty() || !errs.is_empty() {
         for extra in plain
@@ -125,7 +115,7 @@ fn check_completion(
             )),
             _ => {}
         }
-        return Selection::OkErr;
+        return Selection::OkErr((), ());
     }
     for extra in plain.iter().skip(1) {
         errors.push(syn::Error::new(
@@ -135,5 +125,5 @@ fn check_completion(
              callback beside the completion, mark it `stream(..)`)",
         ));
     }
-    Selection::One
+    Selection::One(())
 }

@@ -7,17 +7,18 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{FnArg, Ident, ReturnType, Signature};
 
-use crate::callback::{self, Chosen, Kind, Selection, TypeSyntax};
+use crate::callback::{self, Chosen, Kind, TypeSyntax};
 use crate::error::Errors;
 use crate::generics;
 use crate::options::{Options, Scope};
 use crate::owned::Delivery;
 use crate::root::{Private, Root};
+use crate::selection::Selection;
 use crate::signature::returned_type;
 
 /// A signature that passed the checks: its callback(s) and what each delivers.
 pub struct Checked<'a> {
-    pub selection: Selection<'a>,
+    pub selection: Selection<Chosen<'a>>,
     /// One per callback of the selection, in its order (`ok` before `err`).
     pub deliveries: Vec<Delivery<'a>>,
     pub private: Private<'a>,
@@ -110,7 +111,7 @@ fn check_stream(
     sig: &Signature,
     options: &Options,
     key: Span,
-    selection: &Selection,
+    selection: &Selection<Chosen<'_>>,
     errors: &mut Errors,
 ) {
     match selection {

@@ -5,9 +5,11 @@ use quote::{ToTokens, TokenStreamExt, quote};
 use syn::Safety;
 
 use super::plan::{Arg, Mode, Plan};
-use crate::callback::{Chosen, Kind, Selection, TypeSyntax};
+use crate::callback::{Chosen, Kind, TypeSyntax};
 use crate::flow::{Bound, BoundedStream, Maker};
+use crate::selection::Selection;
 use crate::signature::{DocNote, generated_name};
+use crate::splice::append;
 
 // Input:  the plan of `fn fetch(url: &str, done: impl FnOnce(u8) + Send + 'static)`
 // Output: #[inline] #[track_caller] fn fetch_async(url: &str) -> Promise<u8> { SETUP CALL; PROMISE }
@@ -20,13 +22,11 @@ pub fn generated_fn(plan: &Plan) -> TokenStream {
         .function
         .is_deprecated(plan.options)
         .then(|| quote!(#[allow(deprecated)]));
+    let binding = Binding(plan.returned.map(|_| &plan.locals.ret));
     let call = Call(plan);
-    let ret = &plan.locals.ret;
     let handed_back = HandedBack(plan);
-    let finish = match plan.returned {
-        Some(_) => quote!(#allow_deprecated let #ret = #call; #handed_back),
-        None => quote!(#allow_deprecated #call; #handed_back),
-    };
+    // One template: a piece built by `quote!` of its own and interpolated here would cross the
+    // proc-macro bridge again.
     quote! {
         #(#kept_attrs)*
         #note
@@ -34,7 +34,22 @@ pub fn generated_fn(plan: &Plan) -> TokenStream {
         #[track_caller]
         #sig {
             #setup
-            #finish
+            #allow_deprecated #binding #call;
+            #handed_back
+        }
+    }
+}
+
+// Output: let ret =    (when the original returns a value)
+/// Where the call's value goes.
+struct Binding<'a>(Option<&'a Ident>);
+
+impl ToTokens for Binding<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        if let Some(ret) = self.0 {
+            out.append(Ident::new("let", Span::call_site()));
+            ret.to_tokens(out);
+            out.append(Punct::new('=', Spacing::Alone));
         }
     }
 }
@@ -75,9 +90,12 @@ impl ToTokens for GeneratedSig<'_> {
         let generic_params = (!plan.generics.params.is_empty()).then_some(impl_generics);
         let inputs = Inputs(plan);
         let output = Output(plan);
-        out.extend(quote! {
-            #vis #unsafety fn #name #generic_params (#inputs) -> #output #where_clause
-        });
+        append(
+            out,
+            quote! {
+                #vis #unsafety fn #name #generic_params (#inputs) -> #output #where_clause
+            },
+        );
     }
 }
 
@@ -116,18 +134,21 @@ impl ToTokens for Output<'_> {
             Mode::Channel | Mode::Stack => quote!(#private::Promise<#value_type>),
         };
         let returned = plan.returned.filter(|_| plan.options.cancel.is_none());
-        out.extend(match (returned, &plan.progress_type) {
-            (Some(ty), Some(progress)) => {
-                quote!((#ty, #private::CallbackStream<#progress>, #promise))
-            }
-            (None, Some(progress)) => quote!((#private::CallbackStream<#progress>, #promise)),
-            (Some(ty), None) => quote!((#ty, #promise)),
-            (None, None) => promise,
-        });
+        append(
+            out,
+            match (returned, &plan.progress_type) {
+                (Some(ty), Some(progress)) => {
+                    quote!((#ty, #private::CallbackStream<#progress>, #promise))
+                }
+                (None, Some(progress)) => quote!((#private::CallbackStream<#progress>, #promise)),
+                (Some(ty), None) => quote!((#ty, #promise)),
+                (None, None) => promise,
+            },
+        );
     }
 }
 
-// Output: &::core::concat!(::core::module_path!(), "::", "Client::fetch")
+// Output: &::core::concat!(::core::module_path!(), "::Client::fetch")
 /// The callback's name for messages: a promoted `&'static &'static str`.
 struct Origin<'a>(&'a Plan<'a>);
 
@@ -146,9 +167,8 @@ impl ToTokens for Origin<'_> {
         path(&mut module_path, &["core", "module_path"]);
         module_path.append(Group::new(Delimiter::Parenthesis, TokenStream::new()));
         module_path.append(Punct::new(',', Spacing::Alone));
-        module_path.append(Literal::string("::"));
-        module_path.append(Punct::new(',', Spacing::Alone));
-        module_path.append(Literal::string(&self.0.label));
+        // One literal, `"::NAME"`: one argument fewer for `concat!` to expand.
+        module_path.append(Literal::string(&format!("::{}", self.0.label)));
         out.append(Punct::new('&', Spacing::Alone));
         path(out, &["core", "concat"]);
         out.append(Group::new(Delimiter::Parenthesis, module_path));
@@ -167,50 +187,61 @@ impl ToTokens for Setup<'_> {
         let value_type = &plan.value_type;
         let locals = &plan.locals;
         let (resolver, promise, slot) = (&locals.resolver, &locals.promise, &locals.slot);
-        out.extend(match plan.mode {
-            Mode::Stream => stream_setup(plan),
-            Mode::Channel if plan.progress_type.is_some() => {
-                ProgressSetup(plan).into_token_stream()
-            }
-            Mode::Channel => {
-                let origin = Origin(plan);
-                let create = if plan.check_send {
-                    quote!(promise_once_send)
-                } else {
-                    quote!(promise_once)
-                };
-                quote!(let (#resolver, #promise) = #private::#create::<#value_type>(#origin);)
-            }
-            Mode::Stack if plan.shared_slot => {
-                quote!(let #slot = #private::OnceCell::<#value_type>::new();)
-            }
-            Mode::Stack => quote!(let mut #slot = ::core::option::Option::<#value_type>::None;),
-        });
+        append(
+            out,
+            match plan.mode {
+                Mode::Stream => stream_setup(plan),
+                Mode::Channel if plan.progress_type.is_some() => {
+                    ProgressSetup(plan).into_token_stream()
+                }
+                Mode::Channel => {
+                    let origin = Origin(plan);
+                    // An identifier, not a stream: see `splice`.
+                    let create = if plan.check_send {
+                        "promise_once_send"
+                    } else {
+                        "promise_once"
+                    };
+                    let create = Ident::new(create, Span::call_site());
+                    quote!(let (#resolver, #promise) = #private::#create::<#value_type>(#origin);)
+                }
+                Mode::Stack if plan.shared_slot => {
+                    quote!(let #slot = #private::OnceCell::<#value_type>::new();)
+                }
+                Mode::Stack => quote!(let mut #slot = ::core::option::Option::<#value_type>::None;),
+            },
+        );
         if plan.check_send && plan.mode == Mode::Stack {
-            out.extend(quote!(#private::require_send::<#value_type>();));
+            append(out, quote!(#private::require_send::<#value_type>();));
         }
         if let (Some(dropped), Mode::Channel) = (&plan.options.dropped, plan.mode) {
             let fallback = &dropped.value;
-            out.extend(
+            append(
+                out,
                 quote!(let #resolver = #private::OnceResolver::or_else(#resolver, || #fallback);),
             );
         }
-        out.extend(match plan.selection {
-            Selection::OkErr(..) => {
-                let (ok, err) = (&locals.ok, &locals.err);
-                quote! {
-                    let #ok = #private::Arc::new(#private::SharedResolver::new(#resolver));
-                    let #err = #private::Arc::clone(&#ok);
+        append(
+            out,
+            match plan.selection {
+                Selection::OkErr(..) => {
+                    let (ok, err) = (&locals.ok, &locals.err);
+                    quote! {
+                        let #ok = #private::Arc::new(#private::SharedResolver::new(#resolver));
+                        let #err = #private::Arc::clone(&#ok);
+                    }
                 }
-            }
-            Selection::WithProgress(..) => TokenStream::new(),
-            Selection::One(one) if plan.mode == Mode::Channel => match one.shape.kind {
-                Kind::Mut => quote!(let mut #resolver = #resolver;),
-                Kind::Shared => quote!(let #resolver = #private::SharedResolver::new(#resolver);),
-                Kind::Once => TokenStream::new(),
+                Selection::WithProgress(..) => TokenStream::new(),
+                Selection::One(one) if plan.mode == Mode::Channel => match one.shape.kind {
+                    Kind::Mut => quote!(let mut #resolver = #resolver;),
+                    Kind::Shared => {
+                        quote!(let #resolver = #private::SharedResolver::new(#resolver);)
+                    }
+                    Kind::Once => TokenStream::new(),
+                },
+                Selection::One(_) => TokenStream::new(),
             },
-            Selection::One(_) => TokenStream::new(),
-        });
+        );
     }
 }
 
@@ -268,12 +299,15 @@ impl ToTokens for ProgressSetup<'_> {
         } else {
             (None, quote!(stream))
         };
-        out.extend(quote! {
-            let (#resolver, #promise) = #private::promise_shared::<#value_type>(#origin);
-            #require_send
-            let (#progress, #progress_stream) = #private::#stream::<#progress_type>();
-            let #resolver = #private::completion(#resolver, &#progress);
-        });
+        append(
+            out,
+            quote! {
+                let (#resolver, #promise) = #private::promise_shared::<#value_type>(#origin);
+                #require_send
+                let (#progress, #progress_stream) = #private::#stream::<#progress_type>();
+                let #resolver = #private::completion(#resolver, &#progress);
+            },
+        );
     }
 }
 
@@ -285,16 +319,20 @@ impl ToTokens for Call<'_> {
     fn to_tokens(&self, out: &mut TokenStream) {
         let plan = self.0;
         let original = &plan.function.sig.ident;
-        let callee = match plan.place {
-            crate::signature::Place::Associated { .. } => quote!(Self::#original),
-            crate::signature::Place::Free => quote!(#original),
-        };
         let args = plan.args.iter().map(|arg| CallArg { plan, arg });
-        let call = quote!(#callee(#(#args),*));
-        out.extend(match plan.function.sig.safety {
-            Safety::Unsafe(_) => quote!(unsafe { #call }),
-            _ => call,
-        });
+        // One template per callee: a `Self::NAME` stream interpolated into the call would cross
+        // the proc-macro bridge again (see `splice`).
+        let call = match plan.place {
+            crate::signature::Place::Associated { .. } => quote!(Self::#original(#(#args),*)),
+            crate::signature::Place::Free => quote!(#original(#(#args),*)),
+        };
+        append(
+            out,
+            match plan.function.sig.safety {
+                Safety::Unsafe(_) => quote!(unsafe { #call }),
+                _ => call,
+            },
+        );
     }
 }
 
@@ -331,52 +369,55 @@ impl ToTokens for HandedBack<'_> {
         let locals = &plan.locals;
         let (promise, ret) = (&locals.promise, &locals.ret);
         let returns = plan.returned.is_some();
-        out.extend(match plan.mode {
-            Mode::Stack => {
-                let slot = &locals.slot;
-                let filled = if plan.shared_slot {
-                    quote!(#slot.into_inner())
-                } else {
-                    quote!(#slot)
-                };
-                let settled = match &plan.options.dropped {
-                    Some(dropped) => {
-                        let fallback = &dropped.value;
-                        quote!(#private::settled_or(#filled, || #fallback))
-                    }
-                    None => {
-                        let origin = Origin(plan);
-                        quote!(#private::settled(#filled, #origin))
-                    }
-                };
-                if returns {
-                    quote!((#ret, #settled))
-                } else {
-                    settled
-                }
-            }
-            Mode::Channel if plan.progress_type.is_some() => {
-                let progress_stream = &locals.progress_stream;
-                if returns {
-                    quote!((#ret, #progress_stream, #promise))
-                } else {
-                    quote!((#progress_stream, #promise))
-                }
-            }
-            Mode::Channel | Mode::Stream => match (returns, &plan.options.cancel) {
-                (true, Some(cancel)) => {
-                    let cancel = &cancel.value;
-                    let wrap = if plan.mode == Mode::Stream {
-                        quote!(cancel_stream)
+        append(
+            out,
+            match plan.mode {
+                Mode::Stack => {
+                    let slot = &locals.slot;
+                    let filled = if plan.shared_slot {
+                        quote!(#slot.into_inner())
                     } else {
-                        quote!(cancel_promise)
+                        quote!(#slot)
                     };
-                    quote!(#private::#wrap(#promise, #ret, #cancel))
+                    let settled = match &plan.options.dropped {
+                        Some(dropped) => {
+                            let fallback = &dropped.value;
+                            quote!(#private::settled_or(#filled, || #fallback))
+                        }
+                        None => {
+                            let origin = Origin(plan);
+                            quote!(#private::settled(#filled, #origin))
+                        }
+                    };
+                    if returns {
+                        quote!((#ret, #settled))
+                    } else {
+                        settled
+                    }
                 }
-                (true, None) => quote!((#ret, #promise)),
-                (false, _) => quote!(#promise),
+                Mode::Channel if plan.progress_type.is_some() => {
+                    let progress_stream = &locals.progress_stream;
+                    if returns {
+                        quote!((#ret, #progress_stream, #promise))
+                    } else {
+                        quote!((#progress_stream, #promise))
+                    }
+                }
+                Mode::Channel | Mode::Stream => match (returns, &plan.options.cancel) {
+                    (true, Some(cancel)) => {
+                        let cancel = &cancel.value;
+                        let wrap = if plan.mode == Mode::Stream {
+                            quote!(cancel_stream)
+                        } else {
+                            quote!(cancel_promise)
+                        };
+                        quote!(#private::#wrap(#promise, #ret, #cancel))
+                    }
+                    (true, None) => quote!((#ret, #promise)),
+                    (false, _) => quote!(#promise),
+                },
             },
-        });
+        );
     }
 }
 
@@ -403,15 +444,18 @@ impl ToTokens for CallbackClosure<'_> {
             // Borrows the caller's slot: the closure is not `move`.
             let slot = &locals.slot;
             let origin = Origin(plan);
-            out.extend(match self.chosen.shape.kind {
-                Kind::Once => quote!(|#params| #private::resolve_slot_once(&mut #slot, #value)),
-                Kind::Shared => {
-                    quote!(|#params| #private::resolve_cell(&#slot, #origin, || #value))
-                }
-                Kind::Mut => {
-                    quote!(|#params| #private::resolve_slot(&mut #slot, #origin, || #value))
-                }
-            });
+            append(
+                out,
+                match self.chosen.shape.kind {
+                    Kind::Once => quote!(|#params| #private::resolve_slot_once(&mut #slot, #value)),
+                    Kind::Shared => {
+                        quote!(|#params| #private::resolve_cell(&#slot, #origin, || #value))
+                    }
+                    Kind::Mut => {
+                        quote!(|#params| #private::resolve_slot(&mut #slot, #origin, || #value))
+                    }
+                },
+            );
             return;
         }
         let resolver = &locals.resolver;
@@ -442,9 +486,12 @@ impl ToTokens for CallbackClosure<'_> {
             },
         };
         let closure = quote!(move |#params| #settle);
-        out.extend(match self.chosen.shape.syntax {
-            TypeSyntax::BoxDyn => quote!(#private::Box::new(#closure)),
-            TypeSyntax::ImplTrait | TypeSyntax::TypeParam(_) => closure,
-        });
+        append(
+            out,
+            match self.chosen.shape.syntax {
+                TypeSyntax::BoxDyn => quote!(#private::Box::new(#closure)),
+                TypeSyntax::ImplTrait | TypeSyntax::TypeParam(_) => closure,
+            },
+        );
     }
 }

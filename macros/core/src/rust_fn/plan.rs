@@ -9,12 +9,13 @@ use syn::visit_mut::VisitMut;
 use syn::{Generics, Ident, ReceiverKind, Signature, Type};
 
 use super::checks::Checked;
-use crate::callback::{Chosen, Kind, Selection, TypeSyntax};
+use crate::callback::{Chosen, Kind, TypeSyntax};
 use crate::generics;
 use crate::options::Options;
 use crate::owned::Delivery;
 use crate::params::ForwardedParam;
 use crate::root::Private;
+use crate::selection::Selection;
 use crate::signature::{Function, Place, returned_type};
 
 /// Where the callback's value goes.
@@ -44,7 +45,7 @@ pub struct Plan<'a> {
     pub function: &'a Function<'a>,
     pub options: &'a Options,
     pub place: &'a Place,
-    pub selection: &'a Selection<'a>,
+    pub selection: &'a Selection<Chosen<'a>>,
     pub deliveries: &'a [Delivery<'a>],
     pub private: Private<'a>,
     pub mode: Mode,
@@ -265,7 +266,7 @@ fn args<'a>(sig: &'a Signature, place: &Place, checked: &'a Checked<'a>) -> Vec<
 /// which reads as "dropped" (never as a hang). `Box<dyn Fn…>` is `'static` and never qualifies;
 /// nor do bounds on the value that the borrowed slot could not meet as the channel would
 /// (`Sync` on `FnOnce`/`FnMut`, `Send`/`Sync` on `Fn`), nor `stream`, `cancel`, or `ok`/`err`.
-fn stays_in_call(sig: &Signature, selection: &Selection, options: &Options) -> bool {
+fn stays_in_call(sig: &Signature, selection: &Selection<Chosen<'_>>, options: &Options) -> bool {
     let Selection::One(one) = selection else {
         return false;
     };
