@@ -9,9 +9,11 @@
 //! - what they read: `signature`, `params` (the generated function's parameters, for every
 //!   macro), `callback`, `owned`, `generics`, `options`, `placeholders` (the one placeholder
 //!   engine: finds and classifies the placeholders of `promisify!` and of the C forms once, and
-//!   fills their slots by index), `flow` (a stream's bound and overflow
-//!   policy, and the call that makes a bounded stream);
-//! - what everything uses: `error`, `root`, `handover` (`_(value)`).
+//!   fills their slots by index), `selection` (which callbacks settle together: one, an `ok`/`err`
+//!   pair, or progress beside a completion), `flow` (a stream's bound and overflow policy, and the
+//!   call that makes a bounded stream);
+//! - what everything uses: `error`, `root`, `handover` (`_(value)`), `splice` (appending a
+//!   generated piece whole).
 
 mod c_fn;
 mod callback;
