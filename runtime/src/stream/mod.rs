@@ -506,10 +506,12 @@ impl<T> Batch<T> {
             self.panics.append(&mut queue.panics);
         }
         if !queue.items.is_empty() {
-            if take == Take::Next && shared.bound != usize::MAX {
+            let bounded = shared.bound != usize::MAX;
+            if take == Take::Next && bounded {
                 self.ready.extend(queue.items.pop_front());
-            } else if self.ready.is_empty() {
-                // Swap buffers: both keep their capacity, so steady streams stop allocating.
+            } else if !bounded && self.ready.is_empty() {
+                // Swap buffers: both keep their capacity, so steady streams stop allocating. (A
+                // bounded queue keeps its own buffer, allocated up front for signal handlers.)
                 std::mem::swap(&mut self.ready, &mut queue.items);
             } else {
                 self.ready.append(&mut queue.items);
