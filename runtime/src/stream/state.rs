@@ -13,8 +13,8 @@
 //! critical section can be reordered outside the counted window: a handler can only see a lock
 //! held by its thread with the count above zero.
 //!
-//! Nothing else on the send path of a bounded stream allocates (its buffers are allocated when
-//! the stream is made, up to [`PREALLOCATED`] items), and the warning about dropped items is
+//! Nothing else on the send path of a bounded stream allocates (its queue, which never holds more
+//! than the bound, is allocated when the stream is made, up to [`PREALLOCATED`] items), and the warning about dropped items is
 //! deferred to the consumer's next poll, outside any handler.
 
 use core::sync::atomic::compiler_fence;
@@ -68,8 +68,8 @@ pub enum Overflow {
     Block,
 }
 
-/// Bounded streams allocate both their buffers when they are made, up to this many items each, so
-/// that sending never allocates (a signal handler must not).
+/// Bounded streams allocate their queue when they are made, up to this many items, so that
+/// sending never allocates (a signal handler must not).
 pub(crate) const PREALLOCATED: usize = 4096;
 
 /// What a stream and its sender share.
@@ -105,6 +105,10 @@ pub(crate) struct Queue<T> {
     pub(crate) consumer: usize,
     /// Producers waiting for room.
     pub(crate) waiting: usize,
+    /// Whether the waiting producers were woken since the last one began to wait: a consumer
+    /// that frees room item by item then wakes them once, not once per item (each wake-up of a
+    /// condition variable is a system call).
+    pub(crate) room_signalled: bool,
     /// Discards not yet warned about (`Block` fallbacks and re-entries), reported by the consumer.
     pub(crate) unreported_fallbacks: u64,
     pub(crate) reported_reentries: u64,
@@ -179,6 +183,7 @@ impl<T> StreamState<T> {
                 discarded: 0,
                 consumer: thread_mark(),
                 waiting: 0,
+                room_signalled: false,
                 unreported_fallbacks: 0,
                 reported_reentries: 0,
             }),
@@ -270,6 +275,7 @@ impl<T> StreamState<T> {
     fn wait_for_room<'a>(&'a self, mut queue: Locked<'a, T>) -> Locked<'a, T> {
         queue.waiting += 1;
         while queue.items.len() >= self.bound && !queue.stream_gone && !queue.closed {
+            queue.room_signalled = false;
             let guard = queue.guard.take().expect("held until dropped");
             // The lock is released while waiting, but this thread stays counted as inside it:
             // a handler that interrupts the wait drops its item rather than queue behind us.
@@ -283,9 +289,11 @@ impl<T> StreamState<T> {
         queue
     }
 
-    /// Wakes the producers waiting for room, if any (the consumer took items, or left).
-    pub(crate) fn notify_room(&self, queue: &Queue<T>) {
-        if queue.waiting != 0 {
+    /// Wakes the producers waiting for room, if any that was not woken yet (the consumer took
+    /// items, or left).
+    pub(crate) fn notify_room(&self, queue: &mut Queue<T>) {
+        if queue.waiting != 0 && !queue.room_signalled {
+            queue.room_signalled = true;
             self.room.notify_all();
         }
     }
