@@ -218,9 +218,9 @@ pub trait SendValue: Send {}
 impl<T: Send> SendValue for T {}
 
 // SAFETY: the sender only moves a `T` into the block (or takes a refused one back), which
-// `T: Send` allows across threads (`SendValue` is `Send`); the block's other fields are a `Waker`
-// (`Send`) and atomics.
-unsafe impl<T: SendValue> Send for Sender<T> {}
+// `T: Send` allows across threads; the block's other fields are a `Waker` (`Send`) and atomics.
+// Spelled `Send`, not `SendValue`, for the reason given at `Resolver`'s.
+unsafe impl<T: Send> Send for Sender<T> {}
 
 // SAFETY: `&Sender` only gives `is_closed`, which reads the atomic state; no `T` is reachable.
 unsafe impl<T> Sync for Sender<T> {}

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::oneshot::{self, SendValue};
+use crate::oneshot;
 use crate::panic::Panic;
 use crate::promise::Origin;
 use crate::take_once::TakeOnce;
@@ -40,12 +40,13 @@ pub struct Resolver<T> {
 }
 
 // SAFETY: what the auto traits would derive (a `TakeOnce` of the channel's sender, which moves a
-// `T` to the promise: `Send` and `Sync` when `T: Send`), with the bound spelled `SendValue` (which
-// is `Send`), so that an unmet bound says at this type that the value must be `Send`, rather than
-// deep inside the channel.
-unsafe impl<T: SendValue> Send for Resolver<T> {}
+// `T` to the promise: `Send` and `Sync` when `T: Send`), so that an unmet bound says at this type
+// that the value must be `Send`, rather than deep inside the channel. Spelled `Send`, not
+// `SendValue`: rustc would name the hidden trait in a note ("required for `Rc<u8>` to implement
+// `callback_async::__private::SendValue`"), and its message would not show through this impl.
+unsafe impl<T: Send> Send for Resolver<T> {}
 // SAFETY: as for `Send`: `&Resolver` only resolves, which takes the sender with one swap.
-unsafe impl<T: SendValue> Sync for Resolver<T> {}
+unsafe impl<T: Send> Sync for Resolver<T> {}
 
 impl<T> Resolver<T> {
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]

@@ -253,3 +253,35 @@ fn a_rust_callback_of_an_unsafe_fn() {
     assert_eq!(registered, Ok(3));
     assert_eq!(block_on(calls.count()), 3);
 }
+
+// The handle a body-form closure owns is named for what `_(..)` feeds (`stream`, `promise`), so
+// that rustc's "`stream` declared here" reads as the user's; it is hygienic, so the user's own
+// `stream`, `promise` and `callback` stay theirs inside the closure, nested closures included.
+#[test]
+fn locals_named_like_the_handle_stay_the_users() {
+    watchdog(|| async {
+        let (stream, promise, callback) = ("s", "p", "c");
+        let mut transfer = Transfer { write: None };
+        let (set, chunks) = promisify!(stream transfer.write_function(
+            |data: &[u8]| -> Result<usize, String> {
+                _(format!("{stream}{promise}{callback}{}", data.len()));
+                Ok(data.len())
+            }
+        ));
+        set.unwrap();
+        transfer.perform(&[b"ab"]);
+        drop(transfer);
+        assert_eq!(chunks.collect::<Vec<_>>().await, ["spc2"]);
+        let (verdict, heard) = promisify!(ask("?", |q: &str| {
+            _(format!("{promise}{q}"));
+            true
+        }));
+        assert_eq!(verdict, "accepted");
+        assert_eq!(heard.await, "p?");
+        let paths = promisify!(stream walk(vec!["a.rs"], || Box::new(|entry| {
+            _(format!("{stream}{}", entry.unwrap()));
+            true
+        })));
+        assert_eq!(paths.collect::<Vec<_>>().await, ["sa.rs"]);
+    });
+}

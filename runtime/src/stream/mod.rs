@@ -12,7 +12,6 @@ use std::sync::Arc;
 use futures_core::{FusedStream, Stream};
 
 use crate::Cancelling;
-use crate::oneshot::SendValue;
 use crate::panic::Panic;
 
 pub use state::Overflow;
@@ -110,11 +109,11 @@ pub struct StreamSender<T> {
 }
 
 // SAFETY: what the auto traits would derive from the fields (an `Arc` of a `Mutex` of the queue
-// of `T`s: `Send` and `Sync` when `T: Send`), with the bound spelled `SendValue` (which is `Send`)
-// so that an unmet bound says that the stream's items must be `Send`.
-unsafe impl<T: SendValue> Send for StreamSender<T> {}
+// of `T`s: `Send` and `Sync` when `T: Send`), so that an unmet bound says that the stream's items
+// must be `Send`; spelled `Send`, not `SendValue`, for the reason given at `Resolver`'s.
+unsafe impl<T: Send> Send for StreamSender<T> {}
 // SAFETY: as for `Send`: `send(&self)` moves a `T` into the queue under its lock.
-unsafe impl<T: SendValue> Sync for StreamSender<T> {}
+unsafe impl<T: Send> Sync for StreamSender<T> {}
 
 impl<T> CallbackStream<T> {
     /// Creates an unbounded stream and its sender.

@@ -10,7 +10,7 @@
 //! and run on any thread; the stream ends, or the promise reads as dropped, when the last one is
 //! dropped.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{ToTokens, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::visit_mut::{self, VisitMut};
@@ -51,12 +51,14 @@ fn has_nested_deliveries(expr: &mut Expr) -> bool {
 
 // Input:  |data: &[u8]| -> Result<usize, WriteError> { _(data.to_vec()); Ok(data.len()) }
 // Output: {
-//             let callback = callback;
+//             let stream = callback;
 //             move |data: &[u8]| -> Result<usize, WriteError> {
-//                 (callback).send(data.to_vec());
+//                 (stream).send(data.to_vec());
 //                 Ok(data.len())
 //             }
 //         }
+//
+// The block's braces are at the first `_(..)` (see `block_at`).
 /// The user's closure, owning a handle on `destination` and delivering each `_(value)` to it.
 pub fn rewrite(
     mut closure: ExprClosure,
@@ -65,8 +67,7 @@ pub fn rewrite(
 ) -> syn::Result<TokenStream> {
     let site = private.site();
     let at = closure.span();
-    // Named for what it is to the user, since rustc may name it ("`callback` declared here").
-    let handle = Ident::new("callback", private.local().located_at(at));
+    let handle = Ident::new(handle_name(destination), private.local().located_at(at));
     let shared = destination.shared || has_nested_deliveries(&mut closure.body);
     let holder = Ident::new(destination.holder, private.local());
     let owned = if shared && !destination.shared {
@@ -78,11 +79,35 @@ pub fn rewrite(
         handle: &handle,
         shared,
         destination,
+        first: None,
         errors: Errors::new(),
     };
     rewriter.rewrite_closure(&mut closure, site);
     rewriter.errors.finish()?;
-    Ok(quote_spanned!(site=> { let #handle = #owned; #closure }))
+    let braces = rewriter.first.unwrap_or(at);
+    Ok(block_at(
+        braces,
+        quote_spanned!(site=> let #handle = #owned; #closure),
+    ))
+}
+
+/// `{ stmts }` whose braces are at `braces`, the user's own span: rustc reports an unmet bound of
+/// the API on the closure (a handed-over value that is not `Send`) at the argument, which is this
+/// block, and at the whole `promisify!(..)` if its braces came from the expansion. Only the braces:
+/// the statements stay the expansion's, so that no lint takes them for the user's.
+fn block_at(braces: Span, stmts: TokenStream) -> TokenStream {
+    let mut block = Group::new(Delimiter::Brace, stmts);
+    block.set_span(braces);
+    block.into_token_stream()
+}
+
+/// The handle's name, which rustc quotes when a borrowed argument is handed over as it is
+/// ("`stream` declared here, outside of the closure body"): what the user's `_(..)` feeds.
+fn handle_name(destination: &Destination) -> &'static str {
+    match destination.method {
+        "send" => "stream",
+        _ => "promise",
+    }
 }
 
 /// Rewrites one closure's body: `_(..)` calls into deliveries to `handle`, nested closures that
@@ -92,6 +117,8 @@ struct Rewriter<'a> {
     /// `handle` is an `Arc` of the settler or sender.
     shared: bool,
     destination: &'a Destination<'a>,
+    /// Where the first `_(..)` of the closure is, nested closures included.
+    first: Option<Span>,
     errors: Errors,
 }
 
@@ -132,6 +159,7 @@ impl VisitMut for Rewriter<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Call(call) if matches!(&*call.func, Expr::Infer(_)) => {
+                self.first.get_or_insert(call.func.span());
                 for arg in &mut call.args {
                     self.visit_expr_mut(arg);
                 }
@@ -150,15 +178,18 @@ impl VisitMut for Rewriter<'_> {
                     handle,
                     shared: true,
                     destination: self.destination,
+                    first: None,
                     errors: Errors::new(),
                 };
                 nested.rewrite_closure(closure, site);
                 self.errors.append(nested.errors);
                 let private = self.destination.private;
-                *expr = Expr::Verbatim(quote_spanned!(site=> {
-                    let #handle = #private::Arc::clone(&#handle);
-                    #closure
-                }));
+                let braces = nested.first.unwrap_or(site);
+                self.first = self.first.or(nested.first);
+                *expr = Expr::Verbatim(block_at(
+                    braces,
+                    quote_spanned!(site=> let #handle = #private::Arc::clone(&#handle); #closure),
+                ));
             }
             Expr::Infer(infer) => self.errors.push(syn::Error::new(
                 infer.underscore_token.span,
