@@ -285,3 +285,25 @@ fn locals_named_like_the_handle_stay_the_users() {
         assert_eq!(paths.collect::<Vec<_>>().await, ["sa.rs"]);
     });
 }
+
+/// An API that calls back before it returns, as `promisify-body-captured-copy-never-read.rs`'s.
+fn each(items: &[u8], mut f: impl FnMut(u8)) {
+    items.iter().for_each(|item| f(*item));
+}
+
+// The fix the docs give for rustc's "value captured by `count` is never read": the `move` closure
+// owns a reference, so the caller's `count` is the one updated.
+#[test]
+fn a_reference_bound_before_the_call_updates_the_callers_variable() {
+    watchdog(|| async {
+        let mut count = 0;
+        let items = [1, 2, 3];
+        let counter = &mut count;
+        let seen = promisify!(stream each(&items, |n| {
+            *counter += 1;
+            _(n);
+        }));
+        assert_eq!(count, 3);
+        assert_eq!(seen.collect::<Vec<u8>>().await, [1, 2, 3]);
+    });
+}
