@@ -162,7 +162,7 @@
 //!
 //! - **It returns** `Promise<T>`, `CallbackStream<T>`, or `(CallbackStream<T>, Registration)` for
 //!   a stream with `_` and no destroy notify, as `promisify!` does; `(R, ..)` when the function
-//!   returns `R`.
+//!   returns `R`, one flat tuple: `(R, CallbackStream<T>, Registration)`.
 //! - **`T`**, the type of the value handed to `_(..)`, is read from the callback's parameters when
 //!   `_(..)` hands over named arguments (`_(n)` with `n: c_int`, `_(a, b)`, `_()`, or a body that
 //!   is `_`); otherwise write it: `output = Vec<u8>`.
@@ -185,6 +185,16 @@
 //!
 //! Nothing is freed twice. A stream ends when its sender is freed; items already queued are still
 //! yielded.
+//!
+//! **Several callbacks behind one user data** (expat's `XML_SetElementHandler(parser, start,
+//! end)` with `XML_SetUserData(parser, _)`): write each as a C-callback closure; they share the
+//! one `_`, and every `_(..)` of every one of them goes to the same promise (the first call wins)
+//! or stream (items in the order the callbacks ran), so their values must have one type (an enum
+//! of the user's). The state is freed once, by the rules above, after the last of them can no
+//! longer be called: by the destroy notify, by [`Registration::release`] for a stream, or when
+//! the block returns for `&_`. A future with `_` and no destroy notify is a compile error: no call
+//! of one callback can know that none of the others will come after it. At most 6 callbacks
+//! share one user data.
 //!
 //! # Safety
 //!

@@ -69,10 +69,8 @@ fn destroy(db: *mut sql::sqlite3) -> (c_int, Promise<(c_int, c_int)>) {
 }
 
 /// The changes an update hook reports, until released.
-type Changes = (CallbackStream<(c_int, i64)>, Registration);
-
-/// A registration, and a body that is `_`.
-fn handle(db: *mut sql::sqlite3) -> (*mut c_void, Changes) {
+/// A registration, and a body that is `_`: one flat tuple.
+fn handle(db: *mut sql::sqlite3) -> (*mut c_void, CallbackStream<(c_int, i64)>, Registration) {
     promisify!(stream unsafe {
         sql::sqlite3_update_hook(
             db,
@@ -162,7 +160,7 @@ fn lint_clean_c_expansions_still_work() {
         let (n1, n2) = compared.await;
         assert!(n1 > 0 && n2 > 0);
 
-        let (_, (changes, registration)) = handle(db);
+        let (_, changes, registration) = handle(db);
         exec(c"INSERT INTO t VALUES ('c')");
         // SAFETY: an open database; removes the hook.
         unsafe { sql::sqlite3_update_hook(db, None, ptr::null_mut()) };

@@ -89,6 +89,9 @@ pub fn expand_block(
         (false, None, false) => Ownership::Once,
         (false, None, true) => Ownership::Handle,
     };
+    if let (Ownership::Once, Some(second)) = (ownership, taken.others.first()) {
+        return Err(syn::Error::new(second.span, SEVERAL_ONCE));
+    }
     if let (Ownership::Scoped, Some(bound)) = (ownership, bound) {
         check_scoped(bound)?;
     }
@@ -101,6 +104,14 @@ pub fn expand_block(
         value_span: taken.callback.value_span,
     })
 }
+
+/// Several callbacks behind one `_` in a future, without a destroy notify: no call can know it is
+/// the last, so none may free the state.
+const SEVERAL_ONCE: &str = "several C callbacks share this user data, so no call of one can free \
+                            it (another may come after): lend it for the call with `&_` if C \
+                            calls back only while the call runs, add the destroy notify \
+                            (`|_| drop(_)`) if the call takes one, or make it a stream \
+                            (`promisify!(stream unsafe { .. })`), whose `Registration` frees it";
 
 /// With `&_`, C calls back only while the call runs, before the stream is handed back to be read:
 /// no item can be taken to make room for a producer that waits.

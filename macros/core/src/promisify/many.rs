@@ -39,13 +39,10 @@ const STREAMS: [&str; 7] = [
 /// Reports each plain placeholder among several that would settle one promise: which of them
 /// settles it is the body form's to say.
 pub fn check_several(plain: &[&Found], errors: &mut Errors) {
-    if plain.iter().all(|p| matches!(p.written, Written::Body(_))) {
-        return;
-    }
-    for extra in plain.iter().skip(1).chain(plain.first()) {
-        if matches!(extra.written, Written::Body(_)) {
-            continue;
-        }
+    let body = |p: &&&Found| matches!(p.written, Written::Body(_));
+    // All plain: the first is the callback, the others are extra; else the plain ones are.
+    let skip = usize::from(!plain.iter().any(|p| body(&p)));
+    for extra in plain.iter().filter(|p| !body(p)).skip(skip) {
         errors.push(syn::Error::new(
             extra.span,
             "a second callback placeholder written `_` for one promise: several callbacks share \

@@ -1,0 +1,80 @@
+//! `git2`'s `Diff::foreach(file_cb, binary_cb, hunk_cb, line_cb)`: three of its callbacks (Rust
+//! `&mut dyn FnMut`, two inside `Some(&mut ..)`) feed one stream of the user's enum, in the order
+//! libgit2 called them, on a diff between two trees of a repository made in a temporary
+//! directory.
+
+use std::path::Path;
+
+use callback_async::{CallbackStream, promisify};
+use futures::StreamExt;
+use git2::{DiffDelta, DiffHunk, DiffLine, Repository, Tree};
+
+#[path = "support/real.rs"]
+mod support;
+use support::{TempDir, watchdog};
+
+#[derive(Debug, PartialEq)]
+enum Item {
+    File(String),
+    Hunk(u32),
+    Line(char, String),
+}
+
+/// Writes `files` into the repository's work tree and index, and returns the index's tree.
+fn tree<'r>(repo: &'r Repository, dir: &TempDir, files: &[(&str, &str)]) -> Tree<'r> {
+    let mut index = repo.index().unwrap();
+    for (file, contents) in files {
+        dir.write(file, contents);
+        index.add_path(Path::new(file)).unwrap();
+    }
+    index.write().unwrap();
+    repo.find_tree(index.write_tree().unwrap()).unwrap()
+}
+
+fn path(delta: &DiffDelta<'_>) -> String {
+    let file = delta.new_file().path().unwrap();
+    file.display().to_string()
+}
+
+#[test]
+fn file_hunk_and_line_callbacks_feed_one_stream() {
+    watchdog(|| async {
+        let dir = TempDir::new("git2-diff");
+        let repo = Repository::init(dir.path()).unwrap();
+        let old = tree(&repo, &dir, &[("a.txt", "one\n")]);
+        let new = tree(&repo, &dir, &[("a.txt", "one\ntwo\n"), ("b.txt", "new\n")]);
+        let diff = repo
+            .diff_tree_to_tree(Some(&old), Some(&new), None)
+            .unwrap();
+
+        let (result, items): (Result<(), git2::Error>, CallbackStream<Item>) = promisify!(stream diff.foreach(
+            &mut |delta: DiffDelta<'_>, _: f32| -> bool {
+                _(Item::File(path(&delta)));
+                true
+            },
+            None,
+            Some(&mut |_: DiffDelta<'_>, hunk: DiffHunk<'_>| -> bool {
+                _(Item::Hunk(hunk.new_lines()));
+                true
+            }),
+            Some(&mut |_: DiffDelta<'_>, _: Option<DiffHunk<'_>>, line: DiffLine<'_>| -> bool {
+                let content = String::from_utf8_lossy(line.content()).into_owned();
+                _(Item::Line(line.origin(), content));
+                true
+            }),
+        ));
+        result.unwrap();
+        assert_eq!(
+            items.collect::<Vec<_>>().await,
+            [
+                Item::File("a.txt".into()),
+                Item::Hunk(2),
+                Item::Line(' ', "one\n".into()),
+                Item::Line('+', "two\n".into()),
+                Item::File("b.txt".into()),
+                Item::Hunk(1),
+                Item::Line('+', "new\n".into()),
+            ]
+        );
+    });
+}
