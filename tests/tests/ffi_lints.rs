@@ -106,6 +106,44 @@ fn carrier(timer: &mut libc::timer_t) -> (c_int, Promise<()>) {
     })
 }
 
+/// A C API written in Rust: calls `start(data, n)`, then `end(data, n)`, while it runs.
+///
+/// # Safety
+///
+/// Both handlers accept `data`.
+unsafe extern "C" fn walk(
+    start: extern "C" fn(*mut c_void, c_int),
+    end: extern "C" fn(*mut c_void, c_int),
+    data: *mut c_void,
+    n: c_int,
+) {
+    start(data, n);
+    end(data, n);
+}
+
+/// Several C callbacks behind one user data: lent, and registered.
+fn several() -> (CallbackStream<c_int>, CallbackStream<c_int>, Registration) {
+    let lent = promisify!(stream unsafe { walk(|_, n: c_int| _(n), |_, n: c_int| _(-n), &_, 1); });
+    let (registered, registration) = promisify!(stream unsafe {
+        walk(|_, n: c_int| _(n), |_, n: c_int| _(-n), _, 2);
+    });
+    (lent, registered, registration)
+}
+
+#[test]
+fn lint_clean_several_c_callbacks() {
+    let (lent, registered, registration) = several();
+    // SAFETY: `walk` returned: nothing calls the handlers any more.
+    unsafe { registration.release() };
+    futures::executor::block_on(async {
+        assert_eq!(futures::StreamExt::collect::<Vec<_>>(lent).await, [1, -1]);
+        assert_eq!(
+            futures::StreamExt::collect::<Vec<_>>(registered).await,
+            [2, -2]
+        );
+    });
+}
+
 #[test]
 fn lint_clean_c_expansions_still_work() {
     let mut db = ptr::null_mut();

@@ -43,14 +43,29 @@ unsafe extern "C" fn walk_later(
     notify: Notify,
     events: c_int,
 ) {
-    // C hands the pointer to its thread as an address.
-    let data = data as usize;
+    let data = UserData(data);
     std::thread::spawn(move || {
-        let data = data as *mut c_void;
+        // A method call, so that the closure captures the whole `Send` wrapper (edition 2021
+        // would capture the pointer field alone from a pattern).
+        let data = data.into_inner();
         // SAFETY: the handlers accept `data`, which the caller vouched for.
         unsafe { walk(start, end, data, events) };
         notify(data);
     });
+}
+
+/// The user data, carried to the "C library"'s thread as C carries it: a pointer, kept whole (not
+/// an address) so that Miri's strict provenance checks hold.
+struct UserData(*mut c_void);
+
+// SAFETY: the callbacks' state behind it is `Send + Sync` (`promisify!` requires it where the
+// pointer is made), and it is only handed back to those callbacks.
+unsafe impl Send for UserData {}
+
+impl UserData {
+    fn into_inner(self) -> *mut c_void {
+        self.0
+    }
 }
 
 #[derive(Debug, PartialEq)]
