@@ -18,10 +18,13 @@
 //!
 //! - **The type matches.** The trampoline is generic over `D` and is instantiated by
 //!   `callback_async_instantiate(&state)`, from the very value whose address becomes the user
-//!   data, so the cast back is always to the type the pointer was made from.
+//!   data, so the cast back is always to the type the pointer was made from. With several
+//!   callbacks behind one user data, each has its trampoline (`CallSharedAt<I, ..>`, calling the
+//!   `I`-th closure of one state), each instantiated from that same state.
 //! - **The pointer is live and reclaimed once.** That is C's side of the contract, which the user
 //!   vouches for with the `unsafe` block they wrote: for `_` without a destroy notify in a
-//!   future, C calls the callback once (the trampoline frees the state); with a destroy notify, C
+//!   future, C calls the callback once (the trampoline frees the state; with several callbacks
+//!   this form is rejected, since no call can know it is the last); with a destroy notify, C
 //!   calls the callback only before it (the notify frees the state); for `&_`, C calls it only
 //!   while the block runs (the state is a local of the expansion, dropped after the block); for a
 //!   stream with `_` and no notify, the state is freed only by `Registration::release`, an
