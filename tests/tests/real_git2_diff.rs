@@ -1,7 +1,7 @@
 //! `git2`'s `Diff::foreach(file_cb, binary_cb, hunk_cb, line_cb)`: three of its callbacks (Rust
 //! `&mut dyn FnMut`, two inside `Some(&mut ..)`) feed one stream of the user's enum, in the order
 //! libgit2 called them, on a diff between two trees of a repository made in a temporary
-//! directory.
+//! directory; or, marked `stream(..)`, one stream each.
 
 use std::path::Path;
 
@@ -76,5 +76,38 @@ fn file_hunk_and_line_callbacks_feed_one_stream() {
                 Item::Line('+', "new\n".into()),
             ]
         );
+    });
+}
+
+#[test]
+fn each_marked_callback_feeds_a_stream_of_its_own() {
+    watchdog(|| async {
+        let dir = TempDir::new("git2-diff-streams");
+        let repo = Repository::init(dir.path()).unwrap();
+        let old = tree(&repo, &dir, &[("a.txt", "one\n")]);
+        let new = tree(&repo, &dir, &[("a.txt", "one\ntwo\n"), ("b.txt", "new\n")]);
+        let diff = repo
+            .diff_tree_to_tree(Some(&old), Some(&new), None)
+            .unwrap();
+
+        // No completion: `(R, S1, S2)`, each stream ending when libgit2 is done with its callback.
+        let (result, files, lines): (_, CallbackStream<String>, CallbackStream<char>) =
+            promisify!(diff.foreach(
+                &mut stream(|delta: DiffDelta<'_>, _: f32| -> bool {
+                    _(path(&delta));
+                    true
+                }),
+                None,
+                None,
+                Some(&mut stream(
+                    |_: DiffDelta<'_>, _: Option<DiffHunk<'_>>, line: DiffLine<'_>| -> bool {
+                        _(line.origin());
+                        true
+                    }
+                )),
+            ));
+        result.unwrap();
+        assert_eq!(files.collect::<Vec<_>>().await, ["a.txt", "b.txt"]);
+        assert_eq!(lines.collect::<Vec<_>>().await, [' ', '+', '+']);
     });
 }
