@@ -7,7 +7,7 @@ use std::path::Path;
 
 use callback_async::{CallbackStream, promisify};
 use futures::StreamExt;
-use git2::{DiffDelta, DiffHunk, DiffLine, Repository, Tree};
+use git2::{Diff, DiffDelta, DiffHunk, DiffLine, Repository, Tree};
 
 #[path = "support/real.rs"]
 mod support;
@@ -31,6 +31,14 @@ fn tree<'r>(repo: &'r Repository, dir: &TempDir, files: &[(&str, &str)]) -> Tree
     repo.find_tree(index.write_tree().unwrap()).unwrap()
 }
 
+/// The diff from a tree with `a.txt` to one where `a.txt` gained a line and `b.txt` is new.
+fn diff<'r>(repo: &'r Repository, dir: &TempDir) -> Diff<'r> {
+    let old = tree(repo, dir, &[("a.txt", "one\n")]);
+    let new = tree(repo, dir, &[("a.txt", "one\ntwo\n"), ("b.txt", "new\n")]);
+    repo.diff_tree_to_tree(Some(&old), Some(&new), None)
+        .unwrap()
+}
+
 fn path(delta: &DiffDelta<'_>) -> String {
     let file = delta.new_file().path().unwrap();
     file.display().to_string()
@@ -41,11 +49,7 @@ fn file_hunk_and_line_callbacks_feed_one_stream() {
     watchdog(|| async {
         let dir = TempDir::new("git2-diff");
         let repo = Repository::init(dir.path()).unwrap();
-        let old = tree(&repo, &dir, &[("a.txt", "one\n")]);
-        let new = tree(&repo, &dir, &[("a.txt", "one\ntwo\n"), ("b.txt", "new\n")]);
-        let diff = repo
-            .diff_tree_to_tree(Some(&old), Some(&new), None)
-            .unwrap();
+        let diff = diff(&repo, &dir);
 
         let (result, items): (Result<(), git2::Error>, CallbackStream<Item>) = promisify!(stream diff.foreach(
             &mut |delta: DiffDelta<'_>, _: f32| -> bool {
@@ -84,11 +88,7 @@ fn each_marked_callback_feeds_a_stream_of_its_own() {
     watchdog(|| async {
         let dir = TempDir::new("git2-diff-streams");
         let repo = Repository::init(dir.path()).unwrap();
-        let old = tree(&repo, &dir, &[("a.txt", "one\n")]);
-        let new = tree(&repo, &dir, &[("a.txt", "one\ntwo\n"), ("b.txt", "new\n")]);
-        let diff = repo
-            .diff_tree_to_tree(Some(&old), Some(&new), None)
-            .unwrap();
+        let diff = diff(&repo, &dir);
 
         // No completion: `(R, S1, S2)`, each stream ending when libgit2 is done with its callback.
         let (result, files, lines): (_, CallbackStream<String>, CallbackStream<char>) =
