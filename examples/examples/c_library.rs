@@ -54,7 +54,7 @@ fn main() {
 
     // `sqlite3_update_hook` calls back on every change until it is removed: a stream, whose state
     // the `Registration` frees once SQLite can no longer call.
-    let (_previous, (changes, registration)) = promisify!(stream unsafe {
+    let (_previous, changes, registration) = promisify!(stream unsafe {
         sql::sqlite3_update_hook(
             db,
             Some(|_, op: c_int, _db: *const c_char, table: *const c_char, rowid: i64| {

@@ -2,6 +2,7 @@
 //! path they name in this crate; not a public API. [`ffi`] holds what the C forms add.
 
 pub mod ffi;
+mod many;
 
 pub use core::cell::OnceCell;
 
@@ -20,6 +21,9 @@ use crate::promise::{Name, Origin};
 pub use crate::{BoxFuture, CallbackStream, Overflow, Promise, callbackify};
 use crate::{Resolver, StreamSender};
 pub use callback_async_macros::promisify_forwarded;
+pub use many::{
+    FinishFlat, FinishFlatWithValue, ManyCompletion, Prepend, closer, completion_many, finish_flat,
+};
 
 /// `ToOwned`, under a name whose unmet bound explains itself: a callback's borrowed argument
 /// (`&T`) is handed over as an owned copy, since the promise outlives the call.

@@ -142,6 +142,7 @@
 //! | `_` | where the user-data pointer (`*mut c_void`) goes: an argument of the call, or a field of a struct passed to it (`libc::sigval { sival_ptr: _ }`) |
 //! | `&_` | the same pointer, borrowed: C may call the callback only until the block returns |
 //! | `\|_\| drop(_)` | where the API takes a destroy-notify function for the user data (GLib's `GDestroyNotify`) |
+//! | several C-callback closures | several callbacks behind the one user data (expat's `XML_SetElementHandler(parser, start, end)`): one trampoline each, one state holding every closure; their `_(..)` go to the one promise (first call wins) or stream (in the order they ran). See [Who frees the user data](#who-frees-the-user-data) |
 //!
 //! With `Some(..)` around the callback placeholder, it fits bindgen's
 //! `Option<unsafe extern "C" fn(..)>`; without, the `extern "C" fn(..)` of the `libc` crate.
@@ -162,7 +163,7 @@
 //!
 //! - **It returns** `Promise<T>`, `CallbackStream<T>`, or `(CallbackStream<T>, Registration)` for
 //!   a stream with `_` and no destroy notify, as `promisify!` does; `(R, ..)` when the function
-//!   returns `R`.
+//!   returns `R`, one flat tuple: `(R, CallbackStream<T>, Registration)`.
 //! - **`T`**, the type of the value handed to `_(..)`, is read from the callback's parameters when
 //!   `_(..)` hands over named arguments (`_(n)` with `n: c_int`, `_(a, b)`, `_()`, or a body that
 //!   is `_`); otherwise write it: `output = Vec<u8>`.
@@ -185,6 +186,62 @@
 //!
 //! Nothing is freed twice. A stream ends when its sender is freed; items already queued are still
 //! yielded.
+//!
+//! **Several callbacks behind one user data** (expat's `XML_SetElementHandler(parser, start,
+//! end)` with `XML_SetUserData(parser, _)`): write each as a C-callback closure; they share the
+//! one `_`, and every `_(..)` of every one of them goes to the same promise (the first call wins)
+//! or stream (items in the order the callbacks ran), so their values must have one type (an enum
+//! of the user's). The state is freed once, by the rules above, after the last of them can no
+//! longer be called: by the destroy notify, by [`Registration::release`] for a stream, or when
+//! the block returns for `&_`. A future with `_` and no destroy notify is a compile error: no call
+//! of one callback can know that none of the others will come after it. At most 6 callbacks
+//! share one user data.
+//!
+//! ```
+//! use std::ffi::{c_int, c_void};
+//! use futures::StreamExt;
+//!
+//! #[derive(Debug, PartialEq)]
+//! enum Event { Start(c_int), End(c_int) }
+//!
+//! /// A C API: calls `start(data, 1)`, then `end(data, 1)`, while it runs.
+//! unsafe extern "C" fn walk(start: extern "C" fn(*mut c_void, c_int), end: extern "C" fn(*mut c_void, c_int), data: *mut c_void) {
+//!     start(data, 1);
+//!     end(data, 1);
+//! }
+//!
+//! let events = callback_async::promisify!(stream unsafe {
+//!     walk(|_, n: c_int| _(Event::Start(n)), |_, n: c_int| _(Event::End(n)), &_)
+//! });
+//! let events: Vec<Event> = futures::executor::block_on(events.collect());
+//! assert_eq!(events, [Event::Start(1), Event::End(1)]);
+//! ```
+//!
+//! Equivalent code without the macro: one state behind the pointer, and a trampoline for each
+//! callback that reads it.
+//!
+//! ```
+//! # use std::ffi::{c_int, c_void};
+//! # #[derive(Debug, PartialEq)] enum Event { Start(c_int), End(c_int) }
+//! # unsafe extern "C" fn walk(start: extern "C" fn(*mut c_void, c_int), end: extern "C" fn(*mut c_void, c_int), data: *mut c_void) { start(data, 1); end(data, 1); }
+//! use callback_async::{CallbackStream, StreamSender};
+//!
+//! extern "C" fn start(data: *mut c_void, n: c_int) {
+//!     // SAFETY: `data` is the sender lent below, alive while `walk` runs.
+//!     unsafe { &*data.cast::<StreamSender<Event>>() }.send(Event::Start(n));
+//! }
+//! extern "C" fn end(data: *mut c_void, n: c_int) {
+//!     // SAFETY: as in `start`.
+//!     unsafe { &*data.cast::<StreamSender<Event>>() }.send(Event::End(n));
+//! }
+//!
+//! let (sender, events) = CallbackStream::channel();
+//! // SAFETY: `walk` calls both with the pointer it was given, only while it runs.
+//! unsafe { walk(start, end, std::ptr::from_ref(&sender).cast_mut().cast()) };
+//! drop(sender);
+//! # let events: Vec<Event> = futures::executor::block_on(futures::StreamExt::collect(events));
+//! # assert_eq!(events, [Event::Start(1), Event::End(1)]);
+//! ```
 //!
 //! # Safety
 //!

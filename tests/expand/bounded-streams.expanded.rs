@@ -121,7 +121,7 @@ fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error
 }
 fn bounded_c_stream(
     db: *mut sqlite3,
-) -> (*mut c_void, (CallbackStream<(c_int, i64)>, Registration)) {
+) -> (*mut c_void, CallbackStream<(c_int, i64)>, Registration) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -180,7 +180,7 @@ fn bounded_c_stream(
         let (user_data, registration) = ::callback_async::__private::ffi::registration(
             state,
         );
-        ::callback_async::__private::finish(
+        ::callback_async::__private::finish_flat(
                 unsafe { sqlite3_update_hook(db, Some(callback), user_data) },
                 (promise, registration),
             )

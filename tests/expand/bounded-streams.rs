@@ -26,7 +26,7 @@ fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error
     promisify!(file.copy_async(dest, stream(|current: i64, total: i64| _, bound = 16, overflow = drop_newest), |result| _(result)))
 }
 
-fn bounded_c_stream(db: *mut sqlite3) -> (*mut c_void, (CallbackStream<(c_int, i64)>, Registration)) {
+fn bounded_c_stream(db: *mut sqlite3) -> (*mut c_void, CallbackStream<(c_int, i64)>, Registration) {
     promisify!(stream(bound = 8, overflow = drop_newest) unsafe {
         sqlite3_update_hook(db, Some(|_, op: c_int, _: *const c_char, _: *const c_char, rowid: i64| _), _)
     })

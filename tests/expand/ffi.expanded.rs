@@ -200,7 +200,7 @@ fn destroy_notify(db: *mut sqlite3) -> (c_int, CallbackStream<(String, String)>)
 }
 fn registration(
     db: *mut sqlite3,
-) -> (*mut c_void, (CallbackStream<(c_int, i64)>, Registration)) {
+) -> (*mut c_void, CallbackStream<(c_int, i64)>, Registration) {
     {
         #[allow(clippy::too_many_arguments)]
         extern "C" fn callback_async_trampoline<D>(
@@ -253,7 +253,7 @@ fn registration(
         let (user_data, registration) = ::callback_async::__private::ffi::registration(
             state,
         );
-        ::callback_async::__private::finish(
+        ::callback_async::__private::finish_flat(
                 unsafe { sqlite3_update_hook(db, Some(callback), user_data) },
                 (promise, registration),
             )

@@ -43,7 +43,7 @@ fn destroy_notify(db: *mut sqlite3) -> (c_int, CallbackStream<(String, String)>)
     })
 }
 
-fn registration(db: *mut sqlite3) -> (*mut c_void, (CallbackStream<(c_int, i64)>, Registration)) {
+fn registration(db: *mut sqlite3) -> (*mut c_void, CallbackStream<(c_int, i64)>, Registration) {
     promisify!(stream unsafe {
         sqlite3_update_hook(db, Some(|_, op: c_int, _: *const c_char, _: *const c_char, rowid: i64| _), _)
     })

@@ -198,7 +198,7 @@ fn update_hook_events_until_released() {
     let db = Db::open();
     db.run(c"CREATE TABLE t(n INTEGER)");
     // SAFETY: the hook is unregistered below before its registration is released.
-    let (previous, (events, registration)) = unsafe { sqlite3_update_hook_stream(db.0) };
+    let (previous, events, registration) = unsafe { sqlite3_update_hook_stream(db.0) };
     let (events, registration): (CallbackStream<(c_int, i64)>, Registration) =
         (events, registration);
     assert!(previous.is_null());

@@ -127,7 +127,7 @@ fn collation(await_it: bool) -> usize {
 fn update_hook(release: bool) -> usize {
     let db = Db::open();
     db.run(c"CREATE TABLE t(n INTEGER)");
-    let (_, (changes, registration)) = promisify!(stream unsafe {
+    let (_, changes, registration) = promisify!(stream unsafe {
         sql::sqlite3_update_hook(
             db.0,
             Some(|_, op: c_int, _: *const c_char, _: *const c_char, rowid: i64| _((op, rowid))),

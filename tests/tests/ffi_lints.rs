@@ -69,10 +69,8 @@ fn destroy(db: *mut sql::sqlite3) -> (c_int, Promise<(c_int, c_int)>) {
 }
 
 /// The changes an update hook reports, until released.
-type Changes = (CallbackStream<(c_int, i64)>, Registration);
-
-/// A registration, and a body that is `_`.
-fn handle(db: *mut sql::sqlite3) -> (*mut c_void, Changes) {
+/// A registration, and a body that is `_`: one flat tuple.
+fn handle(db: *mut sql::sqlite3) -> (*mut c_void, CallbackStream<(c_int, i64)>, Registration) {
     promisify!(stream unsafe {
         sql::sqlite3_update_hook(
             db,
@@ -106,6 +104,44 @@ fn carrier(timer: &mut libc::timer_t) -> (c_int, Promise<()>) {
         };
         libc::timer_create(libc::CLOCK_MONOTONIC, (&raw mut event).cast(), timer)
     })
+}
+
+/// A C API written in Rust: calls `start(data, n)`, then `end(data, n)`, while it runs.
+///
+/// # Safety
+///
+/// Both handlers accept `data`.
+unsafe extern "C" fn walk(
+    start: extern "C" fn(*mut c_void, c_int),
+    end: extern "C" fn(*mut c_void, c_int),
+    data: *mut c_void,
+    n: c_int,
+) {
+    start(data, n);
+    end(data, n);
+}
+
+/// Several C callbacks behind one user data: lent, and registered.
+fn several() -> (CallbackStream<c_int>, CallbackStream<c_int>, Registration) {
+    let lent = promisify!(stream unsafe { walk(|_, n: c_int| _(n), |_, n: c_int| _(-n), &_, 1); });
+    let (registered, registration) = promisify!(stream unsafe {
+        walk(|_, n: c_int| _(n), |_, n: c_int| _(-n), _, 2);
+    });
+    (lent, registered, registration)
+}
+
+#[test]
+fn lint_clean_several_c_callbacks() {
+    let (lent, registered, registration) = several();
+    // SAFETY: `walk` returned: nothing calls the handlers any more.
+    unsafe { registration.release() };
+    futures::executor::block_on(async {
+        assert_eq!(futures::StreamExt::collect::<Vec<_>>(lent).await, [1, -1]);
+        assert_eq!(
+            futures::StreamExt::collect::<Vec<_>>(registered).await,
+            [2, -2]
+        );
+    });
 }
 
 #[test]
@@ -162,7 +198,7 @@ fn lint_clean_c_expansions_still_work() {
         let (n1, n2) = compared.await;
         assert!(n1 > 0 && n2 > 0);
 
-        let (_, (changes, registration)) = handle(db);
+        let (_, changes, registration) = handle(db);
         exec(c"INSERT INTO t VALUES ('c')");
         // SAFETY: an open database; removes the hook.
         unsafe { sql::sqlite3_update_hook(db, None, ptr::null_mut()) };

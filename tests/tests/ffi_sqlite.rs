@@ -87,7 +87,7 @@ struct Change {
 fn update_hook_events_until_released() {
     let db = Db::open();
     db.run(c"CREATE TABLE t(n INTEGER)");
-    let (previous, (changes, registration)): (*mut c_void, (CallbackStream<Change>, Registration)) = promisify!(stream unsafe {
+    let (previous, changes, registration): (*mut c_void, CallbackStream<Change>, Registration) = promisify!(stream unsafe {
         sql::sqlite3_update_hook(
             db.0,
             Some(|_, op: c_int, _: *const c_char, table: *const c_char, rowid: i64| {

@@ -224,3 +224,43 @@ fn lint_clean_expansions_still_work() {
         assert_eq!(Client::open_async().await.calls, 0);
     });
 }
+
+/// Two handlers, for several callbacks in one `promisify!` call.
+pub fn handlers(start: impl Fn(u32) + Send + 'static, end: impl Fn(u32) + Send + 'static) {
+    start(1);
+    end(1);
+}
+
+/// Two progress callbacks and a completion.
+pub fn transfer(
+    mut objects: impl FnMut(u32) + Send + 'static,
+    mut bytes: impl FnMut(u64) + Send + 'static,
+    done: impl FnOnce(bool) + Send + 'static,
+) -> usize {
+    objects(1);
+    bytes(2);
+    done(true);
+    3
+}
+
+#[test]
+fn lint_clean_several_callbacks_and_streams() {
+    use futures::StreamExt;
+    futures::executor::block_on(async {
+        let events = callback_async::promisify!(stream handlers(|n| { _(n) }, |n| { _(n + 10) }));
+        assert_eq!(events.collect::<Vec<_>>().await, [1, 11]);
+        let first = callback_async::promisify!(handlers(|n| { _(n) }, |n| { _(n + 10) }));
+        assert_eq!(first.await, 1);
+        let (count, objects, bytes, done) =
+            callback_async::promisify!(transfer(stream(_), stream(_, bound = 4), _));
+        assert_eq!(count, 3);
+        assert_eq!(objects.collect::<Vec<_>>().await, [1]);
+        assert_eq!(bytes.collect::<Vec<_>>().await, [2]);
+        assert!(done.await);
+        let (count, objects, bytes) =
+            callback_async::promisify!(transfer(stream(_), stream(_), |_| ()));
+        assert_eq!(count, 3);
+        assert_eq!(objects.collect::<Vec<_>>().await, [1]);
+        assert_eq!(bytes.collect::<Vec<_>>().await, [2]);
+    });
+}

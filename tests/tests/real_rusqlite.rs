@@ -179,15 +179,15 @@ fn busy_handler_through_a_static() {
 }
 
 /// The same wait through SQLite's own `sqlite3_busy_handler` on rusqlite's raw handle, in
-/// `promisify!`'s C form (the user-data `_` carries the state): `(c_int, (CallbackStream<c_int>,
-/// Registration))`, a stream of the retry counts whose state is released once the handler is
+/// `promisify!`'s C form (the user-data `_` carries the state): `(c_int, CallbackStream<c_int>,
+/// Registration)`, one flat tuple, a stream of the retry counts whose state is released once the handler is
 /// removed.
 #[test]
 fn busy_handler_in_the_c_form_on_the_raw_handle() {
     watchdog(|| async {
         let dir = TempDir::new("rusqlite-busy-c");
         let (holder, waiter) = locked_database(&dir);
-        let (rc, (retries, registration)) = promisify!(stream unsafe {
+        let (rc, retries, registration) = promisify!(stream unsafe {
             libsqlite3_sys::sqlite3_busy_handler(
                 waiter.handle(),
                 Some(|_, n: c_int| -> c_int {

@@ -21,6 +21,10 @@ use crate::oneshot::SendValue;
 use crate::panic::Panic;
 use crate::{Resolver, StreamSender};
 
+mod parts;
+
+pub use parts::{CallSharedAt, call_shared_at, part, shared_parts};
+
 // The C forms make their promise and their stream as `promisify!`'s Rust callbacks do.
 pub use super::{promise_shared, stream, stream_bounded};
 

@@ -230,7 +230,8 @@ impl<T> Drop for StreamSender<T> {
 ///
 /// `promisify!`'s progress streams end this way when their completion settles, even if the API
 /// keeps the progress callback.
-pub(crate) struct StreamCloser<T> {
+// `pub` (in a private module) only because the hidden `__private::ManyCompletion` holds it.
+pub struct StreamCloser<T> {
     shared: Arc<StreamState<T>>,
 }
 

@@ -145,14 +145,16 @@ fn output_type(
     };
     let handed_back = match (expansion.ownership, options.stream.is_some()) {
         (Ownership::Handle, _) => {
-            quote!((#private::CallbackStream<#value>, #private::Registration))
+            quote!(#private::CallbackStream<#value>, #private::Registration)
         }
         (_, true) => quote!(#private::CallbackStream<#value>),
         (_, false) => quote!(#private::Promise<#value>),
     };
-    Ok(match returned_type(sig) {
-        Some(ty) => quote!((#ty, #handed_back)),
-        None => handed_back,
+    // One flat tuple, as `promisify!`'s: `(R?, stream, Registration)`.
+    Ok(match (returned_type(sig), expansion.ownership) {
+        (Some(ty), _) => quote!((#ty, #handed_back)),
+        (None, Ownership::Handle) => quote!((#handed_back)),
+        (None, _) => handed_back,
     })
 }
 

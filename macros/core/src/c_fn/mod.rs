@@ -18,10 +18,13 @@
 //!
 //! - **The type matches.** The trampoline is generic over `D` and is instantiated by
 //!   `callback_async_instantiate(&state)`, from the very value whose address becomes the user
-//!   data, so the cast back is always to the type the pointer was made from.
+//!   data, so the cast back is always to the type the pointer was made from. With several
+//!   callbacks behind one user data, each has its trampoline (`CallSharedAt<I, ..>`, calling the
+//!   `I`-th closure of one state), each instantiated from that same state.
 //! - **The pointer is live and reclaimed once.** That is C's side of the contract, which the user
 //!   vouches for with the `unsafe` block they wrote: for `_` without a destroy notify in a
-//!   future, C calls the callback once (the trampoline frees the state); with a destroy notify, C
+//!   future, C calls the callback once (the trampoline frees the state; with several callbacks
+//!   this form is rejected, since no call can know it is the last); with a destroy notify, C
 //!   calls the callback only before it (the notify frees the state); for `&_`, C calls it only
 //!   while the block runs (the state is a local of the expansion, dropped after the block); for a
 //!   stream with `_` and no notify, the state is freed only by `Registration::release`, an
@@ -89,6 +92,9 @@ pub fn expand_block(
         (false, None, false) => Ownership::Once,
         (false, None, true) => Ownership::Handle,
     };
+    if let (Ownership::Once, Some(second)) = (ownership, taken.others.first()) {
+        return Err(syn::Error::new(second.span, SEVERAL_ONCE));
+    }
     if let (Ownership::Scoped, Some(bound)) = (ownership, bound) {
         check_scoped(bound)?;
     }
@@ -101,6 +107,14 @@ pub fn expand_block(
         value_span: taken.callback.value_span,
     })
 }
+
+/// Several callbacks behind one `_` in a future, without a destroy notify: no call can know it is
+/// the last, so none may free the state.
+const SEVERAL_ONCE: &str = "several C callbacks share this user data, so no call of one can free \
+                            it (another may come after): lend it for the call with `&_` if C \
+                            calls back only while the call runs, add the destroy notify \
+                            (`|_| drop(_)`) if the call takes one, or make it a stream \
+                            (`promisify!(stream unsafe { .. })`), whose `Registration` frees it";
 
 /// With `&_`, C calls back only while the call runs, before the stream is handed back to be read:
 /// no item can be taken to make room for a producer that waits.

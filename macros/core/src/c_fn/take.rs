@@ -14,6 +14,10 @@ use crate::handover::handed_over;
 use crate::placeholders::{self, Found, Language, Scope, Written};
 use crate::root::Private;
 
+mod several;
+
+pub use several::local as callback_local;
+
 const NO_CALLBACK: &str = "`promisify!(unsafe { .. })` awaits a C callback: write the callback \
                            as a closure whose parameters have their C types, except the user \
                            data written `_`, and whose body hands a value over with `_(value)`, \
@@ -51,6 +55,8 @@ pub struct CClosure {
 /// The placeholders of one block, checked.
 pub struct Taken {
     pub callback: CClosure,
+    /// The callbacks after the first, which share its user data, promise or stream.
+    pub others: Vec<CClosure>,
     pub destroy: Option<CClosure>,
     /// The user data is lent (`&_`) rather than given (`_`).
     pub borrowed: bool,
@@ -69,7 +75,7 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         let name = match written {
             Written::CCallback { closure, bare } => {
                 callbacks.push((closure, bare));
-                "callback"
+                several::local(callbacks.len() - 1)
             }
             Written::Destroy(closure) => {
                 destroys.push((closure, None));
@@ -85,13 +91,7 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         locals.push(Ident::new(name, local.located_at(span)).into_token_stream());
     }
     placeholders::fill(Scope::Block(&mut block.block), locals);
-    let callback = first_of(
-        callbacks,
-        &mut errors,
-        private,
-        false,
-        "a second C callback placeholder: `promisify!` settles one promise (or feeds one stream) from one callback",
-    );
+    let (callback, others) = several::read(callbacks, &mut errors, private);
     let destroy = first_of(
         destroys,
         &mut errors,
@@ -133,6 +133,7 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
     };
     Ok(Taken {
         callback,
+        others,
         destroy,
         borrowed,
     })

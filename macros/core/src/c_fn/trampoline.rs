@@ -15,6 +15,8 @@ use crate::generics;
 use crate::root::Private;
 use crate::splice::append;
 
+mod several;
+
 /// The generated locals, hygienic (`Span::mixed_site()`).
 struct CLocals {
     sink: Ident,
@@ -59,6 +61,9 @@ pub fn emit(
     text: &str,
     private: Private,
 ) -> TokenStream {
+    if !taken.others.is_empty() {
+        return several::emit(taken, ownership, stream, bound, block, text, private);
+    }
     let site = private.site();
     let locals = CLocals::new(private);
     let CLocals {
@@ -84,19 +89,7 @@ pub fn emit(
         private,
     };
     let closure = signature.closure(&taken.callback, sink);
-    let create = if let Some(bound) = bound {
-        let create = BoundedStream {
-            bound,
-            maker: Maker::C,
-            value_type: None,
-            private,
-        };
-        create.into_token_stream()
-    } else if stream {
-        quote_spanned!(site=> #private::ffi::stream())
-    } else {
-        quote_spanned!(site=> #private::ffi::promise_shared(&#text))
-    };
+    let create = create(stream, bound, text, private);
     let make = if ownership == Ownership::Once {
         quote_spanned!(site=> once)
     } else {
@@ -123,6 +116,7 @@ pub fn emit(
             quote_spanned!(site=> (#promise, #registration)),
         ),
     };
+    let finish = finish(ownership, private);
     quote_spanned! {site=>
         {
             #trampolines
@@ -131,9 +125,39 @@ pub fn emit(
             let #callback = callback_async_instantiate(&#state);
             #make_destroy
             #give
-            #private::finish(#block, #result).callback_async_finish()
+            #private::#finish(#block, #result).callback_async_finish()
         }
     }
+}
+
+// Output: PRIVATE::ffi::stream() or PRIVATE::ffi::promise_shared(&"TEXT"), or with a bound
+//         PRIVATE::ffi::stream_bounded(BOUND, PRIVATE::Overflow::POLICY)
+/// What makes the promise (or the stream) and its sink.
+fn create(stream: bool, bound: Option<&Bound>, text: &str, private: Private) -> TokenStream {
+    let site = private.site();
+    if let Some(bound) = bound {
+        let create = BoundedStream {
+            bound,
+            maker: Maker::C,
+            value_type: None,
+            private,
+        };
+        create.into_token_stream()
+    } else if stream {
+        quote_spanned!(site=> #private::ffi::stream())
+    } else {
+        quote_spanned!(site=> #private::ffi::promise_shared(&#text))
+    }
+}
+
+/// `finish`, or `finish_flat` when a `Registration` comes beside the stream: the result is one
+/// flat tuple, `(R?, stream, Registration)`.
+fn finish(ownership: Ownership, private: Private) -> Ident {
+    let name = match ownership {
+        Ownership::Handle => "finish_flat",
+        _ => "finish",
+    };
+    Ident::new(name, private.site())
 }
 
 // Output: extern "C" fn callback_async_trampoline<D>(..) where D: CallOnce<..> {..}
@@ -191,24 +215,29 @@ impl ToTokens for Trampolines<'_> {
             },
         );
         if let Some(destroy) = &self.destroy {
-            let trampoline = destroy.trampoline(
-                &Ident::new("callback_async_destroy", site),
-                &quote_spanned!(site=> ::core::marker::Sized),
-                state,
-                &quote_spanned!(site=> #private::ffi::destroy::<#state>),
-                false,
-            );
-            let fn_ptr = destroy.fn_ptr();
-            append(
-                out,
-                quote_spanned! {site=>
-                    #trampoline
-                    #[inline]
-                    fn callback_async_instantiate_destroy<#state>(_: &#state) -> #fn_ptr {
-                        callback_async_destroy::<#state>
-                    }
-                },
-            );
+            append(out, destroy_trampoline(destroy, state, private));
+        }
+    }
+}
+
+// Output: extern "C" fn callback_async_destroy<D>(..) {..}
+//         fn callback_async_instantiate_destroy<D>(_: &D) -> extern "C" fn(..) {..}
+/// The destroy notify's trampoline, and the function that instantiates it from the state.
+fn destroy_trampoline(signature: &CSignature, state: &Ident, private: Private) -> TokenStream {
+    let site = private.site();
+    let trampoline = signature.trampoline(
+        &Ident::new("callback_async_destroy", site),
+        &quote_spanned!(site=> ::core::marker::Sized),
+        state,
+        &quote_spanned!(site=> #private::ffi::destroy::<#state>),
+        false,
+    );
+    let fn_ptr = signature.fn_ptr();
+    quote_spanned! {site=>
+        #trampoline
+        #[inline]
+        fn callback_async_instantiate_destroy<#state>(_: &#state) -> #fn_ptr {
+            callback_async_destroy::<#state>
         }
     }
 }

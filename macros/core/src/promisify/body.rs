@@ -27,6 +27,8 @@ pub struct Destination<'a> {
     pub holder: &'static str,
     /// `holder` is already an `Arc` (the `Ok`/`Err` pair shares one settler).
     pub shared: bool,
+    /// `holder` is an `Arc` that several callbacks share: each owns a clone of it.
+    pub cloned: bool,
     /// `resolve` for a promise, `send` for a stream.
     pub method: &'static str,
     /// `Ok` or `Err` around the value, for a pair.
@@ -70,7 +72,9 @@ pub fn rewrite(
     let handle = Ident::new(handle_name(destination), private.local().located_at(at));
     let shared = destination.shared || has_nested_deliveries(&mut closure.body);
     let holder = Ident::new(destination.holder, private.local());
-    let owned = if shared && !destination.shared {
+    let owned = if destination.cloned {
+        quote_spanned!(site=> #private::Arc::clone(&#holder))
+    } else if shared && !destination.shared {
         quote_spanned!(site=> #private::Arc::new(#holder))
     } else {
         holder.to_token_stream()

@@ -4,6 +4,7 @@
 mod body;
 mod closure;
 mod display;
+mod many;
 mod selection;
 
 use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -148,8 +149,11 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
                     .map(|expansion| expansion.tokens);
             }
             let call = tail_call(&mut block)?;
-            let (selection, progress) = replace_placeholders(call, stream, private)?;
-            let bounds = (bound, progress.as_ref());
+            let (selection, plan) = replace_placeholders(call, stream, private)?;
+            if plan.is_new_shape() {
+                return Ok(plan.emit(&block, stream, bound, text, private));
+            }
+            let bounds = (bound, plan.first_bound());
             Ok(emit(&block, selection, stream, bounds, text, private))
         }
         Expr::Block(block) => Err(syn::Error::new_spanned(
@@ -158,8 +162,11 @@ fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream
              `promisify!(unsafe { .. })`",
         )),
         mut call => {
-            let (selection, progress) = replace_placeholders(&mut call, stream, private)?;
-            let bounds = (bound, progress.as_ref());
+            let (selection, plan) = replace_placeholders(&mut call, stream, private)?;
+            if plan.is_new_shape() {
+                return Ok(plan.emit(&call, stream, bound, text, private));
+            }
+            let bounds = (bound, plan.first_bound());
             Ok(emit(&call, selection, stream, bounds, text, private))
         }
     }
@@ -189,38 +196,42 @@ fn replace_placeholders(
     call: &mut Expr,
     stream: bool,
     private: Private,
-) -> syn::Result<(Selection<()>, Option<Bound>)> {
+) -> syn::Result<(Selection<()>, many::Plan)> {
     let mut errors = Errors::new();
     let found = find_placeholders(call, &mut errors);
     // A misplaced or malformed placeholder is already reported: "no placeholder" would mislead.
     let misplaced = !errors.is_empty();
     let selection = selection::check_selection(&found, call, misplaced, stream, &mut errors);
+    let mut plan = many::Plan::of(&found, selection, stream, &mut errors);
     std::mem::take(&mut errors).finish()?;
 
     // A closure that cannot be generated is reported alone; else every body's errors together.
     let mut replacements = Vec::with_capacity(found.len());
-    let mut progress_bound = None;
     for mut placeholder in found {
-        if progress_bound.is_none() {
-            progress_bound = placeholder.marks.bound.take().map(|bound| *bound);
-        }
-        let destination = destination(&placeholder, selection, stream, private);
+        let progress = plan.take_progress(&mut placeholder, stream);
+        let destination = destination(&placeholder, selection, stream, progress, &plan, private);
         let replacement = match placeholder.written {
             Written::Body(closure) => errors.keep(body::rewrite(*closure, &destination, private)),
-            _ => Some(GeneratedClosure::new(&placeholder, &destination)?.into_token_stream()),
+            _ => Some(plan.own(
+                GeneratedClosure::new(&placeholder, &destination)?,
+                &destination,
+            )),
         };
         replacements.extend(replacement);
     }
     errors.finish()?;
     placeholders::fill(Scope::Args(call), replacements);
-    Ok((selection, progress_bound))
+    Ok((selection, plan))
 }
 
-/// Where one placeholder's values go.
+/// Where one placeholder's values go; `progress` is the local of its `stream(..)` marker's
+/// sender, if it has one.
 fn destination<'a>(
     placeholder: &Found,
     selection: Selection<()>,
     stream: bool,
+    progress: Option<&'static str>,
+    plan: &many::Plan,
     private: Private<'a>,
 ) -> Destination<'a> {
     let method = if stream { "send" } else { "resolve" };
@@ -228,13 +239,15 @@ fn destination<'a>(
         (Selection::OkErr(..), Some((Wrapper::Ok, _))) => ("ok", true, method, Some("Ok")),
         (Selection::OkErr(..), _) => ("err", true, method, Some("Err")),
         (Selection::WithProgress(..), _) if placeholder.marks.progress.is_some() => {
-            ("progress", false, "send", None)
+            (progress.unwrap_or("progress"), false, "send", None)
         }
         (Selection::One(_) | Selection::WithProgress(..), _) => ("callback", false, method, None),
     };
+    let cloned = holder == "callback" && plan.shared;
     Destination {
         holder,
-        shared,
+        shared: shared || cloned,
+        cloned,
         method,
         variant,
         private,

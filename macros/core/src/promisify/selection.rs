@@ -27,23 +27,22 @@ pub fn check_selection(
                  `stream(..)`",
             ));
         }
-        return check_completion(&found.iter().collect::<Vec<_>>(), call, misplaced, errors);
+        let all = found.iter().collect::<Vec<_>>();
+        return check_completion(&all, call, misplaced, true, errors);
     }
     let Some(first) = progress.first() else {
-        return check_completion(&completion, call, misplaced, errors);
+        return check_completion(&completion, call, misplaced, false, errors);
     };
-    for extra in progress.iter().skip(1) {
+    for marked in progress.iter().filter(|p| p.marks.wrapper.is_some()) {
         errors.push(syn::Error::new(
-            extra.marks.progress.unwrap_or(extra.span),
-            "a second progress placeholder: a call reports its progress to one stream",
-        ));
-    }
-    if let Some((_, span)) = first.marks.wrapper {
-        errors.push(syn::Error::new(
-            span,
+            marked.marks.wrapper.map_or(marked.span, |(_, span)| span),
             "`stream(..)` goes around the progress callback's placeholder itself, not inside \
              `Ok(..)` or `Err(..)`",
         ));
+    }
+    // Several `stream(..)` callbacks without a completion: one stream each, nothing to settle.
+    if completion.is_empty() && progress.len() > 1 {
+        return Selection::WithProgress((), ());
     }
     if completion.is_empty() {
         errors.push(syn::Error::new(
@@ -61,14 +60,17 @@ pub fn check_selection(
              pair: hand the `Result` over from one callback, `|r: Result<T, E>| _`",
         ));
     }
-    check_completion(&completion, call, misplaced, errors);
+    check_completion(&completion, call, misplaced, false, errors);
     Selection::WithProgress((), ())
 }
 
+/// The placeholders that settle the promise (or, with `stream`, feed the stream): one, an
+/// `Ok(_)`/`Err(_)` pair, or several in the body form (any kind with `stream`).
 fn check_completion(
     found: &[&Found],
     call: &Expr,
     misplaced: bool,
+    stream: bool,
     errors: &mut Errors,
 ) -> Selection<()> {
     let (mut plain, mut oks, mut errs) = (Vec::new(), Vec::new(), Vec::new());
@@ -117,13 +119,8 @@ fn check_completion(
         }
         return Selection::OkErr((), ());
     }
-    for extra in plain.iter().skip(1) {
-        errors.push(syn::Error::new(
-            extra.span,
-            "a second callback placeholder: `promisify!` settles one promise from one callback \
-             (for success and failure callbacks write `Ok(_)` and `Err(_)`; for a progress \
-             callback beside the completion, mark it `stream(..)`)",
-        ));
+    if plain.len() > 1 && !stream {
+        super::many::check_several(&plain, errors);
     }
     Selection::One(())
 }
