@@ -5,20 +5,14 @@ fn two_handlers_one_stream() -> CallbackStream<Event> {
         ::callback_async::__private::finish(
                 parse(
                     {
-                        let callback = ::callback_async::__private::Arc::clone(
-                            &callback,
-                        );
+                        let stream = ::callback_async::__private::Arc::clone(&callback);
                         move |name: &str| {
-                            (*callback).send(Event::Start(name.to_owned()))
+                            (*stream).send(Event::Start(name.to_owned()))
                         }
                     },
                     {
-                        let callback = ::callback_async::__private::Arc::clone(
-                            &callback,
-                        );
-                        move |name: &str| {
-                            (*callback).send(Event::End(name.to_owned()))
-                        }
+                        let stream = ::callback_async::__private::Arc::clone(&callback);
+                        move |name: &str| { (*stream).send(Event::End(name.to_owned())) }
                     },
                 ),
                 promise,
@@ -35,16 +29,12 @@ fn two_bodies_one_promise() -> (u32, Promise<u8>) {
         ::callback_async::__private::finish(
                 race(
                     {
-                        let callback = ::callback_async::__private::Arc::clone(
-                            &callback,
-                        );
-                        move |n| { (*callback).resolve(n) }
+                        let promise = ::callback_async::__private::Arc::clone(&callback);
+                        move |n| { (*promise).resolve(n) }
                     },
                     {
-                        let callback = ::callback_async::__private::Arc::clone(
-                            &callback,
-                        );
-                        move |n| { (*callback).resolve(n + 1) }
+                        let promise = ::callback_async::__private::Arc::clone(&callback);
+                        move |n| { (*promise).resolve(n + 1) }
                     },
                 ),
                 promise,
