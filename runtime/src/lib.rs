@@ -207,11 +207,19 @@
 //! ```
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Always `no_std`, so that both builds name `alloc` and `core` alike; `std` only where it is gated.
+#![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 mod callbackify;
 mod cancel;
 pub mod ffi;
 mod generated;
+#[cfg(not(feature = "std"))]
+mod interrupt_lock;
 mod oneshot;
 mod panic;
 mod promise;
@@ -220,6 +228,7 @@ mod stream;
 mod sync;
 mod take_once;
 mod trace;
+#[cfg(feature = "std")]
 mod wait;
 
 #[doc(hidden)]
