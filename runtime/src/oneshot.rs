@@ -555,6 +555,7 @@ mod loom_tests {
     //! Every interleaving of the two sides, with values and wakers that count their drops (loom
     //! also reports a leaked `loom::sync::Arc`).
 
+    use alloc::boxed::Box;
     use core::task::{Context, Poll, Waker};
     use std::task::Wake;
 

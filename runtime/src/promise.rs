@@ -738,6 +738,7 @@ mod loom_tests {
     //! `cancel` racing with the callback: the hook runs only while the callback is pending, and
     //! the value comes back exactly once, from `cancel`'s future.
 
+    use alloc::boxed::Box;
     use loom::sync::Arc;
     use loom::sync::atomic::{AtomicBool, Ordering};
     use loom::thread;

@@ -566,6 +566,7 @@ mod loom_tests {
     //! Every interleaving of a stream's producers with its consumer's poll, close and drop, under
     //! each overflow policy (`loom::future::block_on` parks the consumer as an executor would).
 
+    use alloc::vec::Vec;
     use core::future::poll_fn;
     use core::pin::Pin;
 
