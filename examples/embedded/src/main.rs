@@ -8,6 +8,7 @@
 //! `cargo build --release` here (for `thumbv7em-none-eabihf`, see `.cargo/config.toml`);
 //! `--features hand-written` builds the same program with the bridge written by hand, and
 //! `--features bare` the driver, executor and heap alone (BENCHMARKS.md compares their sizes).
+//! The package's library (`lib.rs`) compiles every other form of the macros for the same target.
 
 #![no_std]
 #![no_main]
