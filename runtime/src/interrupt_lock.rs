@@ -13,6 +13,7 @@
 //! prove, while the promise (the common case) is lock-free already.
 
 use core::cell::{Cell, UnsafeCell};
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 
 use critical_section::RestoreState;
@@ -31,10 +32,12 @@ pub(crate) struct Mutex<T> {
 // which is what `Sync` needs of a `T: Send`.
 unsafe impl<T: Send> Sync for Mutex<T> {}
 
-/// The lock, held until dropped: the critical section ends then.
+/// The lock, held until dropped: the critical section ends then, on the thread (core) that
+/// entered it, so the guard is not `Send`.
 pub(crate) struct MutexGuard<'a, T> {
     mutex: &'a Mutex<T>,
     restore: RestoreState,
+    not_send: PhantomData<*const ()>,
 }
 
 impl<T> Mutex<T> {
@@ -59,6 +62,7 @@ impl<T> Mutex<T> {
         MutexGuard {
             mutex: self,
             restore,
+            not_send: PhantomData,
         }
     }
 }
