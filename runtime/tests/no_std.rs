@@ -22,12 +22,26 @@ type Done = unsafe extern "C" fn(user_data: *mut c_void, status: i32, value: u32
 mod driver {
     use super::{Done, c_void, thread};
 
+    /// The user data on its way to the driver's "interrupt" thread.
+    struct UserData(*mut c_void);
+
+    // SAFETY: the driver only hands the pointer back to the callbacks, which the caller made for
+    // use from any thread (the macros' states are `Send`).
+    unsafe impl Send for UserData {}
+
+    impl UserData {
+        /// The pointer (a method, so that a closure captures the whole `Send` wrapper).
+        fn get(&self) -> *mut c_void {
+            self.0
+        }
+    }
+
     /// Starts a read of `channel`; its "interrupt" calls `done` once, with `channel * 10`.
     #[unsafe(no_mangle)]
     extern "C" fn sensor_read(channel: u32, done: Done, user_data: *mut c_void) -> i32 {
-        let user_data = user_data as usize;
+        let user_data = UserData(user_data);
         // SAFETY: `done` accepts `user_data`, which the caller handed over with it.
-        thread::spawn(move || unsafe { done(user_data as *mut c_void, 0, channel * 10) });
+        thread::spawn(move || unsafe { done(user_data.get(), 0, channel * 10) });
         0
     }
 
@@ -39,9 +53,9 @@ mod driver {
         user_data: *mut c_void,
         notify: unsafe extern "C" fn(*mut c_void),
     ) {
-        let user_data = user_data as usize;
+        let user_data = UserData(user_data);
         thread::spawn(move || {
-            let user_data = user_data as *mut c_void;
+            let user_data = user_data.get();
             // SAFETY: `done` and `notify` accept `user_data`; `notify` comes last, once.
             unsafe {
                 (0..count).for_each(|i| done(user_data, 0, i));
