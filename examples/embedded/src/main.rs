@@ -5,7 +5,10 @@
 //! What the platform provides: a critical section (`cortex-m`'s `critical-section-single-core`,
 //! which masks interrupts), a heap (`embedded-alloc`) and a panic handler.
 //!
-//! `cargo build --release` here (for `thumbv7em-none-eabihf`, see `.cargo/config.toml`);
+//! `cargo build --release` here (for `thumbv7em-none-eabihf`, see `.cargo/config.toml`); with
+//! `--features qemu` it prints its result and exits through semihosting, for
+//! `qemu-system-arm -machine netduinoplus2 -nographic -semihosting-config enable=on,target=native
+//! -kernel ../../target/thumbv7em-none-eabihf/release/callback-async-embedded` (as `.ci/run` does);
 //! `--features hand-written` builds the same program with the bridge written by hand, and
 //! `--features bare` the driver, executor and heap alone (BENCHMARKS.md compares their sizes).
 //! The package's library (`lib.rs`) compiles every other form of the macros for the same target.
@@ -44,6 +47,8 @@ fn main() -> ! {
 
     let sum = executor::block_on(run());
     RESULT.store(sum, Ordering::Relaxed);
+    #[cfg(feature = "qemu")]
+    qemu::report(sum);
     loop {
         cortex_m::asm::wfi();
     }
@@ -58,7 +63,33 @@ async fn run() -> u32 {
     0
 }
 
+#[cfg(not(feature = "qemu"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     cortex_m::asm::udf()
+}
+
+/// Under QEMU: the result on the host's terminal, and QEMU's exit status.
+#[cfg(feature = "qemu")]
+mod qemu {
+    use cortex_m_semihosting::{debug, hprintln};
+
+    /// Two readings (101 and 102) and three samples (0, 10, 20).
+    const EXPECTED: u32 = 233;
+
+    pub fn report(sum: u32) {
+        hprintln!("examples/embedded: sum {} (expected {})", sum, EXPECTED);
+        debug::exit(if sum == EXPECTED {
+            debug::EXIT_SUCCESS
+        } else {
+            debug::EXIT_FAILURE
+        });
+    }
+
+    #[panic_handler]
+    fn panic(info: &core::panic::PanicInfo) -> ! {
+        hprintln!("examples/embedded: {}", info);
+        debug::exit(debug::EXIT_FAILURE);
+        cortex_m::asm::udf()
+    }
 }
