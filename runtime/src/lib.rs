@@ -110,8 +110,8 @@
 //! interrupt-safe) and, with `drop_oldest`, the evicted item's `drop`.
 //!
 //! **An interrupt-driven C driver, awaited.** From `examples/embedded` in the repository, which
-//! CI builds for `thumbv7em-none-eabihf` and runs on QEMU's Cortex-M4 (with `cortex-m`, `cortex-m-rt`, `embedded-alloc` and an
-//! executor of its own in a few lines):
+//! CI builds for `thumbv7em-none-eabihf` and runs on QEMU's Cortex-M4 (with `cortex-m`,
+//! `cortex-m-rt`, `embedded-alloc` and an executor of its own in a few lines):
 //!
 //! ```ignore
 //! #[callback_async]
