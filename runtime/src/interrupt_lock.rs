@@ -5,8 +5,8 @@
 //! handler would wait forever. Inside a critical section no interrupt runs on this core, so a
 //! handler never finds the lock held by the code it interrupted; on several cores, the platform's
 //! implementation also spins on a lock of its own, which only another core can hold, for as long
-//! as that core's critical section lasts (a few instructions: nothing under this lock allocates,
-//! waits or calls user code).
+//! as that core's critical section lasts (short: nothing under this lock waits or calls user
+//! code, and only an unbounded stream's send allocates there, when its queue grows).
 //!
 //! Why not lock-free: the queue is a `VecDeque` with a waker and counters that change together; a
 //! lock-free queue with the same bound, overflow policies and counts would be a second queue to

@@ -105,9 +105,10 @@
 //! lock held by the code it interrupted: a stream's `send` is callable from an interrupt handler.
 //! It never waits for anything but another core's critical section, and with a bound it never
 //! allocates (the queue is allocated when the stream is made, for bounds up to 4,096); an
-//! unbounded stream's send may grow its queue. The lock is held for a few instructions; no user
-//! code runs under it. What the send does run is the consumer's waker (the executor's to make
-//! interrupt-safe) and, with `drop_oldest`, the evicted item's `drop`.
+//! unbounded stream's send may grow its queue, inside the critical section. Otherwise the lock is
+//! held for a few instructions; no user code runs under it. What the send does run, outside it,
+//! is the consumer's waker (the executor's to make interrupt-safe) and, with `drop_oldest`, the
+//! evicted item's `drop`.
 //!
 //! **An interrupt-driven C driver, awaited.** From `examples/embedded` in the repository, which
 //! CI builds for `thumbv7em-none-eabihf` and runs on QEMU's Cortex-M4 (with `cortex-m`,
