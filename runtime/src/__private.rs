@@ -6,11 +6,12 @@ mod many;
 
 pub use core::cell::OnceCell;
 
+use alloc::borrow::ToOwned;
+pub use alloc::boxed::Box;
+pub use alloc::string::String;
+pub use alloc::sync::Arc;
+pub use alloc::vec::Vec;
 use core::cell::Cell;
-pub use std::boxed::Box;
-pub use std::string::String;
-pub use std::sync::Arc;
-pub use std::vec::Vec;
 
 use core::panic::Location;
 

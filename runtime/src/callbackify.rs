@@ -1,5 +1,6 @@
 //! The reverse direction: async code called from callback-based code.
 
+use alloc::boxed::Box;
 use core::future::Future;
 use core::pin::Pin;
 

@@ -1,6 +1,7 @@
 //! [`Cancelling`], the future of [`Promise::cancel`] and of [`CallbackStream::cancel`]: one
 //! future that waits until the cancelled callback is done, with what arrived late.
 
+use alloc::vec::Vec;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;

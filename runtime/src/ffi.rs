@@ -264,6 +264,11 @@
 //! thread: the state must be `Send` (and `Sync` where C may call it several times), which the
 //! compiler checks.
 //!
+//! Without the `std` feature nothing catches the panic: it follows the target's panic strategy
+//! in the callback (on a microcontroller, the `#[panic_handler]`, which does not return), and a
+//! panic that unwinds to the `extern "C"` trampoline aborts there, so it never unwinds into C
+//! either (see [Without std](crate#without-std)).
+//!
 //! # Limits
 //!
 //! The callback's C types must not use the enclosing function's generic parameters (the

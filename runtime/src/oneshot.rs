@@ -40,6 +40,7 @@
 //! `loom_tests` module below).
 
 use crate::panic::Panic;
+use alloc::boxed::Box;
 use core::marker::PhantomData;
 use core::mem::{self, ManuallyDrop, MaybeUninit};
 use core::panic::Location;
@@ -84,8 +85,9 @@ struct Block<T> {
     value: UnsafeCell<Slot<T>>,
 }
 
-// The block of a `u64` promise stays 32 bytes with a panic's slot (loom's cells are larger).
-#[cfg(not(loom))]
+// The block of a `u64` promise stays 32 bytes with a panic's slot (loom's cells are larger) on
+// 64-bit targets.
+#[cfg(all(not(loom), target_pointer_width = "64"))]
 const _: () = assert!(size_of::<Block<u64>>() == 32);
 
 /// The value's slot. Until the sender writes the value, it holds the place that created the
@@ -153,6 +155,8 @@ unsafe fn take_value<T>(block: &Block<T>) -> T {
 ///
 /// The caller has exclusive access to the slot, and `state` was read after the sender settled.
 #[inline]
+// Without `std`, `Panic` is empty: the panic's branch is dead, as it should be.
+#[cfg_attr(not(feature = "std"), allow(unreachable_code, unused_variables))]
 unsafe fn take_outcome<T>(block: &Block<T>, state: u8) -> Option<Outcome<T>> {
     if state & PANICKED == PANICKED {
         // SAFETY: the caller guarantees exclusive access; `PANIC` says the slot holds a panic.
@@ -245,6 +249,7 @@ impl<T> Sender<T> {
     /// Sends the panic of a C callback's body, for the receiver to resume; dropped (after the
     /// block is freed) if the receiver is gone.
     #[cold]
+    #[cfg(feature = "std")]
     pub(crate) fn send_panic(self, panic: Panic) {
         // SAFETY: `PANICKED` says that the slot holds a panic, written here.
         let refused = unsafe {
@@ -550,6 +555,7 @@ mod loom_tests {
     //! Every interleaving of the two sides, with values and wakers that count their drops (loom
     //! also reports a leaked `loom::sync::Arc`).
 
+    use alloc::boxed::Box;
     use core::task::{Context, Poll, Waker};
     use std::task::Wake;
 

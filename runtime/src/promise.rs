@@ -1,6 +1,7 @@
 //! [`Promise`], the future of one callback call, with [`channel`], [`Dropped`] and
 //! [`OrDropped`] (the future of [`Promise::or_dropped`]).
 
+use alloc::boxed::Box;
 use core::fmt;
 use core::future::Future;
 use core::mem::ManuallyDrop;
@@ -187,7 +188,7 @@ impl fmt::Display for Dropped {
     }
 }
 
-impl std::error::Error for Dropped {}
+impl core::error::Error for Dropped {}
 
 impl<T> Promise<T> {
     /// Creates a promise and runs `executor` at once with its [`Resolver`], as JavaScript's
@@ -656,8 +657,8 @@ impl<V, E> Promise<Result<V, E>> {
         E: Send + 'static,
     {
         let (resolver, promise) = crate::channel();
-        let resolver = std::sync::Arc::new(resolver);
-        let for_reject = std::sync::Arc::clone(&resolver);
+        let resolver = alloc::sync::Arc::new(resolver);
+        let for_reject = alloc::sync::Arc::clone(&resolver);
         executor(
             Box::new(move |value| resolver.resolve(Ok(value))),
             Box::new(move |error| for_reject.resolve(Err(error))),
@@ -737,6 +738,7 @@ mod loom_tests {
     //! `cancel` racing with the callback: the hook runs only while the callback is pending, and
     //! the value comes back exactly once, from `cancel`'s future.
 
+    use alloc::boxed::Box;
     use loom::sync::Arc;
     use loom::sync::atomic::{AtomicBool, Ordering};
     use loom::thread;

@@ -4,6 +4,7 @@
 use core::fmt;
 
 use crate::oneshot;
+#[cfg(feature = "std")]
 use crate::panic::Panic;
 use crate::promise::Origin;
 use crate::take_once::TakeOnce;
@@ -73,6 +74,7 @@ impl<T> Resolver<T> {
     /// Settles the promise with the panic of a C callback's body, which the awaiting task
     /// resumes; first-wins as [`resolve`](Resolver::resolve).
     #[cold]
+    #[cfg(feature = "std")]
     pub(crate) fn resolve_panic(&self, panic: Panic) {
         match self.sender.take() {
             Some(sender) => sender.send_panic(panic),

@@ -13,11 +13,33 @@ pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
 pub(crate) use loom::thread_local;
 
 #[cfg(not(loom))]
-pub(crate) use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
-#[cfg(not(loom))]
+pub(crate) use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+// 64-bit atomics are missing on 32-bit microcontrollers (`thumbv7em`): only `std` counts in them.
+#[cfg(all(not(loom), feature = "std"))]
+pub(crate) use core::sync::atomic::AtomicU64;
+#[cfg(all(not(loom), feature = "std"))]
 pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
-#[cfg(not(loom))]
+#[cfg(all(not(loom), feature = "std"))]
 pub(crate) use std::thread_local;
+
+// Without `std`, a critical section (see `interrupt_lock`).
+#[cfg(not(feature = "std"))]
+pub(crate) use crate::interrupt_lock::{Mutex, MutexGuard};
+
+/// Locks `mutex`, ignoring `std`'s poisoning, as the stream always did: its queue's fields stay
+/// valid on their own when a panic interrupts an update.
+#[cfg(feature = "std")]
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Locks `mutex`: enters a critical section, which nothing can poison.
+#[cfg(not(feature = "std"))]
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock()
+}
 
 /// `core::cell::UnsafeCell` with loom's closure-based access, so that one code path serves both.
 #[cfg(not(loom))]

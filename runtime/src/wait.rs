@@ -58,6 +58,7 @@ impl<T> Promise<T> {
     ///
     /// assert_eq!(legacy_async().wait(), 7);
     /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn wait(mut self) -> T {
         match block_on(&mut self, None) {
             Some(value) => value,
@@ -76,6 +77,7 @@ impl<T> Promise<T> {
     /// resolver.resolve(3);
     /// assert_eq!(promise.wait_timeout(Duration::from_secs(1)).ok(), Some(3));
     /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn wait_timeout(mut self, timeout: Duration) -> Result<T, Promise<T>> {
         let deadline = Instant::now().checked_add(timeout);
         match block_on(&mut self, deadline) {
@@ -93,6 +95,7 @@ impl<T> OrDropped<T> {
     /// drop(resolver);
     /// assert_eq!(promise.or_dropped().wait(), Err(callback_async::Dropped));
     /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn wait(mut self) -> Result<T, crate::Dropped> {
         match block_on(&mut self, None) {
             Some(result) => result,

@@ -10,7 +10,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -22,6 +22,11 @@ use signal_hook::consts::SIGUSR1;
 #[path = "support/real.rs"]
 mod support;
 use support::watchdog;
+
+/// Held by each test while it has SIGUSR1 handlers: a handler is process-wide, so the other
+/// test's signals would otherwise reach this test's stream (`delivered + discarded` came out one
+/// over `SIGNALS`).
+static SIGUSR1_IN_USE: Mutex<()> = Mutex::new(());
 
 /// Raises `signal` three times on this thread; each handler runs before `raise` returns.
 fn raise_three_times(signal: libc::c_int) {
@@ -35,6 +40,9 @@ fn raise_three_times(signal: libc::c_int) {
 /// `_`, so it is not the C form).
 #[test]
 fn signals_as_a_stream() {
+    let _exclusive = SIGUSR1_IN_USE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     watchdog(|| async {
         // SAFETY: `register`'s contract is that the action is safe to run in a signal handler.
         // The action sends on the stream, which locks and may allocate; that is sound here
@@ -78,6 +86,9 @@ fn poll_until(stream: &mut CallbackStream<()>, stop: &AtomicBool) -> u64 {
 /// was handled (signals of one kind do not queue), so exactly `SIGNALS` handlers run.
 #[test]
 fn signals_interrupting_the_consumer() {
+    let _exclusive = SIGUSR1_IN_USE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     watchdog(|| async {
         let handled = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));

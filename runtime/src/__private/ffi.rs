@@ -12,12 +12,17 @@
 //! one, only while the block runs, during which the state lives on the stack of the expansion.
 //! [`Registration::release`] carries the same obligation as an `unsafe fn`.
 
+#[cfg(feature = "std")]
+use alloc::boxed::Box;
+#[cfg(feature = "std")]
+use core::any::Any;
 use core::ffi::c_void;
-use std::any::Any;
+#[cfg(feature = "std")]
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::ffi::{CReturn, Registration};
 use crate::oneshot::SendValue;
+#[cfg(feature = "std")]
 use crate::panic::Panic;
 use crate::{Resolver, StreamSender};
 
@@ -33,6 +38,7 @@ pub trait Sink {
     type Value;
     fn send(&self, value: Self::Value);
     /// The panic of the callback's body, caught (`catch_unwind`'s payload).
+    #[cfg(feature = "std")]
     fn send_panic(&self, payload: Box<dyn Any + Send>);
 }
 
@@ -44,6 +50,7 @@ impl<T> Sink for Resolver<T> {
         self.resolve(value);
     }
 
+    #[cfg(feature = "std")]
     fn send_panic(&self, payload: Box<dyn Any + Send>) {
         self.resolve_panic(Panic::new(payload));
     }
@@ -57,6 +64,7 @@ impl<T> Sink for StreamSender<T> {
         StreamSender::send(self, value);
     }
 
+    #[cfg(feature = "std")]
     fn send_panic(&self, payload: Box<dyn Any + Send>) {
         StreamSender::send_panic(self, Panic::new(payload));
     }
@@ -114,6 +122,7 @@ pub trait CallShared<A> {
 }
 
 /// Runs the user's body, catching its panic: a panic must not unwind into C.
+#[cfg(feature = "std")]
 #[inline]
 fn run<S: Sink, R: CReturn>(sink: &S, body: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(body)) {
@@ -123,6 +132,14 @@ fn run<S: Sink, R: CReturn>(sink: &S, body: impl FnOnce() -> R) -> R {
             R::on_panic()
         }
     }
+}
+
+/// Runs the user's body: without `std` nothing catches a panic, which follows the target's panic
+/// strategy (`panic = "abort"`, or the `#[panic_handler]`, on a microcontroller).
+#[cfg(not(feature = "std"))]
+#[inline]
+fn run<S: Sink, R: CReturn>(_: &S, body: impl FnOnce() -> R) -> R {
+    body()
 }
 
 impl<S, A, R, F> CallOnce<A> for OnceState<S, F>
@@ -157,13 +174,13 @@ where
 /// Boxes a state that C calls once (from any thread) and gives its pointer.
 #[inline]
 pub fn into_raw_once<D: Send + 'static>(state: D) -> *mut c_void {
-    Box::into_raw(Box::new(state)).cast()
+    alloc::boxed::Box::into_raw(alloc::boxed::Box::new(state)).cast()
 }
 
 /// Boxes a state that C may call many times from several threads, until its destroy notify.
 #[inline]
 pub fn into_raw_shared<D: Send + Sync + 'static>(state: D) -> *mut c_void {
-    Box::into_raw(Box::new(state)).cast()
+    alloc::boxed::Box::into_raw(alloc::boxed::Box::new(state)).cast()
 }
 
 /// The pointer to a state that C may use while the block runs, from several threads.
@@ -175,7 +192,7 @@ pub fn borrow_raw<D: Sync>(state: &D) -> *mut c_void {
 /// Boxes a state that C may call until the program releases it.
 #[inline]
 pub fn registration<D: Send + Sync + 'static>(state: D) -> (*mut c_void, Registration) {
-    let user_data = Box::into_raw(Box::new(state)).cast();
+    let user_data = alloc::boxed::Box::into_raw(alloc::boxed::Box::new(state)).cast();
     // SAFETY: `destroy::<D>` frees the `Box<D>` leaked here, and `Registration::release` calls it
     // once, when the caller vouches that C no longer uses the pointer.
     let registration = unsafe { Registration::new(user_data, destroy::<D>) };
@@ -192,7 +209,7 @@ pub fn registration<D: Send + Sync + 'static>(state: D) -> (*mut c_void, Registr
 pub unsafe fn call_once<D: CallOnce<A>, A>(user_data: *mut c_void, args: A) -> D::Output {
     // SAFETY: the caller guarantees that the pointer is a live `Box<D>` that nothing else
     // reclaims.
-    let state = unsafe { Box::from_raw(user_data.cast::<D>()) };
+    let state = unsafe { alloc::boxed::Box::from_raw(user_data.cast::<D>()) };
     state.call_once(args)
 }
 
@@ -218,5 +235,5 @@ pub unsafe fn call_shared<D: CallShared<A>, A>(user_data: *mut c_void, args: A) 
 /// no call of the callback is running or will run.
 pub unsafe fn destroy<D>(user_data: *mut c_void) {
     // SAFETY: the caller guarantees that the pointer is a live `Box<D>` used by nothing else.
-    drop(unsafe { Box::from_raw(user_data.cast::<D>()) });
+    drop(unsafe { alloc::boxed::Box::from_raw(user_data.cast::<D>()) });
 }

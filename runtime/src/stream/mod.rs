@@ -3,11 +3,13 @@
 
 mod state;
 
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll};
-use std::collections::VecDeque;
-use std::sync::Arc;
 
 use futures_core::{FusedStream, Stream};
 
@@ -15,7 +17,9 @@ use crate::Cancelling;
 use crate::panic::Panic;
 
 pub use state::Overflow;
-use state::{Queue, StreamState, thread_mark};
+#[cfg(feature = "std")]
+use state::thread_mark;
+use state::{Queue, StreamState};
 
 /// The items of a callback that fires many times, as a [`Stream`].
 ///
@@ -201,6 +205,7 @@ impl<T> StreamSender<T> {
     }
 
     /// Queues the panic of a C callback's body, which the stream resumes at this place.
+    #[cfg(feature = "std")]
     pub(crate) fn send_panic(&self, panic: Panic) {
         self.shared.send_panic(panic);
     }
@@ -373,7 +378,7 @@ impl<T> CallbackStream<T> {
             panic.resume();
         }
         if self.batch.finished {
-            Poll::Ready(Vec::from(std::mem::take(&mut self.batch.ready)))
+            Poll::Ready(Vec::from(core::mem::take(&mut self.batch.ready)))
         } else {
             Poll::Pending
         }
@@ -407,7 +412,10 @@ impl<T> CallbackStream<T> {
     /// stream is finished, or registers `cx`'s waker.
     fn refill(&mut self, cx: &mut Context<'_>, take: Take) {
         let mut queue = self.shared.lock();
-        queue.consumer = thread_mark();
+        #[cfg(feature = "std")]
+        {
+            queue.consumer = thread_mark();
+        }
         let unreported = self.shared.unreported(&mut queue);
         let registered = self.batch.take(&self.shared, &mut queue, take)
             || queue
@@ -484,8 +492,8 @@ impl<T> Drop for CallbackStream<T> {
         let mut queue = self.shared.lock();
         queue.stream_gone = true;
         self.shared.notify_room(&mut queue);
-        let items = std::mem::take(&mut queue.items);
-        let panics = std::mem::take(&mut queue.panics);
+        let items = core::mem::take(&mut queue.items);
+        let panics = core::mem::take(&mut queue.panics);
         let waker = queue.waker.take();
         drop(queue);
         // User code (the cancel hook, the items' `Drop`) runs outside the lock; the hook first,
@@ -512,7 +520,7 @@ impl<T> Batch<T> {
             } else if !bounded && self.ready.is_empty() {
                 // Swap buffers: both keep their capacity, so steady streams stop allocating. (A
                 // bounded queue keeps its own buffer, allocated up front for signal handlers.)
-                std::mem::swap(&mut self.ready, &mut queue.items);
+                core::mem::swap(&mut self.ready, &mut queue.items);
             } else {
                 self.ready.append(&mut queue.items);
             }
@@ -558,6 +566,7 @@ mod loom_tests {
     //! Every interleaving of a stream's producers with its consumer's poll, close and drop, under
     //! each overflow policy (`loom::future::block_on` parks the consumer as an executor would).
 
+    use alloc::vec::Vec;
     use core::future::poll_fn;
     use core::pin::Pin;
 

@@ -16,15 +16,22 @@
 //! Nothing else on the send path of a bounded stream allocates (its queue, which never holds more
 //! than the bound, is allocated when the stream is made, up to [`PREALLOCATED`] items), and the warning about dropped items is
 //! deferred to the consumer's next poll, outside any handler.
+//!
+//! Without `std` there are no threads to count in: the lock is a critical section
+//! ([`interrupt_lock`](crate::interrupt_lock)), inside which no interrupt handler runs, so a send
+//! never finds its own core holding the lock, and `Overflow::Block` does not exist.
 
+use alloc::collections::VecDeque;
+#[cfg(feature = "std")]
+use core::cell::Cell;
+#[cfg(feature = "std")]
 use core::sync::atomic::compiler_fence;
-use std::cell::Cell;
-use std::collections::VecDeque;
-use std::sync::PoisonError;
-use std::task::Waker;
+use core::task::Waker;
 
 use crate::panic::Panic;
-use crate::sync::{AtomicU64, Condvar, Mutex, MutexGuard, Ordering, thread_local};
+#[cfg(feature = "std")]
+use crate::sync::{AtomicU64, Condvar, Ordering, thread_local};
+use crate::sync::{Mutex, MutexGuard};
 
 /// What a bounded stream does with a new item when its queue is full.
 ///
@@ -65,6 +72,10 @@ pub enum Overflow {
     /// [`discarded`](crate::CallbackStream::discarded) (and, with the `tracing` feature, warned
     /// about at the consumer's next poll). Do not use it for a producer that is a task on the
     /// consumer's own executor.
+    ///
+    /// Only with the `std` feature: without threads, a producer has nowhere to wait.
+    #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     Block,
 }
 
@@ -76,12 +87,14 @@ pub(crate) const PREALLOCATED: usize = 4096;
 pub(crate) struct StreamState<T> {
     queue: Mutex<Queue<T>>,
     /// Where producers that [`Overflow::Block`] wait for room.
+    #[cfg(feature = "std")]
     room: Condvar,
     /// How many items the queue holds at most (`usize::MAX`: unbounded).
     pub(crate) bound: usize,
     pub(crate) overflow: Overflow,
     /// Items dropped because a send re-entered a thread holding the lock (see the module's
     /// documentation); read without the lock.
+    #[cfg(feature = "std")]
     reentered: AtomicU64,
 }
 
@@ -102,19 +115,22 @@ pub(crate) struct Queue<T> {
     pub(crate) discarded: u64,
     /// The thread that last polled the stream (or created it), which a blocking send never
     /// waits on (see [`thread_mark`]).
+    #[cfg(feature = "std")]
     pub(crate) consumer: usize,
     /// Producers waiting for room.
+    #[cfg(feature = "std")]
     pub(crate) waiting: usize,
     /// Whether the waiting producers were woken since the last one began to wait: a consumer
     /// that frees room item by item then wakes them once, not once per item (each wake-up of a
     /// condition variable is a system call).
+    #[cfg(feature = "std")]
     pub(crate) room_signalled: bool,
     /// Discards not yet warned about (`Block` fallbacks and re-entries), reported by the consumer.
     pub(crate) unreported_fallbacks: u64,
     pub(crate) reported_reentries: u64,
 }
 
-#[cfg(not(loom))]
+#[cfg(all(not(loom), feature = "std"))]
 thread_local! {
     /// How many queue locks this thread is taking or holding.
     static LOCKS: Cell<u32> = const { Cell::new(0) };
@@ -127,13 +143,22 @@ thread_local! {
 
 /// This thread, as an address that no other live thread has (its `LOCKS` slot's): reading it
 /// allocates nothing and takes no lock, unlike `thread::current()`.
+#[cfg(feature = "std")]
 pub(crate) fn thread_mark() -> usize {
     LOCKS.with(|locks| core::ptr::from_ref(locks).addr())
 }
 
 /// Whether this thread is inside a queue's lock (or taking one): a send now re-entered it.
+#[cfg(feature = "std")]
 fn inside_lock() -> bool {
     LOCKS.with(Cell::get) != 0
+}
+
+/// Without `std`, a send cannot re-enter: the lock is a critical section that no interrupt
+/// handler runs inside.
+#[cfg(not(feature = "std"))]
+fn inside_lock() -> bool {
+    false
 }
 
 /// The queue's lock, counted in [`LOCKS`] for as long as it is held.
@@ -159,7 +184,9 @@ impl<T> Drop for Locked<'_, T> {
     fn drop(&mut self) {
         drop(self.guard.take());
         // The release above stays inside the counted window.
+        #[cfg(feature = "std")]
         compiler_fence(Ordering::SeqCst);
+        #[cfg(feature = "std")]
         LOCKS.with(|locks| locks.set(locks.get() - 1));
     }
 }
@@ -181,31 +208,58 @@ impl<T> StreamState<T> {
                 stream_gone: false,
                 closed: false,
                 discarded: 0,
+                #[cfg(feature = "std")]
                 consumer: thread_mark(),
+                #[cfg(feature = "std")]
                 waiting: 0,
+                #[cfg(feature = "std")]
                 room_signalled: false,
                 unreported_fallbacks: 0,
                 reported_reentries: 0,
             }),
+            #[cfg(feature = "std")]
             room: Condvar::new(),
             bound,
             overflow,
+            #[cfg(feature = "std")]
             reentered: AtomicU64::new(0),
         }
     }
 
     pub(crate) fn lock(&self) -> Locked<'_, T> {
+        #[cfg(feature = "std")]
         LOCKS.with(|locks| locks.set(locks.get() + 1));
         // The acquire below stays inside the counted window.
+        #[cfg(feature = "std")]
         compiler_fence(Ordering::SeqCst);
-        let guard = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = crate::sync::lock(&self.queue);
         Locked { guard: Some(guard) }
     }
 
     /// Every discarded item: under the lock, and by re-entries.
     pub(crate) fn discarded(&self, queue: &Queue<T>) -> u64 {
-        queue.discarded + self.reentered.load(Ordering::Relaxed)
+        queue.discarded + self.reentries()
     }
+
+    /// Items dropped by re-entered sends (see the module's documentation).
+    #[cfg(feature = "std")]
+    fn reentries(&self) -> u64 {
+        self.reentered.load(Ordering::Relaxed)
+    }
+
+    #[cfg(not(feature = "std"))]
+    fn reentries(&self) -> u64 {
+        0
+    }
+
+    /// Counts an item dropped by a re-entered send.
+    #[cfg(feature = "std")]
+    fn count_reentry(&self) {
+        self.reentered.fetch_add(1, Ordering::Relaxed);
+    }
+
+    #[cfg(not(feature = "std"))]
+    fn count_reentry(&self) {}
 
     /// Queues `item` by the stream's policy and wakes the consumer; refused (dropped and
     /// counted) once the stream is closed, dropped silently once it is gone.
@@ -213,7 +267,7 @@ impl<T> StreamState<T> {
         if inside_lock() {
             // A signal handler that interrupted this stream's (or another stream's) code on
             // this thread: the lock may be ours already. Drop the item, touching nothing else.
-            self.reentered.fetch_add(1, Ordering::Relaxed);
+            self.count_reentry();
             drop(item);
             return;
         }
@@ -226,6 +280,7 @@ impl<T> StreamState<T> {
                     evicted = queue.items.pop_front();
                 }
                 Overflow::DropNewest => return refuse(queue, item),
+                #[cfg(feature = "std")]
                 Overflow::Block => {
                     if queue.consumer == thread_mark() {
                         queue.unreported_fallbacks += 1;
@@ -252,9 +307,10 @@ impl<T> StreamState<T> {
     /// panic is never evicted nor waits for room), and wakes the consumer; refused as an item is
     /// once the stream is closed or gone.
     #[cold]
+    #[cfg(feature = "std")]
     pub(crate) fn send_panic(&self, panic: Panic) {
         if inside_lock() {
-            self.reentered.fetch_add(1, Ordering::Relaxed);
+            self.count_reentry();
             drop(panic);
             return;
         }
@@ -272,6 +328,7 @@ impl<T> StreamState<T> {
     }
 
     /// Waits until the queue has room, or the stream is gone or closed.
+    #[cfg(feature = "std")]
     fn wait_for_room<'a>(&'a self, mut queue: Locked<'a, T>) -> Locked<'a, T> {
         queue.waiting += 1;
         while queue.items.len() >= self.bound && !queue.stream_gone && !queue.closed {
@@ -282,7 +339,7 @@ impl<T> StreamState<T> {
             let guard = self
                 .room
                 .wait(guard)
-                .unwrap_or_else(PoisonError::into_inner);
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             queue.guard = Some(guard);
         }
         queue.waiting -= 1;
@@ -291,6 +348,7 @@ impl<T> StreamState<T> {
 
     /// Wakes the producers waiting for room, if any that was not woken yet (the consumer took
     /// items, or left).
+    #[cfg(feature = "std")]
     pub(crate) fn notify_room(&self, queue: &mut Queue<T>) {
         if queue.waiting != 0 && !queue.room_signalled {
             queue.room_signalled = true;
@@ -298,9 +356,13 @@ impl<T> StreamState<T> {
         }
     }
 
+    /// Without `std`, no producer waits.
+    #[cfg(not(feature = "std"))]
+    pub(crate) fn notify_room(&self, _: &mut Queue<T>) {}
+
     /// The discards that the consumer has not warned about yet, marked as warned.
     pub(crate) fn unreported(&self, queue: &mut Queue<T>) -> u64 {
-        let reentries = self.reentered.load(Ordering::Relaxed);
+        let reentries = self.reentries();
         let unreported = queue.unreported_fallbacks + (reentries - queue.reported_reentries);
         queue.unreported_fallbacks = 0;
         queue.reported_reentries = reentries;
