@@ -38,6 +38,7 @@
 mod attribute;
 mod take;
 mod trampoline;
+mod user_data;
 
 use proc_macro2::{Span, TokenStream};
 use syn::ExprUnsafe;

@@ -4,11 +4,13 @@
 //! parameters, and `_(value)` in its body rewritten into a delivery.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Ident, Member, Pat, ReturnType, Type};
 
+use super::user_data::{count_error, missing_error, take_accessor};
+use crate::accessor::Accessor;
 use crate::error::Errors;
 use crate::handover::handed_over;
 use crate::placeholders::{self, Found, Language, Scope, Written};
@@ -39,6 +41,8 @@ pub enum CParam {
 /// A closure placeholder: the C callback or the destroy notify.
 pub struct CClosure {
     pub params: Vec<CParam>,
+    /// `#[user_data(EXPR)]`: the pointer is read from the arguments rather than given as one.
+    pub accessor: Option<Accessor>,
     pub output: Option<Type>,
     pub body: Expr,
     pub span: Span,
@@ -110,15 +114,8 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
     if callback.is_none() && errors.is_empty() {
         errors.push(syn::Error::new_spanned(&*block, NO_CALLBACK));
     }
-    if user_data.is_empty() && callback.is_some() {
-        errors.push(syn::Error::new_spanned(
-            &*block,
-            "this block has no user-data placeholder: write `_` where the call takes the \
-             callback's `void *` user data (or `&_` if C uses it only during the call); it is \
-             taken for the C form because its closure has an untyped `_` parameter beside typed \
-             ones, C's user data: for a Rust callback that ignores an argument, name it \
-             (`|_unused, n: i32| ..`)",
-        ));
+    if let (true, Some(callback)) = (user_data.is_empty(), &callback) {
+        errors.push(missing_error(callback, block));
     }
     if let (Some(destroy), true) = (&destroy, borrowed) {
         errors.push(syn::Error::new(
@@ -172,12 +169,13 @@ fn first_of(
 
 /// Reads a closure placeholder's parameters, return type and body.
 fn callback_of(
-    closure: ExprClosure,
+    mut closure: ExprClosure,
     bare: Option<Span>,
     destroy: bool,
     private: Private,
 ) -> syn::Result<CClosure> {
     let mut errors = Errors::new();
+    let accessor = take_accessor(&mut closure, destroy, &mut errors);
     let mut params = Vec::new();
     let mut user_data = 0;
     for input in &closure.inputs {
@@ -214,15 +212,10 @@ fn callback_of(
             )),
         }
     }
-    if user_data != 1 && errors.is_empty() {
-        let message = if user_data == 0 {
-            "this C callback has no user-data parameter: write the parameter that carries the \
-             user data as `_`, without a type (`|_, n: c_int| ..`)"
-        } else {
-            "this C callback has several user-data parameters: only the one that carries the \
-             user data is written `_` without a type; give the others their C types"
-        };
-        errors.push(syn::Error::new_spanned(quote!(#closure), message));
+    if let Some(error) = count_error(accessor.as_ref(), user_data, &closure) {
+        if errors.is_empty() {
+            errors.push(error);
+        }
     }
     let output = match &closure.output {
         ReturnType::Default => None,
@@ -263,6 +256,7 @@ fn callback_of(
     }
     Ok(CClosure {
         params,
+        accessor,
         output,
         body,
         span,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote_spanned};
-use syn::{Expr, ExprUnsafe, Ident};
+use syn::{Expr, ExprUnsafe, Ident, Pat};
 
 use super::Ownership;
 use super::take::{CClosure, CParam, Carrier, Taken};
@@ -230,6 +230,16 @@ fn state_param<'a>(signatures: impl Iterator<Item = &'a CSignature>, private: Pr
     Ident::new(&name, private.site())
 }
 
+/// The trampoline's name for a parameter: `arg0`, `arg1`, ..; the user's own name where an
+/// accessor (`#[user_data(sqlite3_user_data(ctx))]`) may read it, so that the accessor, written in
+/// terms of the callback's parameters, reads the trampoline's.
+fn arg_name(callback: &CClosure, param: &CParam, position: usize, mixed: Span) -> Ident {
+    match (&callback.accessor, param) {
+        (Some(_), CParam::Typed(Pat::Ident(pat), _)) if pat.subpat.is_none() => pat.ident.clone(),
+        _ => format_ident!("arg{}", position, span = mixed),
+    }
+}
+
 /// The C signature of a closure placeholder, and the pieces generated from it.
 struct CSignature {
     /// The span of the generated tokens (see `Private::site`).
@@ -256,7 +266,7 @@ impl CSignature {
         let mut unnamed = vec![];
         let mut user_data = TokenStream::new();
         for (position, param) in callback.params.iter().enumerate() {
-            let arg = format_ident!("arg{}", position, span = mixed);
+            let arg = arg_name(callback, param, position, mixed);
             let ty = match param {
                 CParam::UserData(Carrier::Pointer) => {
                     user_data = arg.to_token_stream();
@@ -278,6 +288,9 @@ impl CSignature {
                 CParam::UserData(_) => quote_spanned!(site=> #arg: #ty),
             });
             types.push(ty);
+        }
+        if let Some(accessor) = &callback.accessor {
+            user_data = accessor.expr.to_token_stream();
         }
         let unit = callback.output.is_none();
         let ret = callback
