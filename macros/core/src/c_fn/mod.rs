@@ -36,6 +36,8 @@
 //! hands back the carrier it was given, whose pointer field is the one written.
 
 mod attribute;
+mod paired;
+mod pairing;
 mod take;
 mod trampoline;
 mod user_data;
@@ -94,7 +96,12 @@ pub fn expand_block(
         check_scoped(bound)?;
     }
     let bound = bound.filter(|_| stream);
-    let tokens = trampoline::emit(&taken, ownership, stream, bound, &block, text, private);
+    let tokens = if taken.more.is_empty() {
+        trampoline::emit(&taken, ownership, stream, bound, &block, text, private)
+    } else {
+        let create = trampoline::create(stream, bound, text, private);
+        paired::emit(&taken, ownership, &create, &block, private)
+    };
     Ok(Expansion {
         tokens,
         ownership,

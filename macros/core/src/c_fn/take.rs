@@ -9,6 +9,7 @@ use syn::spanned::Spanned as _;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Ident, Member, Pat, ReturnType, Type};
 
+use super::pairing::{self, UserData, numbered};
 use super::user_data::{count_error, missing_error, take_accessor};
 use crate::accessor::Accessor;
 use crate::error::Errors;
@@ -58,6 +59,15 @@ pub struct Taken {
     pub destroy: Option<CClosure>,
     /// The user data is lent (`&_`) rather than given (`_`).
     pub borrowed: bool,
+    /// With several user-data placeholders, the callbacks of the second and later ones, each with
+    /// its destroy notify (see `pairing`).
+    pub more: Vec<Pair>,
+}
+
+/// A C callback handed back a user-data pointer of its own, and the notify that frees it.
+pub struct Pair {
+    pub callback: CClosure,
+    pub destroy: Option<CClosure>,
 }
 
 // Input:  unsafe { start(|_, n: c_int| _(n), _) }
@@ -73,22 +83,25 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         let name = match written {
             Written::CCallback { closure, bare } => {
                 callbacks.push((closure, bare));
-                "callback"
+                numbered("callback", callbacks.len())
             }
             Written::Destroy(closure) => {
                 destroys.push((closure, None));
-                "destroy"
+                numbered("destroy", destroys.len())
             }
             Written::UserData { borrowed } => {
                 user_data.push((span, borrowed));
-                "user_data"
+                numbered("user_data", user_data.len())
             }
             // The Rust form's: never found in a C block.
             Written::Bare | Written::Params(_) | Written::Body(_) => continue,
         };
-        locals.push(Ident::new(name, local.located_at(span)).into_token_stream());
+        locals.push(Ident::new(&name, local.located_at(span)).into_token_stream());
     }
     placeholders::fill(Scope::Block(&mut block.block), locals);
+    if user_data.len() > 1 {
+        return take_pairs(callbacks, destroys, &user_data, errors, private);
+    }
     let callback = first_of(
         callbacks,
         &mut errors,
@@ -103,13 +116,6 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         true,
         "a second destroy-notify placeholder: the user data is freed once",
     );
-    for (span, _) in user_data.iter().skip(1) {
-        errors.push(syn::Error::new(
-            *span,
-            "a second user-data placeholder: C hands back one pointer; `_` goes where the call \
-             takes the callback's `void *` user data",
-        ));
-    }
     let borrowed = user_data.iter().any(|(_, borrowed)| *borrowed);
     if callback.is_none() && errors.is_empty() {
         errors.push(syn::Error::new_spanned(&*block, NO_CALLBACK));
@@ -132,6 +138,56 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         callback,
         destroy,
         borrowed,
+        more: Vec::new(),
+    })
+}
+
+/// Closure placeholders as found: the closure, and the `_` of a body that is `_`.
+type Closures = Vec<(Box<ExprClosure>, Option<Span>)>;
+
+// Input:  unsafe { register(|_, a: c_int| _(a), _, |_, b: c_int| _(b), _) }
+// Output: the two callbacks, each with its destroy notify if any, in the order written
+/// The placeholders of a call with several user-data pointers, paired by position.
+fn take_pairs(
+    callbacks: Closures,
+    destroys: Closures,
+    user_data: &[UserData],
+    mut errors: Errors,
+    private: Private,
+) -> syn::Result<Taken> {
+    let spans = |closures: &Closures| -> Vec<Span> {
+        closures
+            .iter()
+            .map(|(closure, _)| closure.inputs_begin.span)
+            .collect()
+    };
+    pairing::check(
+        &spans(&callbacks),
+        &spans(&destroys),
+        user_data,
+        &mut errors,
+    );
+    let mut read_all = |closures: Closures, destroy: bool| -> Vec<CClosure> {
+        closures
+            .into_iter()
+            .filter_map(|(closure, bare)| errors.keep(read(*closure, bare, destroy, private)))
+            .collect::<Vec<_>>()
+    };
+    let callbacks = read_all(callbacks, false);
+    let mut destroys = read_all(destroys, true).into_iter();
+    errors.finish()?;
+    let mut pairs = callbacks.into_iter().map(|callback| Pair {
+        callback,
+        destroy: destroys.next(),
+    });
+    let Some(Pair { callback, destroy }) = pairs.next() else {
+        unreachable!("checked: as many callbacks as user-data placeholders, several")
+    };
+    Ok(Taken {
+        callback,
+        destroy,
+        borrowed: user_data.iter().any(|(_, borrowed)| *borrowed),
+        more: pairs.collect(),
     })
 }
 
@@ -155,16 +211,26 @@ fn first_of(
             errors.push(syn::Error::new(span, second));
             continue;
         }
-        let read = match asyncness {
-            Some(span) => Err(syn::Error::new(
-                span,
-                "a C callback placeholder is a plain closure: C cannot await",
-            )),
-            None => callback_of(*closure, bare, destroy, private),
-        };
-        first = errors.keep(read);
+        first = errors.keep(read(*closure, bare, destroy, private));
     }
     first
+}
+
+/// Reads a closure placeholder, which C cannot await.
+fn read(
+    closure: ExprClosure,
+    bare: Option<Span>,
+    destroy: bool,
+    private: Private,
+) -> syn::Result<CClosure> {
+    // The destroy notify's `async` is not checked: `|_| drop(_)` is never called as one.
+    match closure.asyncness.filter(|_| !destroy) {
+        Some(asyncness) => Err(syn::Error::new(
+            asyncness.span,
+            "a C callback placeholder is a plain closure: C cannot await",
+        )),
+        None => callback_of(closure, bare, destroy, private),
+    }
 }
 
 /// Reads a closure placeholder's parameters, return type and body.

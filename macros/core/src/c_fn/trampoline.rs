@@ -9,6 +9,7 @@ use quote::{ToTokens, format_ident, quote_spanned};
 use syn::{Expr, ExprUnsafe, Ident, Pat};
 
 use super::Ownership;
+use super::pairing::numbered;
 use super::take::{CClosure, CParam, Carrier, Taken};
 use crate::flow::{Bound, BoundedStream, Maker};
 use crate::generics;
@@ -16,19 +17,25 @@ use crate::root::Private;
 use crate::splice::append;
 
 /// The generated locals, hygienic (`Span::mixed_site()`).
-struct CLocals {
-    sink: Ident,
-    state: Ident,
-    promise: Ident,
-    callback: Ident,
-    destroy: Ident,
-    user_data: Ident,
-    registration: Ident,
+pub(super) struct CLocals {
+    pub(super) sink: Ident,
+    pub(super) state: Ident,
+    pub(super) promise: Ident,
+    pub(super) callback: Ident,
+    pub(super) destroy: Ident,
+    pub(super) user_data: Ident,
+    pub(super) registration: Ident,
 }
 
 impl CLocals {
     fn new(private: Private) -> Self {
-        let local = |name| Ident::new(name, private.local());
+        Self::numbered(private, 1)
+    }
+
+    /// The locals of the `number`-th user-data pointer of a call: `state`, then `state_2`, ..
+    /// (named as `take` named the slots the placeholders left).
+    pub(super) fn numbered(private: Private, number: usize) -> Self {
+        let local = |name| Ident::new(&numbered(name, number), private.local());
         CLocals {
             sink: local("sink"),
             state: local("state"),
@@ -67,24 +74,49 @@ pub fn emit(
         promise,
         callback,
         destroy,
-        user_data,
-        registration,
+        ..
     } = &locals;
     let signature = CSignature::of(&taken.callback, private);
-    let destroy_signature = taken
-        .destroy
-        .as_ref()
-        .map(|destroy| CSignature::of(destroy, private));
-    let signatures = [Some(&signature), destroy_signature.as_ref()];
-    let trampolines = Trampolines {
-        state: state_param(signatures.into_iter().flatten(), private),
-        signature: &signature,
-        destroy: destroy_signature,
-        ownership,
-        private,
-    };
+    let trampolines = Trampolines::new(&signature, taken.destroy.as_ref(), ownership, private);
     let closure = signature.closure(&taken.callback, sink);
-    let create = if let Some(bound) = bound {
+    let create = create(stream, bound, text, private);
+    let make = make(ownership, private);
+    let make_destroy = taken.destroy.is_some().then(
+        || quote_spanned!(site=> let #destroy = callback_async_instantiate_destroy(&#state);),
+    );
+    let (give, result) = give(ownership, &locals, private);
+    quote_spanned! {site=>
+        {
+            #trampolines
+            let (#sink, #promise) = #create;
+            let #state = #private::ffi::#make(#sink, #closure);
+            let #callback = callback_async_instantiate(&#state);
+            #make_destroy
+            #give
+            #private::finish(#block, #result).callback_async_finish()
+        }
+    }
+}
+
+/// The runtime's function that makes the state: `once` for a callback that C calls once.
+pub(super) fn make(ownership: Ownership, private: Private) -> TokenStream {
+    let site = private.site();
+    if ownership == Ownership::Once {
+        quote_spanned!(site=> once)
+    } else {
+        quote_spanned!(site=> shared)
+    }
+}
+
+/// The promise or stream and its sink: `let (sink, promise) = CREATE;`.
+pub(super) fn create(
+    stream: bool,
+    bound: Option<&Bound>,
+    text: &str,
+    private: Private,
+) -> TokenStream {
+    let site = private.site();
+    if let Some(bound) = bound {
         let create = BoundedStream {
             bound,
             maker: Maker::C,
@@ -96,16 +128,26 @@ pub fn emit(
         quote_spanned!(site=> #private::ffi::stream())
     } else {
         quote_spanned!(site=> #private::ffi::promise_shared(&#text))
-    };
-    let make = if ownership == Ownership::Once {
-        quote_spanned!(site=> once)
-    } else {
-        quote_spanned!(site=> shared)
-    };
-    let make_destroy = taken.destroy.is_some().then(
-        || quote_spanned!(site=> let #destroy = callback_async_instantiate_destroy(&#state);),
-    );
-    let (give, result) = match ownership {
+    }
+}
+
+// Output: let user_data = PRIVATE::ffi::into_raw_once(state);   and the block's result, `promise`
+/// How the state becomes the user-data pointer, by who frees it; and what the block evaluates to
+/// beside its own value.
+pub(super) fn give(
+    ownership: Ownership,
+    locals: &CLocals,
+    private: Private,
+) -> (TokenStream, TokenStream) {
+    let site = private.site();
+    let CLocals {
+        state,
+        promise,
+        user_data,
+        registration,
+        ..
+    } = locals;
+    match ownership {
         Ownership::Once => (
             quote_spanned!(site=> let #user_data = #private::ffi::into_raw_once(#state);),
             promise.to_token_stream(),
@@ -122,17 +164,6 @@ pub fn emit(
             quote_spanned!(site=> let (#user_data, #registration) = #private::ffi::registration(#state);),
             quote_spanned!(site=> (#promise, #registration)),
         ),
-    };
-    quote_spanned! {site=>
-        {
-            #trampolines
-            let (#sink, #promise) = #create;
-            let #state = #private::ffi::#make(#sink, #closure);
-            let #callback = callback_async_instantiate(&#state);
-            #make_destroy
-            #give
-            #private::finish(#block, #result).callback_async_finish()
-        }
     }
 }
 
@@ -141,13 +172,33 @@ pub fn emit(
 //         and the same pair for the destroy notify, if any
 /// The items that C calls, generic over the state's type `D`, and the functions that instantiate
 /// them from the state itself (so the cast back is always to the type the pointer was made from).
-struct Trampolines<'a> {
+pub(super) struct Trampolines<'a> {
     /// The state's type parameter, `D`.
     state: Ident,
     signature: &'a CSignature,
     destroy: Option<CSignature>,
     ownership: Ownership,
     private: Private<'a>,
+}
+
+impl<'a> Trampolines<'a> {
+    /// The trampolines of a callback with this `signature`, and of its destroy notify, if any.
+    pub(super) fn new(
+        signature: &'a CSignature,
+        destroy: Option<&CClosure>,
+        ownership: Ownership,
+        private: Private<'a>,
+    ) -> Self {
+        let destroy = destroy.map(|destroy| CSignature::of(destroy, private));
+        let signatures = [Some(signature), destroy.as_ref()];
+        Trampolines {
+            state: state_param(signatures.into_iter().flatten(), private),
+            signature,
+            destroy,
+            ownership,
+            private,
+        }
+    }
 }
 
 impl ToTokens for Trampolines<'_> {
@@ -241,7 +292,7 @@ fn arg_name(callback: &CClosure, param: &CParam, position: usize, mixed: Span) -
 }
 
 /// The C signature of a closure placeholder, and the pieces generated from it.
-struct CSignature {
+pub(super) struct CSignature {
     /// The span of the generated tokens (see `Private::site`).
     site: Span,
     /// `arg0: *mut c_void, arg1: c_int`
@@ -260,7 +311,7 @@ struct CSignature {
 }
 
 impl CSignature {
-    fn of(callback: &CClosure, private: Private) -> Self {
+    pub(super) fn of(callback: &CClosure, private: Private) -> Self {
         let (site, mixed) = (private.site(), private.local());
         let (mut params, mut types, mut args, mut args_ty) = (vec![], vec![], vec![], vec![]);
         let mut unnamed = vec![];
@@ -364,7 +415,7 @@ impl CSignature {
 
     /// The user's closure, as the state stores it: `move |sink, (n, s): (c_int, *const c_char)|
     /// -> c_int { .. }`.
-    fn closure(&self, callback: &CClosure, sink: &Ident) -> TokenStream {
+    pub(super) fn closure(&self, callback: &CClosure, sink: &Ident) -> TokenStream {
         let pats = callback.params.iter().filter_map(|param| match param {
             CParam::Typed(pat, _) => Some(pat),
             CParam::UserData(_) => None,

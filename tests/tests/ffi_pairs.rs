@@ -1,0 +1,233 @@
+//! Two user-data pointers in one call, each handed back to its own C callback, paired by position
+//! (`watch_two(Some(|_, n: c_int| ..), _, .., Some(|_, n: c_int| ..), _, ..)`): both callbacks feed
+//! the call's one stream or promise, and each pointer's state is freed exactly once, by its own
+//! rule (its call, its destroy notify, the block's end, or the `Registration`). The API is
+//! C-shaped, written in Rust as `extern "C"` functions.
+
+use std::ffi::{c_int, c_void};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use callback_async::ffi::Registration;
+use callback_async::{CallbackStream, Promise, promisify};
+use futures::StreamExt;
+
+#[path = "support/real.rs"]
+mod real;
+use real::watchdog;
+
+type Callback = unsafe extern "C" fn(*mut c_void, c_int);
+type Free = unsafe extern "C" fn(*mut c_void);
+
+/// A registered callback: its function, user data (as an address, to be `Send`) and notify.
+type Watch = (Callback, usize, Option<Free>);
+
+/// One watcher of two events at a time, as a C library keeps it.
+static WATCHED: Mutex<Option<[Watch; 2]>> = Mutex::new(None);
+/// The tests share `WATCHED`: one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Registers `on_a` with `a` and `on_b` with `b`, each freed by its notify (if any) on `unwatch`.
+unsafe extern "C" fn watch_two(
+    on_a: Option<Callback>,
+    a: *mut c_void,
+    free_a: Option<Free>,
+    on_b: Option<Callback>,
+    b: *mut c_void,
+    free_b: Option<Free>,
+) {
+    let (on_a, on_b) = (on_a.unwrap(), on_b.unwrap());
+    let watched = [(on_a, a as usize, free_a), (on_b, b as usize, free_b)];
+    assert!(WATCHED.lock().unwrap().replace(watched).is_none());
+}
+
+/// Calls the `which`-th callback with `n`, under the library's lock as C libraries do.
+fn fire(which: usize, n: c_int) {
+    let watched = WATCHED.lock().unwrap();
+    let (callback, user_data, _) = watched.as_ref().unwrap()[which];
+    // SAFETY: the callback registered with this user data, before `unwatch`.
+    unsafe { callback(user_data as *mut c_void, n) };
+}
+
+/// Unregisters both callbacks and calls their destroy notifies: no call runs after it.
+fn unwatch() {
+    let watched = WATCHED.lock().unwrap().take().unwrap();
+    for (_, user_data, free) in watched {
+        if let Some(free) = free {
+            // SAFETY: the notify registered with this user data, called once, after the last call.
+            unsafe { free(user_data as *mut c_void) };
+        }
+    }
+}
+
+/// Calls `done_a` with `a` and `done_b` with `b` once each, on two threads, and returns.
+unsafe extern "C" fn run_both(
+    done_a: Option<Callback>,
+    a: *mut c_void,
+    done_b: Option<Callback>,
+    b: *mut c_void,
+) {
+    for (done, user_data, n) in [(done_a, a as usize, 1), (done_b, b as usize, 2)] {
+        let done = done.unwrap();
+        // SAFETY: each callback is called once, with its own user data.
+        thread::spawn(move || unsafe { done(user_data as *mut c_void, n) });
+    }
+}
+
+/// Calls each callback with its user data twice, during the call.
+unsafe extern "C" fn each_twice(
+    on_a: Option<Callback>,
+    a: *mut c_void,
+    on_b: Option<Callback>,
+    b: *mut c_void,
+) {
+    for n in 0..2 {
+        // SAFETY: the callbacks are called with their own user data, during the call.
+        unsafe {
+            on_a.unwrap()(a, n);
+            on_b.unwrap()(b, 10 + n);
+        }
+    }
+}
+
+/// The tests that use `WATCHED` run one at a time.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A counter, and two clones for two states to keep.
+fn counted() -> [Counted; 3] {
+    let counter = Counted(Arc::default());
+    [counter.clone(), counter.clone(), counter]
+}
+
+/// Counts its drops, to see each state freed once.
+#[derive(Clone)]
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl Counted {
+    /// `value`, from a closure that keeps `self` (its state's part to count).
+    fn kept<T>(&self, value: T) -> T {
+        value
+    }
+
+    fn dropped(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The user's own enum: which callback ran, in the order they ran.
+#[derive(Debug, PartialEq, Eq)]
+enum Event {
+    A(c_int),
+    B(c_int),
+}
+
+#[test]
+fn two_pointers_with_destroy_notifies_feed_one_stream() {
+    let _serial = serial();
+    watchdog(|| async {
+        let [counter, a, b] = counted();
+        let events: CallbackStream<Event> = promisify!(stream unsafe {
+            watch_two(
+                Some(move |_, n: c_int| _(a.kept(Event::A(n)))),
+                _,
+                Some(|_| drop(_)),
+                Some(move |_, n: c_int| _(b.kept(Event::B(n)))),
+                _,
+                Some(|_| drop(_)),
+            )
+        });
+        fire(0, 1);
+        fire(1, 2);
+        fire(0, 3);
+        assert_eq!(counter.dropped(), 0);
+        unwatch();
+        // Each destroy notify freed its own state, once (`counter` itself is still here).
+        assert_eq!(counter.dropped(), 2);
+        let events = events.collect::<Vec<_>>().await;
+        assert_eq!(events, [Event::A(1), Event::B(2), Event::A(3)]);
+    });
+}
+
+#[test]
+fn two_pointers_given_once_each_settle_one_promise() {
+    watchdog(|| async {
+        let [counter, a, b] = counted();
+        let first: Promise<c_int> = promisify!(unsafe {
+            run_both(
+                Some(move |_, n: c_int| _(a.kept(n))),
+                _,
+                Some(move |_, n: c_int| _(b.kept(n))),
+                _,
+            )
+        });
+        let n = first.await;
+        assert!(n == 1 || n == 2, "{n}");
+        // Each call frees its own state; the second may still be running.
+        while counter.dropped() < 2 {
+            thread::yield_now();
+        }
+        assert_eq!(counter.dropped(), 2);
+    });
+}
+
+#[test]
+fn two_lent_pointers_are_used_during_the_block() {
+    watchdog(|| async {
+        let events: CallbackStream<Event> = promisify!(stream unsafe {
+            each_twice(
+                Some(|_, n: c_int| _(Event::A(n))),
+                &_,
+                Some(|_, n: c_int| _(Event::B(n))),
+                &_,
+            )
+        });
+        let events = events.collect::<Vec<_>>().await;
+        assert_eq!(
+            events,
+            [Event::A(0), Event::B(10), Event::A(1), Event::B(11)]
+        );
+    });
+}
+
+#[test]
+fn two_pointers_without_notifies_are_released_together() {
+    let _serial = serial();
+    watchdog(|| async {
+        let [counter, a, b] = counted();
+        let (events, registration): (CallbackStream<Event>, Registration) = promisify!(stream unsafe {
+            watch_two(
+                Some(move |_, n: c_int| _(a.kept(Event::A(n)))),
+                _,
+                None,
+                Some(move |_, n: c_int| _(b.kept(Event::B(n)))),
+                _,
+                None,
+            )
+        });
+        // From another thread: the states are `Send + Sync`.
+        thread::spawn(|| {
+            fire(1, 7);
+            fire(0, 8);
+        })
+        .join()
+        .unwrap();
+        unwatch();
+        assert_eq!(counter.dropped(), 0);
+        // SAFETY: both callbacks are unregistered, and no call is running.
+        unsafe { registration.release() };
+        assert_eq!(counter.dropped(), 2);
+        let events = events.collect::<Vec<_>>().await;
+        assert_eq!(events, [Event::B(7), Event::A(8)]);
+    });
+}
