@@ -2,7 +2,7 @@
 //! (`watch_two(Some(|_, n: c_int| ..), _, .., Some(|_, n: c_int| ..), _, ..)`): both callbacks feed
 //! the call's one stream or promise, and each pointer's state is freed exactly once, by its own
 //! rule (its call, its destroy notify, the block's end, or the `Registration`). The API is
-//! C-shaped, written in Rust as `extern "C"` functions.
+//! C-shaped, written in Rust as `extern "C"` functions, and SQLite's commit and rollback hooks.
 
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,9 +12,12 @@ use std::thread;
 use callback_async::ffi::Registration;
 use callback_async::{CallbackStream, Promise, promisify};
 use futures::StreamExt;
+use libsqlite3_sys as sql;
 
 #[path = "support/real.rs"]
 mod real;
+#[path = "support/sqlite.rs"]
+mod sqlite_support;
 use real::watchdog;
 
 type Callback = unsafe extern "C" fn(*mut c_void, c_int);
@@ -229,5 +232,45 @@ fn two_pointers_without_notifies_are_released_together() {
         assert_eq!(counter.dropped(), 2);
         let events = events.collect::<Vec<_>>().await;
         assert_eq!(events, [Event::B(7), Event::A(8)]);
+    });
+}
+
+/// What a transaction ended in, as SQLite's two hooks report it.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    Commit,
+    Rollback,
+}
+
+/// A real C API with two (callback, user data) pairs: SQLite's commit and rollback hooks, each
+/// registered with its own pointer, in one block, feeding one stream; no destroy notify, so one
+/// `Registration` frees both states once both hooks are unregistered.
+#[test]
+fn sqlite_commit_and_rollback_hooks_feed_one_stream() {
+    watchdog(|| async {
+        let db = sqlite_support::Db::open();
+        let [counter, a, b] = counted();
+        let (ended, registration): (CallbackStream<Ended>, Registration) = promisify!(stream unsafe {
+            sql::sqlite3_commit_hook(db.0, Some(move |_| -> c_int { _(a.kept(Ended::Commit)); 0 }), _);
+            sql::sqlite3_rollback_hook(db.0, Some(move |_| _(b.kept(Ended::Rollback))), _);
+        });
+        db.run(c"CREATE TABLE t(n); BEGIN; INSERT INTO t VALUES (1); COMMIT;");
+        db.run(c"BEGIN; INSERT INTO t VALUES (2); ROLLBACK;");
+        db.run(c"INSERT INTO t VALUES (3)");
+        // SAFETY: an open database; unregistering runs on this thread, so no hook is running.
+        unsafe {
+            sql::sqlite3_commit_hook(db.0, None, std::ptr::null_mut());
+            sql::sqlite3_rollback_hook(db.0, None, std::ptr::null_mut());
+        }
+        assert_eq!(counter.dropped(), 0);
+        // SAFETY: both hooks are unregistered: SQLite no longer calls them with these pointers.
+        unsafe { registration.release() };
+        assert_eq!(counter.dropped(), 2);
+        let ended = ended.collect::<Vec<_>>().await;
+        // `CREATE TABLE` is a transaction of its own, committed.
+        assert_eq!(
+            ended,
+            [Ended::Commit, Ended::Commit, Ended::Rollback, Ended::Commit]
+        );
     });
 }

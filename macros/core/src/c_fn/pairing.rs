@@ -25,8 +25,8 @@ pub fn check(callbacks: &[Span], destroys: &[Span], user_data: &[UserData], erro
         errors.push(syn::Error::new(
             *span,
             format!(
-                "this user-data placeholder has no C callback to be handed back to: {} C \
-                 callbacks, {pointers} `_`; {FORM}",
+                "this user-data placeholder has no C callback to be handed back to ({} C \
+                 callback placeholders, {pointers} user-data placeholders); {FORM}",
                 callbacks.len()
             ),
         ));
@@ -35,8 +35,8 @@ pub fn check(callbacks: &[Span], destroys: &[Span], user_data: &[UserData], erro
         errors.push(syn::Error::new(
             *span,
             format!(
-                "this C callback has no user-data placeholder of its own: {} C callbacks, \
-                 {pointers} `_`; {FORM}",
+                "this C callback has no user-data placeholder of its own ({} C callback \
+                 placeholders, {pointers} user-data placeholders); {FORM}",
                 callbacks.len()
             ),
         ));
@@ -45,8 +45,9 @@ pub fn check(callbacks: &[Span], destroys: &[Span], user_data: &[UserData], erro
         errors.push(syn::Error::new(
             destroys[0],
             format!(
-                "{} destroy notifies for {pointers} user-data placeholders: each pointer has its \
-                 own, the n-th `|_| drop(_)` freeing the n-th `_`; write one per `_`, or none",
+                "destroy notifies and user-data placeholders do not pair ({} and {pointers}): \
+                 each pointer has its own, the n-th `|_| drop(_)` freeing the n-th `_`; write \
+                 one per `_`, or none",
                 destroys.len()
             ),
         ));
