@@ -1,14 +1,15 @@
 //! A C callback whose user data is not one of its arguments but read through an accessor:
 //! `#[user_data(sqlite3_user_data(ctx))]` on SQLite's scalar function (`sqlite3_create_function_v2`
 //! of the bundled `libsqlite3-sys`), whose calls are a stream, answered through
-//! `sqlite3_result_int`, and whose state SQLite's `xDestroy` frees once.
+//! `sqlite3_result_int`, and whose state SQLite's `xDestroy` frees once; with `promisify!` and
+//! with `#[callback_async]` on the declaration.
 
-use std::ffi::c_int;
+use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use callback_async::{CallbackStream, promisify};
+use callback_async::{CallbackStream, callback_async, promisify};
 use futures::StreamExt;
 use libsqlite3_sys as sql;
 
@@ -94,5 +95,64 @@ fn scalar_function_calls_as_a_stream() {
         // SQLite may evaluate a row's columns in any order.
         seen[..3].sort_unstable();
         assert_eq!(seen, [1, 20, 300, 4, 5]);
+    });
+}
+
+#[callback_async]
+unsafe extern "C" {
+    /// SQLite's scalar function registration, its calls as a stream.
+    #[callback_async(
+        stream,
+        x_func: Some(
+            #[user_data(sql::sqlite3_user_data(ctx))]
+            |ctx: *mut sql::sqlite3_context, _: c_int, values: *mut *mut sql::sqlite3_value| {
+                // SAFETY: SQLite passes one value (`nArg` is 1), valid during the call.
+                let n = unsafe { sql::sqlite3_value_int(*values) };
+                _(n);
+                // SAFETY: `ctx` is this call's context.
+                unsafe { sql::sqlite3_result_int(ctx, n + 1) };
+            },
+        ),
+        p_app: _,
+        x_destroy: Some(|_| drop(_)),
+        output = c_int,
+    )]
+    fn sqlite3_create_function_v2(
+        db: *mut sql::sqlite3,
+        function_name: *const c_char,
+        n_arg: c_int,
+        e_text_rep: c_int,
+        p_app: *mut c_void,
+        x_func: Option<
+            unsafe extern "C" fn(*mut sql::sqlite3_context, c_int, *mut *mut sql::sqlite3_value),
+        >,
+        x_step: Option<
+            unsafe extern "C" fn(*mut sql::sqlite3_context, c_int, *mut *mut sql::sqlite3_value),
+        >,
+        x_final: Option<unsafe extern "C" fn(*mut sql::sqlite3_context)>,
+        x_destroy: Option<unsafe extern "C" fn(*mut c_void)>,
+    ) -> c_int;
+}
+
+#[test]
+fn scalar_function_declared_with_its_accessor() {
+    watchdog(|| async {
+        let db = Db::open();
+        // SAFETY: an open database; SQLite calls the function only until it frees it with
+        // `xDestroy`.
+        let (rc, calls) = unsafe {
+            sqlite3_create_function_v2_stream(
+                db.0,
+                c"next".as_ptr(),
+                1,
+                sql::SQLITE_UTF8,
+                None,
+                None,
+            )
+        };
+        assert_eq!(rc, sql::SQLITE_OK);
+        assert_eq!(row(&db, c"SELECT next(41)", 1), [42]);
+        drop(db);
+        assert_eq!(calls.collect::<Vec<_>>().await, [41]);
     });
 }

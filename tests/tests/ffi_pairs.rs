@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use callback_async::ffi::Registration;
-use callback_async::{CallbackStream, Promise, promisify};
+use callback_async::{CallbackStream, Promise, callback_async, promisify};
 use futures::StreamExt;
 use libsqlite3_sys as sql;
 
@@ -31,7 +31,18 @@ static WATCHED: Mutex<Option<[Watch; 2]>> = Mutex::new(None);
 /// The tests share `WATCHED`: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// Registers `on_a` with `a` and `on_b` with `b`, each freed by its notify (if any) on `unwatch`.
+/// Registers `on_a` with `a` and `on_b` with `b`, each freed by its notify (if any) on `unwatch`;
+/// `watch_two_stream` pairs them by position, as `promisify!` does.
+#[callback_async(
+    stream,
+    on_a: Some(|_, n: c_int| _(Event::A(n))),
+    a: _,
+    free_a: Some(|_| drop(_)),
+    on_b: Some(|_, n: c_int| _(Event::B(n))),
+    b: _,
+    free_b: Some(|_| drop(_)),
+    output = Event,
+)]
 unsafe extern "C" fn watch_two(
     on_a: Option<Callback>,
     a: *mut c_void,
@@ -159,6 +170,20 @@ fn two_pointers_with_destroy_notifies_feed_one_stream() {
         assert_eq!(counter.dropped(), 2);
         let events = events.collect::<Vec<_>>().await;
         assert_eq!(events, [Event::A(1), Event::B(2), Event::A(3)]);
+    });
+}
+
+#[test]
+fn two_pointers_declared_on_the_function() {
+    let _serial = serial();
+    watchdog(|| async {
+        // SAFETY: `unwatch` calls each destroy notify once, after the last call.
+        let events = unsafe { watch_two_stream() };
+        fire(1, 5);
+        fire(0, 6);
+        unwatch();
+        let events = events.collect::<Vec<_>>().await;
+        assert_eq!(events, [Event::B(5), Event::A(6)]);
     });
 }
 
