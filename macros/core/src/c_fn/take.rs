@@ -121,7 +121,7 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         errors.push(syn::Error::new_spanned(&*block, NO_CALLBACK));
     }
     if let (true, Some(callback)) = (user_data.is_empty(), &callback) {
-        errors.push(missing_error(callback, block));
+        errors.push(missing_error(callback.accessor.as_ref(), block));
     }
     if let (Some(destroy), true) = (&destroy, borrowed) {
         errors.push(syn::Error::new(

@@ -4,7 +4,6 @@
 use quote::ToTokens;
 use syn::{ExprClosure, ExprUnsafe};
 
-use super::take::CClosure;
 use crate::accessor::{self, Accessor, FORM};
 use crate::error::Errors;
 
@@ -61,9 +60,10 @@ pub fn count_error(
     Some(syn::Error::new_spanned(closure.to_token_stream(), message))
 }
 
-/// The error of a block with a C callback and no user-data placeholder.
-pub fn missing_error(callback: &CClosure, block: &ExprUnsafe) -> syn::Error {
-    if let Some(accessor) = &callback.accessor {
+/// The error of a block with a C callback (reading its pointer through `accessor`, if any) and no
+/// user-data placeholder.
+pub fn missing_error(accessor: Option<&Accessor>, block: &ExprUnsafe) -> syn::Error {
+    if let Some(accessor) = accessor {
         return syn::Error::new(
             accessor.span,
             "this C callback reads its user data with `#[user_data(..)]`, which gives back the \
