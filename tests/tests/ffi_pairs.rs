@@ -23,8 +23,16 @@ use real::watchdog;
 type Callback = unsafe extern "C" fn(*mut c_void, c_int);
 type Free = unsafe extern "C" fn(*mut c_void);
 
-/// A registered callback: its function, user data (as an address, to be `Send`) and notify.
-type Watch = (Callback, usize, Option<Free>);
+/// A user-data pointer as the library keeps it, across threads.
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+
+// SAFETY: the library only hands it back to its callback, whose state is `Send + Sync` (the
+// expansion requires it).
+unsafe impl Send for UserData {}
+
+/// A registered callback: its function, user data and notify.
+type Watch = (Callback, UserData, Option<Free>);
 
 /// One watcher of two events at a time, as a C library keeps it.
 static WATCHED: Mutex<Option<[Watch; 2]>> = Mutex::new(None);
@@ -52,7 +60,7 @@ unsafe extern "C" fn watch_two(
     free_b: Option<Free>,
 ) {
     let (on_a, on_b) = (on_a.unwrap(), on_b.unwrap());
-    let watched = [(on_a, a as usize, free_a), (on_b, b as usize, free_b)];
+    let watched = [(on_a, UserData(a), free_a), (on_b, UserData(b), free_b)];
     assert!(WATCHED.lock().unwrap().replace(watched).is_none());
 }
 
@@ -61,7 +69,7 @@ fn fire(which: usize, n: c_int) {
     let watched = WATCHED.lock().unwrap();
     let (callback, user_data, _) = watched.as_ref().unwrap()[which];
     // SAFETY: the callback registered with this user data, before `unwatch`.
-    unsafe { callback(user_data as *mut c_void, n) };
+    unsafe { callback(user_data.0, n) };
 }
 
 /// Unregisters both callbacks and calls their destroy notifies: no call runs after it.
@@ -70,7 +78,7 @@ fn unwatch() {
     for (_, user_data, free) in watched {
         if let Some(free) = free {
             // SAFETY: the notify registered with this user data, called once, after the last call.
-            unsafe { free(user_data as *mut c_void) };
+            unsafe { free(user_data.0) };
         }
     }
 }
@@ -82,10 +90,10 @@ unsafe extern "C" fn run_both(
     done_b: Option<Callback>,
     b: *mut c_void,
 ) {
-    for (done, user_data, n) in [(done_a, a as usize, 1), (done_b, b as usize, 2)] {
+    for (done, user_data, n) in [(done_a, UserData(a), 1), (done_b, UserData(b), 2)] {
         let done = done.unwrap();
         // SAFETY: each callback is called once, with its own user data.
-        thread::spawn(move || unsafe { done(user_data as *mut c_void, n) });
+        thread::spawn(move || unsafe { done({ user_data }.0, n) });
     }
 }
 
@@ -271,6 +279,7 @@ enum Ended {
 /// registered with its own pointer, in one block, feeding one stream; no destroy notify, so one
 /// `Registration` frees both states once both hooks are unregistered.
 #[test]
+#[cfg_attr(miri, ignore = "SQLite is a C library, which Miri cannot run")]
 fn sqlite_commit_and_rollback_hooks_feed_one_stream() {
     watchdog(|| async {
         let db = sqlite_support::Db::open();
