@@ -126,6 +126,30 @@ fn counted() -> [Counted; 3] {
     [counter.clone(), counter.clone(), counter]
 }
 
+/// How many times `race` calls each callback (fewer under Miri, which runs slower).
+const RACED: c_int = if cfg!(miri) { 20 } else { 2_000 };
+
+/// Calls `on_a` with `a` and `on_b` with `b` `RACED` times each, from two threads at once, and
+/// returns when both are done.
+unsafe extern "C" fn race(
+    on_a: Option<Callback>,
+    a: *mut c_void,
+    on_b: Option<Callback>,
+    b: *mut c_void,
+) {
+    thread::scope(|scope| {
+        for (on, user_data) in [(on_a, UserData(a)), (on_b, UserData(b))] {
+            let on = on.unwrap();
+            scope.spawn(move || {
+                for n in 0..RACED {
+                    // SAFETY: the callback with its own user data, during the call.
+                    unsafe { on({ user_data }.0, n) };
+                }
+            });
+        }
+    });
+}
+
 /// Counts its drops, to see each state freed once.
 #[derive(Clone)]
 struct Counted(Arc<AtomicUsize>);
@@ -233,6 +257,34 @@ fn two_lent_pointers_are_used_during_the_block() {
             events,
             [Event::A(0), Event::B(10), Event::A(1), Event::B(11)]
         );
+    });
+}
+
+#[test]
+fn two_pointers_called_from_two_threads_at_once() {
+    watchdog(|| async {
+        let events: CallbackStream<Event> = promisify!(stream unsafe {
+            race(
+                Some(|_, n: c_int| _(Event::A(n))),
+                &_,
+                Some(|_, n: c_int| _(Event::B(n))),
+                &_,
+            )
+        });
+        let events = events.collect::<Vec<_>>().await;
+        // Every item arrives, each callback's in the order it made them.
+        let of = |a: bool| -> Vec<c_int> {
+            events
+                .iter()
+                .filter_map(|event| match *event {
+                    Event::A(n) if a => Some(n),
+                    Event::B(n) if !a => Some(n),
+                    _ => None,
+                })
+                .collect()
+        };
+        let all: Vec<c_int> = (0..RACED).collect();
+        assert_eq!((of(true), of(false)), (all.clone(), all));
     });
 }
 
