@@ -31,3 +31,14 @@ fn paired(db: *mut sqlite3) -> (CallbackStream<bool>, Registration) {
 fn ignored(pool: &Pool) -> Promise<u8> {
     promisify!(pool.pair(|n: u8, _: &str| _))
 }
+
+#[callback_async(
+    stream,
+    on_a: Some(|_, n: c_int| _(n)),
+    a: _,
+    on_b: Some(|_, n: c_int| _(n)),
+    b: _,
+)]
+unsafe fn watch_two(on_a: Option<Callback>, a: *mut c_void, on_b: Option<Callback>, b: *mut c_void) {
+    register(on_a, a, on_b, b)
+}

@@ -72,6 +72,8 @@ pub struct Expansion {
     pub value: Option<TokenStream>,
     /// Where the callback's body hands its value over, for errors about its type.
     pub value_span: Span,
+    /// How many user-data pointers the call takes, each with its own callback.
+    pub pointers: usize,
 }
 
 // Input:  unsafe { start(|_, n: c_int| _(n), _) }
@@ -107,6 +109,7 @@ pub fn expand_block(
         ownership,
         value: taken.callback.value.clone(),
         value_span: taken.callback.value_span,
+        pointers: 1 + taken.more.len(),
     })
 }
 
