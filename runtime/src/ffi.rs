@@ -138,11 +138,13 @@
 //! | placeholder | what it is |
 //! |---|---|
 //! | `\|_, n: c_int, s: *const c_char\| -> c_int { .. }` | the C callback: a closure whose parameters are the C callback's, each with its C type, except the **user data**, written `_` without a type. Where the pointer is carried in a struct or union field (POSIX's `union sigval`), write that parameter as a struct pattern: `libc::sigval { sival_ptr: _ }`. The return type is what the callback returns to C (`()` when omitted) |
-//! | `_(value)` | inside the callback's body: hands `value` to the awaiting side. This is where the C arguments, valid only during the call, become an owned Rust value. `_()` hands `()`, `_(a, b)` a tuple, and a body that is just `_` hands over the named arguments (not those written `_: T`) |
+//! | `_(value)` | inside the callback's body: hands `value` to the awaiting side. This is where the C arguments, valid only during the call, become an owned Rust value. `_()` hands `()`, `_(a, b)` a tuple, and a body that is just `_` hands over the named arguments: not those written `_: T`, which it takes and ignores, as Rust callbacks' `\|a, _: T\| _` does |
+//! | `#[user_data(EXPR)] \|ctx: *mut sqlite3_context, n: c_int\| ..` | a C callback whose user data is not one of its arguments but read from them: `EXPR` yields the `*mut c_void` (SQLite's `sqlite3_user_data(ctx)`; libuv's `uv_handle_get_data(handle)` and GLib's `g_task_get_task_data(task)` work the same way), and every parameter has its C type. See [below](#user-data-read-through-an-accessor) |
 //! | `_` | where the user-data pointer (`*mut c_void`) goes: an argument of the call, or a field of a struct passed to it (`libc::sigval { sival_ptr: _ }`) |
 //! | `&_` | the same pointer, borrowed: C may call the callback only until the block returns |
 //! | `\|_\| drop(_)` | where the API takes a destroy-notify function for the user data (GLib's `GDestroyNotify`) |
 //! | several C-callback closures | several callbacks behind the one user data (expat's `XML_SetElementHandler(parser, start, end)`): one trampoline each, one state holding every closure; their `_(..)` go to the one promise (first call wins) or stream (in the order they ran). See [Who frees the user data](#who-frees-the-user-data) |
+//! | several `_`, one per C callback | each C callback is handed back its own pointer, paired by position: the n-th C callback (and the n-th destroy notify, if any) with the n-th `_`, in the order written. See [below](#two-user-data-pointers-in-one-call) |
 //!
 //! With `Some(..)` around the callback placeholder, it fits bindgen's
 //! `Option<unsafe extern "C" fn(..)>`; without, the `extern "C" fn(..)` of the `libc` crate.
@@ -151,6 +153,115 @@
 //! value handed to `_(..)`), and `promisify!(stream unsafe { .. })` to a
 //! [`CallbackStream<T>`](crate::CallbackStream) (each `_(..)` is one item), the types that Rust
 //! callbacks make too; `(block's value, promise)` when the block's value is not `()`.
+//!
+//! ## User data read through an accessor
+//!
+//! Some C callbacks receive a context rather than the pointer, and read the pointer from it:
+//! SQLite's scalar functions call `sqlite3_user_data(ctx)`, libuv's callbacks
+//! `uv_handle_get_data(handle)`, GLib's `GTask` callbacks `g_task_get_task_data(task)`. Say so
+//! with `#[user_data(EXPR)]` on the callback's closure: the trampoline reads the pointer from
+//! `EXPR`, written in terms of the callback's parameters (and evaluated inside the trampoline's
+//! `unsafe` block, which the `unsafe` block around the call vouches for, as it is written there);
+//! `_` still goes where the call takes the pointer that the accessor gives back:
+//!
+//! ```
+//! use std::ffi::{c_int, c_void};
+//! use callback_async::promisify;
+//!
+//! // A C library whose callback gets a context, and reads the user data from it.
+//! pub struct Context { user_data: *mut c_void, answer: c_int }
+//! unsafe extern "C" fn context_user_data(ctx: *mut Context) -> *mut c_void {
+//!     unsafe { (*ctx).user_data }
+//! }
+//! unsafe extern "C" fn call(f: extern "C" fn(*mut Context, c_int), user_data: *mut c_void) -> c_int {
+//!     let mut ctx = Context { user_data, answer: 0 };
+//!     f(&mut ctx, 21);
+//!     ctx.answer
+//! }
+//!
+//! let (answer, n) = promisify!(unsafe {
+//!     call(
+//!         #[user_data(context_user_data(ctx))]
+//!         |ctx: *mut Context, n: c_int| {
+//!             _(n);
+//!             // SAFETY: the context C passed, valid during the call.
+//!             unsafe { (*ctx).answer = 2 * n };
+//!         },
+//!         &_,
+//!     )
+//! });
+//! assert_eq!((answer, futures::executor::block_on(n)), (42, 21));
+//! ```
+//!
+//! It stands for this trampoline, written by hand (`promisify!` adds the panic's catching, as for
+//! every C callback):
+//!
+//! ```
+//! # use std::ffi::{c_int, c_void};
+//! # pub struct Context { user_data: *mut c_void, answer: c_int }
+//! # unsafe extern "C" fn context_user_data(ctx: *mut Context) -> *mut c_void {
+//! #     unsafe { (*ctx).user_data }
+//! # }
+//! # unsafe extern "C" fn call(f: extern "C" fn(*mut Context, c_int), user_data: *mut c_void) -> c_int {
+//! #     let mut ctx = Context { user_data, answer: 0 };
+//! #     f(&mut ctx, 21);
+//! #     ctx.answer
+//! # }
+//! use callback_async::Resolver;
+//!
+//! extern "C" fn trampoline(ctx: *mut Context, n: c_int) {
+//!     // SAFETY: the user data is the resolver lent below, alive while `call` runs.
+//!     let resolver = unsafe { &*context_user_data(ctx).cast::<Resolver<c_int>>() };
+//!     resolver.resolve(n);
+//!     // SAFETY: the context C passed, valid during the call.
+//!     unsafe { (*ctx).answer = 2 * n };
+//! }
+//!
+//! let (resolver, n) = callback_async::channel::<c_int>();
+//! let user_data = std::ptr::from_ref(&resolver).cast_mut().cast();
+//! // SAFETY: `call` calls `trampoline` during the call only, with `user_data` in the context.
+//! let answer = unsafe { call(trampoline, user_data) };
+//! assert_eq!((answer, futures::executor::block_on(n)), (42, 21));
+//! ```
+//!
+//! ## Two user-data pointers in one call
+//!
+//! An API that takes two (callback, user data) pairs, or a block that registers two callbacks
+//! (SQLite's `sqlite3_commit_hook` and `sqlite3_rollback_hook`), hands each callback back its own
+//! pointer. Write one `_` per C callback: they pair **by position**, the n-th C callback (and the
+//! n-th destroy notify) with the n-th `_`, in the order written. Both callbacks feed the call's
+//! one promise or stream, here a stream of the program's own enum, in the order they ran:
+//!
+//! ```
+//! use std::ffi::{c_int, c_void};
+//! use futures::StreamExt;
+//! use callback_async::promisify;
+//!
+//! type Callback = extern "C" fn(*mut c_void, c_int);
+//! // Calls `on_start` with `start`, then `on_end` with `end`, during the call.
+//! unsafe extern "C" fn parse(on_start: Callback, start: *mut c_void, on_end: Callback, end: *mut c_void) {
+//!     on_start(start, 1);
+//!     on_end(end, 2);
+//! }
+//!
+//! #[derive(Debug, PartialEq)]
+//! enum Event { Start(c_int), End(c_int) }
+//!
+//! let events = promisify!(stream unsafe {
+//!     parse(|_, n: c_int| _(Event::Start(n)), &_, |_, n: c_int| _(Event::End(n)), &_)
+//! });
+//! let events: Vec<Event> = futures::executor::block_on(events.collect());
+//! assert_eq!(events, [Event::Start(1), Event::End(2)]);
+//! ```
+//!
+//! Each pointer has a state of its own (its closure), freed by the form's rule below, per
+//! pointer: by its own call (`_` in a future), by its own destroy notify, when the block returns
+//! (`&_`), or by the one [`Registration`] the call returns, whose `release` frees them all. The
+//! states share the promise's resolver or the stream's sender through a reference count, freed
+//! with the last of them: the stream ends when every pointer's state is freed. The pointers of
+//! one call are all given (`_`) or all lent (`&_`), and have a destroy notify each or none; a
+//! call whose placeholders do not pair so is a compile error that shows this form. Each closure
+//! is `move`: give each its own clone of what both use.
 //!
 //! # On declarations: `#[callback_async(param: placeholder, ..)]`
 //!
@@ -185,7 +296,8 @@
 //! | stream, `_` without a destroy notify | any number of times, until told otherwise | by [`Registration::release`], after the program told C to stop (`sqlite3_update_hook(db, None, null)`, `sqlite3_close`); dropping the [`Registration`] instead **leaks** the state, so that a late call is never a use after free. The stream ends when its state is freed |
 //!
 //! Nothing is freed twice. A stream ends when its sender is freed; items already queued are still
-//! yielded.
+//! yielded. With several user-data pointers, each is freed by its row, and the sender with the
+//! last of them ([above](#two-user-data-pointers-in-one-call)).
 //!
 //! **Several callbacks behind one user data** (expat's `XML_SetElementHandler(parser, start,
 //! end)` with `XML_SetUserData(parser, _)`): write each as a C-callback closure; they share the
@@ -273,7 +385,8 @@
 //!
 //! The callback's C types must not use the enclosing function's generic parameters (the
 //! trampoline is a nested item), and the closure is hoisted out of the block, so it can capture
-//! variables declared before `promisify!` but not inside the block. One callback per block.
+//! variables declared before `promisify!` but not inside the block. One C callback per user-data
+//! placeholder.
 //!
 //! [`promisify!`]: crate::promisify
 

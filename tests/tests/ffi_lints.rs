@@ -80,6 +80,41 @@ fn handle(db: *mut sql::sqlite3) -> (*mut c_void, CallbackStream<(c_int, i64)>, 
     })
 }
 
+/// Two user-data pointers, each handed back to its own callback (the commit and rollback hooks),
+/// released together; `true` for a commit.
+fn paired(db: *mut sql::sqlite3) -> (CallbackStream<bool>, Registration) {
+    promisify!(stream unsafe {
+        sql::sqlite3_commit_hook(db, Some(|_| -> c_int { _(true); 0 }), _);
+        sql::sqlite3_rollback_hook(db, Some(|_| _(false)), _);
+    })
+}
+
+/// A scalar function whose user data is read through `sqlite3_user_data(ctx)`.
+fn accessor(db: *mut sql::sqlite3) -> (c_int, CallbackStream<c_int>) {
+    promisify!(stream unsafe {
+        sql::sqlite3_create_function_v2(
+            db,
+            c"lints".as_ptr(),
+            1,
+            sql::SQLITE_UTF8,
+            _,
+            Some(
+                #[user_data(sql::sqlite3_user_data(ctx))]
+                |ctx: *mut sql::sqlite3_context, _: c_int, values: *mut *mut sql::sqlite3_value| {
+                    // SAFETY: one argument, valid during the call.
+                    let n = unsafe { sql::sqlite3_value_int(*values) };
+                    _(n);
+                    // SAFETY: this call's context.
+                    unsafe { sql::sqlite3_result_int(ctx, n) };
+                },
+            ),
+            None,
+            None,
+            Some(|_| drop(_)),
+        )
+    })
+}
+
 /// glibc's `struct sigevent` with its `SIGEV_THREAD` members.
 #[repr(C)]
 struct SigEventThread {
@@ -206,6 +241,37 @@ fn lint_clean_c_expansions_still_work() {
         unsafe { registration.release() };
         let changes = futures::StreamExt::collect::<Vec<_>>(changes).await;
         assert_eq!(changes, [(sql::SQLITE_INSERT, 3)]);
+
+        let (ended, registration) = paired(db);
+        exec(c"BEGIN; INSERT INTO t VALUES ('d'); ROLLBACK");
+        // SAFETY: an open database; removes both hooks.
+        unsafe {
+            sql::sqlite3_commit_hook(db, None, ptr::null_mut());
+            sql::sqlite3_rollback_hook(db, None, ptr::null_mut());
+        }
+        // SAFETY: both hooks were removed above.
+        unsafe { registration.release() };
+        assert_eq!(futures::StreamExt::collect::<Vec<_>>(ended).await, [false]);
+
+        let (rc, calls) = accessor(db);
+        assert_eq!(rc, 0);
+        exec(c"SELECT lints(5)");
+        // SAFETY: an open database; replacing the function calls its destroy notify.
+        let rc = unsafe {
+            sql::sqlite3_create_function_v2(
+                db,
+                c"lints".as_ptr(),
+                1,
+                sql::SQLITE_UTF8,
+                ptr::null_mut(),
+                None,
+                None,
+                None,
+                None,
+            )
+        };
+        assert_eq!(rc, 0);
+        assert_eq!(futures::StreamExt::collect::<Vec<_>>(calls).await, [5]);
     });
     // SAFETY: opened above, closed once.
     unsafe { sql::sqlite3_close(db) };

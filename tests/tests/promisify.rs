@@ -199,3 +199,17 @@ fn works_from_threads_on_every_executor() {
     let handle = thread::spawn(|| block_on(promisify!(legacy::once(30, _))));
     assert_eq!(handle.join().unwrap(), 31);
 }
+
+/// One rule in both forms: a placeholder's parameter written `_` or `_: T` is taken and not
+/// handed over (the C form's `|_, n: c_int, _: c_int| _` leaves its `_: c_int` out alike).
+#[test]
+fn parameters_written_underscore_are_not_handed_over() {
+    let name: String = block_on(promisify!(legacy::pair(|_, name| _)));
+    assert_eq!(name, "one");
+    let one: u8 = block_on(promisify!(legacy::pair(|n: u8, _: String| _)));
+    assert_eq!(one, 1);
+    let bytes: Vec<u8> = block_on(promisify!(legacy::borrowed(|_: &str, b: &[u8]| _)));
+    assert_eq!(bytes, [1, 2]);
+    let () = block_on(promisify!(legacy::once(1, |_| _)));
+    let () = block_on(promisify!(legacy::pair(|_, _| _)));
+}

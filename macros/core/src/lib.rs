@@ -12,9 +12,10 @@
 //!   fills their slots by index), `selection` (which callbacks settle together: one, an `ok`/`err`
 //!   pair, or progress beside a completion), `flow` (a stream's bound and overflow policy, and the
 //!   call that makes a bounded stream);
-//! - what everything uses: `error`, `root`, `handover` (`_(value)`), `splice` (appending a
-//!   generated piece whole).
+//! - what everything uses: `error`, `root`, `handover` (`_(value)`), `accessor` (a C callback's
+//!   `#[user_data(..)]`), `splice` (appending a generated piece whole).
 
+mod accessor;
 mod c_fn;
 mod callback;
 mod callbackify;

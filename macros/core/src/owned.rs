@@ -134,6 +134,8 @@ fn reject_nested(ty: &Type, whole: &Type) -> syn::Result<()> {
 pub struct ClosureArg<'a> {
     name: Ident,
     conversion: Option<Conversion<'a>>,
+    /// Taken and not handed over: a placeholder's parameter written `_` or `_: T`.
+    ignored: bool,
 }
 
 impl<'a> ClosureArg<'a> {
@@ -151,7 +153,22 @@ impl<'a> ClosureArg<'a> {
         } else {
             format_ident!("value_{}", position + 1, span = span)
         };
-        ClosureArg { name, conversion }
+        ClosureArg {
+            name,
+            conversion,
+            ignored: false,
+        }
+    }
+
+    // Input:  the parameter `value_2`
+    // Output: `_value_2`, left out of the value (and, with its `_`, of rustc's unused warnings)
+    /// The same parameter, taken and not handed over.
+    pub fn ignored(self) -> Self {
+        ClosureArg {
+            name: format_ident!("_{}", self.name),
+            ignored: true,
+            ..self
+        }
     }
 
     /// What the argument becomes in the value: `_` (inferred) where its type is not written.
@@ -254,8 +271,8 @@ impl ToTokens for Params<'_> {
 }
 
 // Output: value, or (value_1, <str as PRIVATE::OwnedCopy>::owned_copy(value_2),)
-/// The value a generated closure hands over: its one argument, or the tuple of all of them, each
-/// made owned where it is borrowed; the tuple's tokens at `span`.
+/// The value a generated closure hands over: its one argument, or the tuple of all of them (but
+/// the ignored ones), each made owned where it is borrowed; the tuple's tokens at `span`.
 pub struct Value<'a> {
     pub args: &'a [ClosureArg<'a>],
     pub span: Span,
@@ -268,7 +285,8 @@ impl ToTokens for Value<'_> {
             Some(Conversion::Kept(_)) | None => arg.name.to_tokens(out),
             Some(conversion) => append(out, conversion.value(&arg.name, self.private)),
         };
-        match self.args {
+        let kept: Vec<&ClosureArg> = self.args.iter().filter(|arg| !arg.ignored).collect();
+        match kept.as_slice() {
             [one] => write(out, one),
             all => {
                 let mut tuple = TokenStream::new();

@@ -1202,6 +1202,7 @@ const ARGS: (&[&str], &[&str]) = (
         "|a: &dyn Fn()| _",
         "|a: [u8; 2]| _",
         "#[attr] _",
+        "#[user_data(data(ctx))] |ctx: *mut C, n: c_int| _(n)",
         "(|a| _)",
         "| | _",
         "|a: &'_ str| _",
@@ -1518,4 +1519,27 @@ fn callbackify_keeps_inner_attributes_in_the_body_and_takes_trailing_commas() {
             panic!("{item}: {error}: {output}");
         }
     }
+}
+
+/// C blocks with several user-data pointers or an accessor (issue 20's user-data shapes), for
+/// `mutated_c_user_data_blocks`.
+const C_USER_DATA_BLOCKS: &[&str] = &[
+    "unsafe { register(|_, a: c_int| _(a), _, |_, b: c_int| _(b), _) }",
+    "stream unsafe { watch(Some(|_, a: c_int| _(a)), _, Some(|_| drop(_)), Some(|_, b: c_int| _(b)), _, Some(|_| drop(_))) }",
+    "stream unsafe { f(|_| -> c_int { _(true); 0 }, &_); g(|_| _(false), &_); }",
+    "stream unsafe { create(db, _, Some(#[user_data(user_data(ctx))] |ctx: *mut Ctx, n: c_int, v: *mut *mut V| { _(n); answer(ctx) }), None, Some(|_| drop(_))) }",
+    "unsafe { call(#[user_data((*ctx).data)] |ctx: *mut Ctx| _, &_) }",
+];
+
+#[test]
+fn mutated_c_user_data_blocks() {
+    run(
+        "promisify! on mutated C blocks with several pointers or an accessor",
+        1_000,
+        0,
+        (select(C_USER_DATA_BLOCKS), mutations()),
+        |(input, mutations), tally| {
+            check_promisify(&Source::parse(input)?.mutated(&mutations), tally)
+        },
+    );
 }

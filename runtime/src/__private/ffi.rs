@@ -12,6 +12,10 @@
 //! one, only while the block runs, during which the state lives on the stack of the expansion.
 //! [`Registration::release`] carries the same obligation as an `unsafe fn`.
 
+mod paired;
+
+pub use paired::join;
+
 #[cfg(feature = "std")]
 use alloc::boxed::Box;
 #[cfg(feature = "std")]

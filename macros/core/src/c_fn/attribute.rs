@@ -50,7 +50,10 @@ pub fn generate(function: &Function, options: &Options, place: &Place) -> syn::R
     let docs = Docs {
         after_docs: function.has_docs(),
         note: note(streams, &link, original) + &bound.map(Bound::describe).unwrap_or_default(),
-        safety: format!(" {}", contract(expansion.ownership, &link)),
+        safety: format!(
+            " {}",
+            contract(expansion.ownership, &link, expansion.pointers)
+        ),
     };
     let (impl_generics, _, where_clause) = sig.generics.split_for_impl();
     let vis = function.vis;
@@ -206,7 +209,7 @@ impl ToTokens for Docs {
 }
 
 /// What C must do for the generated code to be sound, for the form chosen.
-fn contract(ownership: Ownership, link: &str) -> String {
+fn contract(ownership: Ownership, link: &str, pointers: usize) -> String {
     let form = match ownership {
         Ownership::Once => {
             "C calls the callback at most once, with the user data it was given; if it never \
@@ -220,8 +223,14 @@ fn contract(ownership: Ownership, link: &str) -> String {
             "C calls the callback only until the returned `Registration` is released"
         }
     };
+    // Several pointers: the same rule for each callback, with its own pointer and notify.
+    let each = if pointers > 1 {
+        "for each of its callbacks and the user data paired with it, "
+    } else {
+        ""
+    };
     format!(
-        "The contract of [`{link}`] for its other arguments, and: {form}. See \
+        "The contract of [`{link}`] for its other arguments, and: {each}{form}. See \
          `callback_async::ffi`."
     )
 }

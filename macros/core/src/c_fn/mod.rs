@@ -39,8 +39,11 @@
 //! hands back the carrier it was given, whose pointer field is the one written.
 
 mod attribute;
+mod paired;
+mod pairing;
 mod take;
 mod trampoline;
+mod user_data;
 
 use proc_macro2::{Span, TokenStream};
 use syn::ExprUnsafe;
@@ -72,6 +75,8 @@ pub struct Expansion {
     pub value: Option<TokenStream>,
     /// Where the callback's body hands its value over, for errors about its type.
     pub value_span: Span,
+    /// How many user-data pointers the call takes, each with its own callback.
+    pub pointers: usize,
 }
 
 // Input:  unsafe { start(|_, n: c_int| _(n), _) }
@@ -99,12 +104,18 @@ pub fn expand_block(
         check_scoped(bound)?;
     }
     let bound = bound.filter(|_| stream);
-    let tokens = trampoline::emit(&taken, ownership, stream, bound, &block, text, private);
+    let tokens = if taken.more.is_empty() {
+        trampoline::emit(&taken, ownership, stream, bound, &block, text, private)
+    } else {
+        let create = trampoline::create(stream, bound, text, private);
+        paired::emit(&taken, ownership, &create, &block, private)
+    };
     Ok(Expansion {
         tokens,
         ownership,
         value: taken.callback.value.clone(),
         value_span: taken.callback.value_span,
+        pointers: 1 + taken.more.len(),
     })
 }
 

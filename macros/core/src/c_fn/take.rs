@@ -4,11 +4,14 @@
 //! parameters, and `_(value)` in its body rewritten into a delivery.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Ident, Member, Pat, ReturnType, Type};
 
+use super::pairing::{self, UserData, numbered};
+use super::user_data::{count_error, missing_error, take_accessor};
+use crate::accessor::Accessor;
 use crate::error::Errors;
 use crate::handover::handed_over;
 use crate::placeholders::{self, Found, Language, Scope, Written};
@@ -16,7 +19,12 @@ use crate::root::Private;
 
 mod several;
 
-pub use several::local as callback_local;
+
+/// The local that the `index`-th callback placeholder becomes (from 0): named for what it is to
+/// the user, since rustc may name it.
+pub fn callback_local(index: usize) -> String {
+    numbered("callback", index + 1)
+}
 
 const NO_CALLBACK: &str = "`promisify!(unsafe { .. })` awaits a C callback: write the callback \
                            as a closure whose parameters have their C types, except the user \
@@ -43,6 +51,8 @@ pub enum CParam {
 /// A closure placeholder: the C callback or the destroy notify.
 pub struct CClosure {
     pub params: Vec<CParam>,
+    /// `#[user_data(EXPR)]`: the pointer is read from the arguments rather than given as one.
+    pub accessor: Option<Accessor>,
     pub output: Option<Type>,
     pub body: Expr,
     pub span: Span,
@@ -60,6 +70,15 @@ pub struct Taken {
     pub destroy: Option<CClosure>,
     /// The user data is lent (`&_`) rather than given (`_`).
     pub borrowed: bool,
+    /// With several user-data placeholders, the callbacks of the second and later ones, each with
+    /// its destroy notify (see `pairing`).
+    pub more: Vec<Pair>,
+}
+
+/// A C callback handed back a user-data pointer of its own, and the notify that frees it.
+pub struct Pair {
+    pub callback: CClosure,
+    pub destroy: Option<CClosure>,
 }
 
 // Input:  unsafe { start(|_, n: c_int| _(n), _) }
@@ -75,22 +94,25 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         let name = match written {
             Written::CCallback { closure, bare } => {
                 callbacks.push((closure, bare));
-                several::local(callbacks.len() - 1)
+                numbered("callback", callbacks.len())
             }
             Written::Destroy(closure) => {
                 destroys.push((closure, None));
-                "destroy"
+                numbered("destroy", destroys.len())
             }
             Written::UserData { borrowed } => {
                 user_data.push((span, borrowed));
-                "user_data"
+                numbered("user_data", user_data.len())
             }
             // The Rust form's: never found in a C block.
             Written::Bare | Written::Params(_) | Written::Body(_) => continue,
         };
-        locals.push(Ident::new(name, local.located_at(span)).into_token_stream());
+        locals.push(Ident::new(&name, local.located_at(span)).into_token_stream());
     }
     placeholders::fill(Scope::Block(&mut block.block), locals);
+    if user_data.len() > 1 {
+        return take_pairs(callbacks, destroys, &user_data, errors, private);
+    }
     let (callback, others) = several::read(callbacks, &mut errors, private);
     let destroy = first_of(
         destroys,
@@ -99,26 +121,12 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         true,
         "a second destroy-notify placeholder: the user data is freed once",
     );
-    for (span, _) in user_data.iter().skip(1) {
-        errors.push(syn::Error::new(
-            *span,
-            "a second user-data placeholder: C hands back one pointer; `_` goes where the call \
-             takes the callback's `void *` user data",
-        ));
-    }
     let borrowed = user_data.iter().any(|(_, borrowed)| *borrowed);
     if callback.is_none() && errors.is_empty() {
         errors.push(syn::Error::new_spanned(&*block, NO_CALLBACK));
     }
-    if user_data.is_empty() && callback.is_some() {
-        errors.push(syn::Error::new_spanned(
-            &*block,
-            "this block has no user-data placeholder: write `_` where the call takes the \
-             callback's `void *` user data (or `&_` if C uses it only during the call); it is \
-             taken for the C form because its closure has an untyped `_` parameter beside typed \
-             ones, C's user data: for a Rust callback that ignores an argument, name it \
-             (`|_unused, n: i32| ..`)",
-        ));
+    if let (true, Some(callback)) = (user_data.is_empty(), &callback) {
+        errors.push(missing_error(callback.accessor.as_ref(), block));
     }
     if let (Some(destroy), true) = (&destroy, borrowed) {
         errors.push(syn::Error::new(
@@ -136,6 +144,58 @@ pub fn take(block: &mut ExprUnsafe, private: Private) -> syn::Result<Taken> {
         others,
         destroy,
         borrowed,
+        more: Vec::new(),
+    })
+}
+
+/// Closure placeholders as found: the closure, and the `_` of a body that is `_`.
+type Closures = Vec<(Box<ExprClosure>, Option<Span>)>;
+
+// Input:  unsafe { register(|_, a: c_int| _(a), _, |_, b: c_int| _(b), _) }
+// Output: the two callbacks, each with its destroy notify if any, in the order written
+/// The placeholders of a call with several user-data pointers, paired by position.
+fn take_pairs(
+    callbacks: Closures,
+    destroys: Closures,
+    user_data: &[UserData],
+    mut errors: Errors,
+    private: Private,
+) -> syn::Result<Taken> {
+    let spans = |closures: &Closures| -> Vec<Span> {
+        closures
+            .iter()
+            .map(|(closure, _)| closure.inputs_begin.span)
+            .collect()
+    };
+    pairing::check(
+        &spans(&callbacks),
+        &spans(&destroys),
+        user_data,
+        &mut errors,
+    );
+    let mut read_all = |closures: Closures, destroy: bool| -> Vec<CClosure> {
+        closures
+            .into_iter()
+            .filter_map(|(closure, bare)| errors.keep(read(*closure, bare, destroy, private)))
+            .collect::<Vec<_>>()
+    };
+    let callbacks = read_all(callbacks, false);
+    let mut destroys = read_all(destroys, true).into_iter();
+    errors.finish()?;
+    let mut pairs = callbacks.into_iter().map(|callback| Pair {
+        callback,
+        destroy: destroys.next(),
+    });
+    let Some(Pair { callback, destroy }) = pairs.next() else {
+        // `pairing::check` reported a call without callbacks; say it again rather than panic.
+        return Err(syn::Error::new(Span::call_site(), NO_CALLBACK));
+    };
+    Ok(Taken {
+        callback,
+        others: Vec::new(),
+        destroy,
+        borrowed: user_data.iter().any(|(_, borrowed)| *borrowed),
+        more: pairs.collect(),
     })
 }
 
@@ -159,26 +219,37 @@ fn first_of(
             errors.push(syn::Error::new(span, second));
             continue;
         }
-        let read = match asyncness {
-            Some(span) => Err(syn::Error::new(
-                span,
-                "a C callback placeholder is a plain closure: C cannot await",
-            )),
-            None => callback_of(*closure, bare, destroy, private),
-        };
-        first = errors.keep(read);
+        first = errors.keep(read(*closure, bare, destroy, private));
     }
     first
 }
 
-/// Reads a closure placeholder's parameters, return type and body.
-fn callback_of(
+/// Reads a closure placeholder, which C cannot await.
+fn read(
     closure: ExprClosure,
     bare: Option<Span>,
     destroy: bool,
     private: Private,
 ) -> syn::Result<CClosure> {
+    // The destroy notify's `async` is not checked: `|_| drop(_)` is never called as one.
+    match closure.asyncness.filter(|_| !destroy) {
+        Some(asyncness) => Err(syn::Error::new(
+            asyncness.span,
+            "a C callback placeholder is a plain closure: C cannot await",
+        )),
+        None => callback_of(closure, bare, destroy, private),
+    }
+}
+
+/// Reads a closure placeholder's parameters, return type and body.
+fn callback_of(
+    mut closure: ExprClosure,
+    bare: Option<Span>,
+    destroy: bool,
+    private: Private,
+) -> syn::Result<CClosure> {
     let mut errors = Errors::new();
+    let accessor = take_accessor(&mut closure, destroy, &mut errors);
     let mut params = Vec::new();
     let mut user_data = 0;
     for input in &closure.inputs {
@@ -215,15 +286,10 @@ fn callback_of(
             )),
         }
     }
-    if user_data != 1 && errors.is_empty() {
-        let message = if user_data == 0 {
-            "this C callback has no user-data parameter: write the parameter that carries the \
-             user data as `_`, without a type (`|_, n: c_int| ..`)"
-        } else {
-            "this C callback has several user-data parameters: only the one that carries the \
-             user data is written `_` without a type; give the others their C types"
-        };
-        errors.push(syn::Error::new_spanned(quote!(#closure), message));
+    if let Some(error) = count_error(accessor.as_ref(), user_data, &closure) {
+        if errors.is_empty() {
+            errors.push(error);
+        }
     }
     let output = match &closure.output {
         ReturnType::Default => None,
@@ -264,6 +330,7 @@ fn callback_of(
     }
     Ok(CClosure {
         params,
+        accessor,
         output,
         body,
         span,

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote_spanned};
-use syn::{Expr, ExprUnsafe, Ident};
+use syn::{Expr, ExprUnsafe, Ident, Pat};
 
 use super::Ownership;
+use super::pairing::numbered;
 use super::take::{CClosure, CParam, Carrier, Taken};
 use crate::flow::{Bound, BoundedStream, Maker};
 use crate::generics;
@@ -18,19 +19,25 @@ use crate::splice::append;
 mod several;
 
 /// The generated locals, hygienic (`Span::mixed_site()`).
-struct CLocals {
-    sink: Ident,
-    state: Ident,
-    promise: Ident,
-    callback: Ident,
-    destroy: Ident,
-    user_data: Ident,
-    registration: Ident,
+pub(super) struct CLocals {
+    pub(super) sink: Ident,
+    pub(super) state: Ident,
+    pub(super) promise: Ident,
+    pub(super) callback: Ident,
+    pub(super) destroy: Ident,
+    pub(super) user_data: Ident,
+    pub(super) registration: Ident,
 }
 
 impl CLocals {
     fn new(private: Private) -> Self {
-        let local = |name| Ident::new(name, private.local());
+        Self::numbered(private, 1)
+    }
+
+    /// The locals of the `number`-th user-data pointer of a call: `state`, then `state_2`, ..
+    /// (named as `take` named the slots the placeholders left).
+    pub(super) fn numbered(private: Private, number: usize) -> Self {
+        let local = |name| Ident::new(&numbered(name, number), private.local());
         CLocals {
             sink: local("sink"),
             state: local("state"),
@@ -72,50 +79,17 @@ pub fn emit(
         promise,
         callback,
         destroy,
-        user_data,
-        registration,
+        ..
     } = &locals;
     let signature = CSignature::of(&taken.callback, private);
-    let destroy_signature = taken
-        .destroy
-        .as_ref()
-        .map(|destroy| CSignature::of(destroy, private));
-    let signatures = [Some(&signature), destroy_signature.as_ref()];
-    let trampolines = Trampolines {
-        state: state_param(signatures.into_iter().flatten(), private),
-        signature: &signature,
-        destroy: destroy_signature,
-        ownership,
-        private,
-    };
+    let trampolines = Trampolines::new(&signature, taken.destroy.as_ref(), ownership, private);
     let closure = signature.closure(&taken.callback, sink);
     let create = create(stream, bound, text, private);
-    let make = if ownership == Ownership::Once {
-        quote_spanned!(site=> once)
-    } else {
-        quote_spanned!(site=> shared)
-    };
+    let make = make(ownership, private);
     let make_destroy = taken.destroy.is_some().then(
         || quote_spanned!(site=> let #destroy = callback_async_instantiate_destroy(&#state);),
     );
-    let (give, result) = match ownership {
-        Ownership::Once => (
-            quote_spanned!(site=> let #user_data = #private::ffi::into_raw_once(#state);),
-            promise.to_token_stream(),
-        ),
-        Ownership::Destroy => (
-            quote_spanned!(site=> let #user_data = #private::ffi::into_raw_shared(#state);),
-            promise.to_token_stream(),
-        ),
-        Ownership::Scoped => (
-            quote_spanned!(site=> let #user_data = #private::ffi::borrow_raw(&#state);),
-            promise.to_token_stream(),
-        ),
-        Ownership::Handle => (
-            quote_spanned!(site=> let (#user_data, #registration) = #private::ffi::registration(#state);),
-            quote_spanned!(site=> (#promise, #registration)),
-        ),
-    };
+    let (give, result) = give(ownership, &locals, private);
     let finish = finish(ownership, private);
     quote_spanned! {site=>
         {
@@ -130,10 +104,23 @@ pub fn emit(
     }
 }
 
-// Output: PRIVATE::ffi::stream() or PRIVATE::ffi::promise_shared(&"TEXT"), or with a bound
-//         PRIVATE::ffi::stream_bounded(BOUND, PRIVATE::Overflow::POLICY)
-/// What makes the promise (or the stream) and its sink.
-fn create(stream: bool, bound: Option<&Bound>, text: &str, private: Private) -> TokenStream {
+/// The runtime's function that makes the state: `once` for a callback that C calls once.
+pub(super) fn make(ownership: Ownership, private: Private) -> TokenStream {
+    let site = private.site();
+    if ownership == Ownership::Once {
+        quote_spanned!(site=> once)
+    } else {
+        quote_spanned!(site=> shared)
+    }
+}
+
+/// The promise or stream and its sink: `let (sink, promise) = CREATE;`.
+pub(super) fn create(
+    stream: bool,
+    bound: Option<&Bound>,
+    text: &str,
+    private: Private,
+) -> TokenStream {
     let site = private.site();
     if let Some(bound) = bound {
         let create = BoundedStream {
@@ -150,9 +137,45 @@ fn create(stream: bool, bound: Option<&Bound>, text: &str, private: Private) -> 
     }
 }
 
+// Output: let user_data = PRIVATE::ffi::into_raw_once(state);   and the block's result, `promise`
+/// How the state becomes the user-data pointer, by who frees it; and what the block evaluates to
+/// beside its own value.
+pub(super) fn give(
+    ownership: Ownership,
+    locals: &CLocals,
+    private: Private,
+) -> (TokenStream, TokenStream) {
+    let site = private.site();
+    let CLocals {
+        state,
+        promise,
+        user_data,
+        registration,
+        ..
+    } = locals;
+    match ownership {
+        Ownership::Once => (
+            quote_spanned!(site=> let #user_data = #private::ffi::into_raw_once(#state);),
+            promise.to_token_stream(),
+        ),
+        Ownership::Destroy => (
+            quote_spanned!(site=> let #user_data = #private::ffi::into_raw_shared(#state);),
+            promise.to_token_stream(),
+        ),
+        Ownership::Scoped => (
+            quote_spanned!(site=> let #user_data = #private::ffi::borrow_raw(&#state);),
+            promise.to_token_stream(),
+        ),
+        Ownership::Handle => (
+            quote_spanned!(site=> let (#user_data, #registration) = #private::ffi::registration(#state);),
+            quote_spanned!(site=> (#promise, #registration)),
+        ),
+    }
+}
+
 /// `finish`, or `finish_flat` when a `Registration` comes beside the stream: the result is one
 /// flat tuple, `(R?, stream, Registration)`.
-fn finish(ownership: Ownership, private: Private) -> Ident {
+pub(super) fn finish(ownership: Ownership, private: Private) -> Ident {
     let name = match ownership {
         Ownership::Handle => "finish_flat",
         _ => "finish",
@@ -165,13 +188,33 @@ fn finish(ownership: Ownership, private: Private) -> Ident {
 //         and the same pair for the destroy notify, if any
 /// The items that C calls, generic over the state's type `D`, and the functions that instantiate
 /// them from the state itself (so the cast back is always to the type the pointer was made from).
-struct Trampolines<'a> {
+pub(super) struct Trampolines<'a> {
     /// The state's type parameter, `D`.
     state: Ident,
     signature: &'a CSignature,
     destroy: Option<CSignature>,
     ownership: Ownership,
     private: Private<'a>,
+}
+
+impl<'a> Trampolines<'a> {
+    /// The trampolines of a callback with this `signature`, and of its destroy notify, if any.
+    pub(super) fn new(
+        signature: &'a CSignature,
+        destroy: Option<&CClosure>,
+        ownership: Ownership,
+        private: Private<'a>,
+    ) -> Self {
+        let destroy = destroy.map(|destroy| CSignature::of(destroy, private));
+        let signatures = [Some(signature), destroy.as_ref()];
+        Trampolines {
+            state: state_param(signatures.into_iter().flatten(), private),
+            signature,
+            destroy,
+            ownership,
+            private,
+        }
+    }
 }
 
 impl ToTokens for Trampolines<'_> {
@@ -259,8 +302,18 @@ fn state_param<'a>(signatures: impl Iterator<Item = &'a CSignature>, private: Pr
     Ident::new(&name, private.site())
 }
 
+/// The trampoline's name for a parameter: `arg0`, `arg1`, ..; the user's own name where an
+/// accessor (`#[user_data(sqlite3_user_data(ctx))]`) may read it, so that the accessor, written in
+/// terms of the callback's parameters, reads the trampoline's.
+fn arg_name(callback: &CClosure, param: &CParam, position: usize, mixed: Span) -> Ident {
+    match (&callback.accessor, param) {
+        (Some(_), CParam::Typed(Pat::Ident(pat), _)) if pat.subpat.is_none() => pat.ident.clone(),
+        _ => format_ident!("arg{}", position, span = mixed),
+    }
+}
+
 /// The C signature of a closure placeholder, and the pieces generated from it.
-struct CSignature {
+pub(super) struct CSignature {
     /// The span of the generated tokens (see `Private::site`).
     site: Span,
     /// `arg0: *mut c_void, arg1: c_int`
@@ -279,13 +332,13 @@ struct CSignature {
 }
 
 impl CSignature {
-    fn of(callback: &CClosure, private: Private) -> Self {
+    pub(super) fn of(callback: &CClosure, private: Private) -> Self {
         let (site, mixed) = (private.site(), private.local());
         let (mut params, mut types, mut args, mut args_ty) = (vec![], vec![], vec![], vec![]);
         let mut unnamed = vec![];
         let mut user_data = TokenStream::new();
         for (position, param) in callback.params.iter().enumerate() {
-            let arg = format_ident!("arg{}", position, span = mixed);
+            let arg = arg_name(callback, param, position, mixed);
             let ty = match param {
                 CParam::UserData(Carrier::Pointer) => {
                     user_data = arg.to_token_stream();
@@ -307,6 +360,9 @@ impl CSignature {
                 CParam::UserData(_) => quote_spanned!(site=> #arg: #ty),
             });
             types.push(ty);
+        }
+        if let Some(accessor) = &callback.accessor {
+            user_data = accessor.expr.to_token_stream();
         }
         let unit = callback.output.is_none();
         let ret = callback
@@ -380,7 +436,7 @@ impl CSignature {
 
     /// The user's closure, as the state stores it: `move |sink, (n, s): (c_int, *const c_char)|
     /// -> c_int { .. }`.
-    fn closure(&self, callback: &CClosure, sink: &Ident) -> TokenStream {
+    pub(super) fn closure(&self, callback: &CClosure, sink: &Ident) -> TokenStream {
         let pats = callback.params.iter().filter_map(|param| match param {
             CParam::Typed(pat, _) => Some(pat),
             CParam::UserData(_) => None,

@@ -6,6 +6,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprClosure, ExprUnsafe, Pat};
 
 use super::found::{Classified, Step, Tag};
+use crate::accessor::has_accessor;
 use crate::handover::hands_over;
 
 // Input:  one expression of the block
@@ -39,6 +40,11 @@ pub fn classify(expr: &mut Expr) -> Step {
                 Tag::CCallback { bare },
             ))
         }
+        // `#[user_data(..)]` marks a C callback, whatever its body.
+        Expr::Closure(closure) if has_accessor(closure) => Step::Placeholder(Classified::new(
+            closure.inputs_begin.span,
+            Tag::CCallback { bare: None },
+        )),
         // Not a guard: `hands_over` walks the body with a `VisitMut`, which a guard's shared
         // binding cannot give it.
         Expr::Closure(closure) => {
@@ -106,8 +112,12 @@ pub fn is_c_form(block: &mut ExprUnsafe) -> bool {
     found.0
 }
 
-/// `|_, code: c_int| ..`: an untyped `_` parameter beside typed ones.
+/// `|_, code: c_int| ..`: an untyped `_` parameter beside typed ones; or a closure marked
+/// `#[user_data(..)]`.
 fn is_c_shaped(closure: &ExprClosure) -> bool {
+    if has_accessor(closure) {
+        return true;
+    }
     let untyped_wild = closure.inputs.iter().any(|pat| matches!(pat, Pat::Wild(_)));
     let typed = closure.inputs.iter().any(|pat| matches!(pat, Pat::Type(_)));
     untyped_wild && typed

@@ -38,8 +38,8 @@ pub enum Written {
     /// Rust `_`: a callback of one argument, handed over as it is.
     Bare,
     /// Rust `|a, b: &str| _`: its arguments' types where written, handed over as a tuple
-    /// (borrowed ones made owned).
-    Params(Vec<Option<Type>>),
+    /// (borrowed ones made owned), but for those written `_` or `_: T`.
+    Params(Vec<Param>),
     /// A Rust closure of the user's whose body hands values over with `_(value)`.
     Body(Box<ExprClosure>),
     /// C `_` (given) or `&_` (lent): the user-data pointer.
@@ -130,13 +130,28 @@ fn innermost_closure(expr: Expr) -> Option<ExprClosure> {
     }
 }
 
-fn param_types(closure: ExprClosure) -> Vec<Option<Type>> {
+/// A parameter of a Rust `|a, b: &str| _` placeholder.
+pub struct Param {
+    /// Its type, where written.
+    pub ty: Option<Type>,
+    /// Written `_` or `_: T`: the callback takes the argument, and hands it not over (as a C
+    /// callback whose body is `_` leaves out its `_: T` arguments).
+    pub ignored: bool,
+}
+
+fn param_types(closure: ExprClosure) -> Vec<Param> {
     closure
         .inputs
         .into_iter()
         .map(|pat| match pat {
-            Pat::Type(typed) => Some(*typed.ty),
-            _ => None,
+            Pat::Type(typed) => Param {
+                ignored: matches!(*typed.pat, Pat::Wild(_)),
+                ty: Some(*typed.ty),
+            },
+            pat => Param {
+                ignored: matches!(pat, Pat::Wild(_)),
+                ty: None,
+            },
         })
         .collect()
 }

@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprCall, ExprClosure, ReturnType};
 
 use super::found::{Classified, Known, Step, Tag, Wrapper};
+use crate::accessor::has_accessor;
 use crate::error::Errors;
 use crate::flow;
 use crate::handover::hands_over;
@@ -19,6 +20,12 @@ pub fn classify(expr: &mut Expr, known: &mut Known) -> Step {
         Expr::Infer(infer) => {
             Step::Placeholder(Classified::new(infer.underscore_token.span, Tag::Bare))
         }
+        Expr::Closure(closure) if has_accessor(closure) => Step::Invalid(syn::Error::new(
+            closure.inputs_begin.span,
+            "`#[user_data(..)]` says where a C callback reads its user-data pointer: it belongs \
+             in the C form, `promisify!(unsafe { api(_, #[user_data(EXPR)] |ctx: *mut T, n: \
+             c_int| ..) })`; a Rust callback reaches its promise without one",
+        )),
         Expr::Closure(closure) if is_placeholder_body(closure) => closure_placeholder(closure),
         Expr::Closure(closure) => {
             if hands_over(&mut closure.body) {

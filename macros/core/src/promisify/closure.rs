@@ -40,11 +40,16 @@ impl<'a> GeneratedClosure<'a> {
         let count = declared.map_or(1, Vec::len);
         let mut args = Vec::with_capacity(count);
         for position in 0..count {
-            let conversion = match declared.and_then(|params| params[position].as_ref()) {
+            let param = declared.map(|params| &params[position]);
+            let conversion = match param.and_then(|param| param.ty.as_ref()) {
                 Some(ty) => Some(Conversion::new(ty)?),
                 None => None,
             };
-            args.push(ClosureArg::new(count, position, mixed, conversion));
+            let arg = ClosureArg::new(count, position, mixed, conversion);
+            args.push(match param {
+                Some(param) if param.ignored => arg.ignored(),
+                _ => arg,
+            });
         }
         Ok(GeneratedClosure {
             args,

@@ -8,21 +8,9 @@ use super::{CClosure, callback_of};
 use crate::error::Errors;
 use crate::root::Private;
 
-/// The locals that the callbacks' placeholders become, in the order found: named for what they
-/// are to the user, since rustc may name them.
-const LOCALS: [&str; 6] = [
-    "callback",
-    "callback_2",
-    "callback_3",
-    "callback_4",
-    "callback_5",
-    "callback_6",
-];
-
-/// The local of the `index`-th callback (a later one past the limit is reported by [`read`]).
-pub fn local(index: usize) -> &'static str {
-    LOCALS.get(index).copied().unwrap_or("callback")
-}
+/// How many C callbacks one user data may serve: the runtime's `CallSharedAt` is written for as
+/// many.
+const MOST: usize = 6;
 
 /// Reads every callback placeholder: the first, and the others.
 pub fn read(
@@ -32,7 +20,7 @@ pub fn read(
 ) -> (Option<CClosure>, Vec<CClosure>) {
     let mut read = Vec::with_capacity(found.len());
     for (index, (closure, bare)) in found.into_iter().enumerate() {
-        if index == LOCALS.len() {
+        if index == MOST {
             errors.push(syn::Error::new(
                 closure.inputs_begin.span,
                 "too many C callbacks behind one user data: one block takes at most 6",

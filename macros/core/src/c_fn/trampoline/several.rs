@@ -53,7 +53,7 @@ pub fn emit(
     for (index, signature) in signatures.iter().enumerate() {
         items.extend(trampoline(index, signature, &param, private));
         let instantiate = format_ident!("callback_async_instantiate_{}", index, span = site);
-        let callback = local(super::super::take::callback_local(index));
+        let callback = local(&super::super::take::callback_local(index));
         instantiated.extend(quote_spanned!(site=> let #callback = #instantiate(&#state);));
     }
     if let Some(signature) = &destroy_signature {

@@ -1,0 +1,14 @@
+use std::ffi::{c_int, c_void};
+
+#[allow(non_camel_case_types)]
+pub struct context;
+
+unsafe extern "C" fn register(f: Option<unsafe extern "C" fn(*mut context, c_int)>, data: *mut c_void) {
+    let _ = (f, data);
+}
+
+fn main() {
+    let _ = callback_async::promisify!(stream unsafe {
+        register(Some(#[user_data] |ctx: *mut context, n: c_int| _(n)), _)
+    });
+}
