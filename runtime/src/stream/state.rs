@@ -53,7 +53,11 @@ use crate::sync::{Mutex, MutexGuard};
 /// assert_eq!(stream.collect::<Vec<_>>().await, [1]);
 /// # });
 /// ```
+///
+/// Non-exhaustive because its variants depend on the features: `Block` exists
+/// only with `std`, and a feature turned on by another crate must not break a `match`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Overflow {
     /// The oldest queued item is discarded for the new one: the stream keeps the most recent
     /// events (a watcher's, a subscription's). The default.
