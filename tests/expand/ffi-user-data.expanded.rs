@@ -53,9 +53,12 @@ fn accessor(db: *mut sqlite3) -> (c_int, CallbackStream<c_int>) {
                 sink,
                 (ctx, _, values): (*mut sqlite3_context, c_int, *mut *mut sqlite3_value)|
             {
-                let n = unsafe { sqlite3_value_int(*values) };
-                ::callback_async::__private::ffi::send(sink, n);
-                unsafe { sqlite3_result_int(ctx, 2 * n) };
+                let _ = &ctx;
+                {
+                    let n = unsafe { sqlite3_value_int(*values) };
+                    ::callback_async::__private::ffi::send(sink, n);
+                    unsafe { sqlite3_result_int(ctx, 2 * n) };
+                }
             },
         );
         let callback = callback_async_instantiate(&state);

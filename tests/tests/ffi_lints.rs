@@ -115,6 +115,29 @@ fn accessor(db: *mut sql::sqlite3) -> (c_int, CallbackStream<c_int>) {
     })
 }
 
+/// The same, with a context that only the accessor reads: the result stays SQL's NULL.
+fn accessor_only(db: *mut sql::sqlite3) -> (c_int, CallbackStream<c_int>) {
+    promisify!(stream unsafe {
+        sql::sqlite3_create_function_v2(
+            db,
+            c"silent".as_ptr(),
+            1,
+            sql::SQLITE_UTF8,
+            _,
+            Some(
+                #[user_data(sql::sqlite3_user_data(ctx))]
+                |ctx: *mut sql::sqlite3_context, _: c_int, values: *mut *mut sql::sqlite3_value| {
+                    // SAFETY: one argument, valid during the call.
+                    _(unsafe { sql::sqlite3_value_int(*values) });
+                },
+            ),
+            None,
+            None,
+            Some(|_| drop(_)),
+        )
+    })
+}
+
 /// glibc's `struct sigevent` with its `SIGEV_THREAD` members.
 #[repr(C)]
 struct SigEventThread {
@@ -272,6 +295,26 @@ fn lint_clean_c_expansions_still_work() {
         };
         assert_eq!(rc, 0);
         assert_eq!(futures::StreamExt::collect::<Vec<_>>(calls).await, [5]);
+
+        let (rc, calls) = accessor_only(db);
+        assert_eq!(rc, 0);
+        exec(c"SELECT silent(6)");
+        // SAFETY: an open database; replacing the function calls its destroy notify.
+        let rc = unsafe {
+            sql::sqlite3_create_function_v2(
+                db,
+                c"silent".as_ptr(),
+                1,
+                sql::SQLITE_UTF8,
+                ptr::null_mut(),
+                None,
+                None,
+                None,
+                None,
+            )
+        };
+        assert_eq!(rc, 0);
+        assert_eq!(futures::StreamExt::collect::<Vec<_>>(calls).await, [6]);
     });
     // SAFETY: opened above, closed once.
     unsafe { sql::sqlite3_close(db) };

@@ -149,3 +149,76 @@ pub unsafe fn c_forms(
     let (events, registration) = promisify!(stream unsafe { hal_register(|_, n: u32| _(n), _) });
     (first, events, registration)
 }
+
+/// What a sensor driver reports to its two callbacks.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Edge {
+    Rising(u32),
+    Falling(u32),
+}
+
+unsafe extern "C" {
+    fn hal_edges(
+        rising: extern "C" fn(*mut c_void, u32),
+        falling: extern "C" fn(*mut c_void, u32),
+        user_data: *mut c_void,
+    );
+    fn hal_two(
+        on_a: extern "C" fn(*mut c_void, u32),
+        a: *mut c_void,
+        on_b: extern "C" fn(*mut c_void, u32),
+        b: *mut c_void,
+    );
+    fn hal_context_data(context: *mut c_void) -> *mut c_void;
+    fn hal_with_context(on_call: extern "C" fn(*mut c_void, u32), user_data: *mut c_void);
+}
+
+/// The forms of several callbacks in one call: two C callbacks behind one user data, two user
+/// data pointers paired with their callbacks, and a user data read through an accessor.
+///
+/// # Safety
+///
+/// Each C function calls its callbacks only before it returns, with the pointers it was given.
+pub unsafe fn several_c_callbacks() -> (CallbackStream<Edge>, CallbackStream<u32>, Promise<u32>) {
+    let edges = promisify!(stream unsafe {
+        hal_edges(|_, n: u32| _(Edge::Rising(n)), |_, n: u32| _(Edge::Falling(n)), &_)
+    });
+    let both = promisify!(stream unsafe { hal_two(|_, a: u32| _(a), &_, |_, b: u32| _(b), &_) });
+    let accessed = promisify!(unsafe {
+        hal_with_context(
+            #[user_data(hal_context_data(context))]
+            |context: *mut c_void, n: u32| _(n),
+            &_,
+        )
+    });
+    (edges, both, accessed)
+}
+
+/// A Rust API with two progress callbacks and a completion, as a transfer reports bytes and
+/// retries before it ends.
+pub fn transfer(
+    mut sent: impl FnMut(u32) + Send + 'static,
+    mut retried: impl FnMut(u32) + Send + 'static,
+    done: impl FnOnce(u32) + Send + 'static,
+) {
+    sent(1);
+    retried(1);
+    done(1);
+}
+
+/// The Rust forms of several callbacks: two `stream(..)` callbacks and a completion, and two
+/// body-form callbacks feeding one stream.
+pub fn several_rust_callbacks() -> (
+    CallbackStream<u32>,
+    CallbackStream<u32>,
+    Promise<u32>,
+    CallbackStream<Edge>,
+) {
+    let (sent, retried, done) = promisify!(transfer(stream(_), stream(_), _));
+    let edges = promisify!(stream transfer(
+        |n: u32| _(Edge::Rising(n)),
+        |n: u32| _(Edge::Falling(n)),
+        |_: u32| {},
+    ));
+    (sent, retried, done, edges)
+}

@@ -19,7 +19,6 @@ use crate::root::Private;
 
 mod several;
 
-
 /// The local that the `index`-th callback placeholder becomes (from 0): named for what it is to
 /// the user, since rustc may name it.
 pub fn callback_local(index: usize) -> String {

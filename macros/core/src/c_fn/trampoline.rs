@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote_spanned};
 use syn::{Expr, ExprUnsafe, Ident, Pat};
 
@@ -312,6 +312,22 @@ fn arg_name(callback: &CClosure, param: &CParam, position: usize, mixed: Span) -
     }
 }
 
+/// Whether the accessor (`#[user_data(sqlite3_user_data(ctx))]`) names this parameter: the
+/// trampoline reads it there, so the closure's body need not use it, and rustc must not warn.
+fn read_by_accessor(callback: &CClosure, ident: &Ident) -> bool {
+    let Some(accessor) = &callback.accessor else {
+        return false;
+    };
+    fn names(tokens: TokenStream, ident: &Ident) -> bool {
+        tokens.into_iter().any(|token| match token {
+            TokenTree::Ident(found) => found == *ident,
+            TokenTree::Group(group) => names(group.stream(), ident),
+            _ => false,
+        })
+    }
+    names(accessor.expr.to_token_stream(), ident)
+}
+
 /// The C signature of a closure placeholder, and the pieces generated from it.
 pub(super) struct CSignature {
     /// The span of the generated tokens (see `Private::site`).
@@ -442,17 +458,57 @@ impl CSignature {
             CParam::UserData(_) => None,
         });
         let args_ty = &self.args_ty;
-        let body = &callback.body;
         let at = callback.span;
         let call = self.site.located_at(at);
-        match (self.arrow(), body) {
-            (Some(ret), Expr::Block(block)) if block.attrs.is_empty() && block.label.is_none() => {
-                quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #ret #block)
-            }
-            (Some(ret), body) => {
-                quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #ret { #body })
-            }
-            (None, body) => quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #body),
+        let body = Touched::new(callback, self.site);
+        match self.arrow() {
+            Some(ret) => quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #ret #body),
+            None => quote_spanned!(call=> move |#sink, (#(#pats,)*): #args_ty| #body),
+        }
+    }
+}
+
+// Input:  #[user_data(sqlite3_user_data(ctx))] |ctx: *mut sqlite3_context, n: c_int| _(n)
+// Output: { let _ = &ctx; _(n) }   (the body itself, a block where a return type needs one)
+/// The closure's body, first touching each parameter that only the accessor may read: the
+/// trampoline reads it there, so rustc must not call it unused.
+struct Touched<'a> {
+    touched: Vec<&'a Ident>,
+    body: &'a Expr,
+    block: bool,
+    site: Span,
+}
+
+impl<'a> Touched<'a> {
+    fn new(callback: &'a CClosure, site: Span) -> Self {
+        let touched = callback
+            .params
+            .iter()
+            .filter_map(|param| match param {
+                CParam::Typed(Pat::Ident(pat), _) if read_by_accessor(callback, &pat.ident) => {
+                    Some(&pat.ident)
+                }
+                _ => None,
+            })
+            .collect();
+        Touched {
+            touched,
+            body: &callback.body,
+            block: callback.output.is_some(),
+            site,
+        }
+    }
+}
+
+impl ToTokens for Touched<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let (site, body, touched) = (self.site, self.body, &self.touched);
+        let plain_block =
+            matches!(body, Expr::Block(block) if block.attrs.is_empty() && block.label.is_none());
+        if touched.is_empty() && (plain_block || !self.block) {
+            body.to_tokens(out);
+        } else {
+            out.extend(quote_spanned!(site=> { #(let _ = &#touched;)* #body }));
         }
     }
 }
