@@ -2,6 +2,7 @@
 //! path they name in this crate; not a public API. [`ffi`] holds what the C forms add.
 
 pub mod ffi;
+pub mod slot;
 
 pub use core::cell::OnceCell;
 

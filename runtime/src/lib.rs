@@ -216,6 +216,7 @@ mod oneshot;
 mod panic;
 mod promise;
 mod resolver;
+mod slot;
 mod stream;
 mod sync;
 mod take_once;
@@ -229,6 +230,7 @@ pub use callbackify::{BoxFuture, callbackify};
 pub use cancel::Cancelling;
 pub use promise::{Dropped, OrDropped, Promise, channel};
 pub use resolver::Resolver;
+pub use slot::SlotStream;
 pub use stream::{CallbackStream, Overflow, StreamSender};
 
 #[doc = include_str!("docs/callback_async.md")]

@@ -36,6 +36,7 @@
 //! hands back the carrier it was given, whose pointer field is the one written.
 
 mod attribute;
+pub mod slot;
 mod take;
 mod trampoline;
 

@@ -163,19 +163,21 @@ fn first_of(
                 span,
                 "a C callback placeholder is a plain closure: C cannot await",
             )),
-            None => callback_of(*closure, bare, destroy, private),
+            None => callback_of(*closure, bare, destroy, private, false),
         };
         first = errors.keep(read);
     }
     first
 }
 
-/// Reads a closure placeholder's parameters, return type and body.
-fn callback_of(
+/// Reads a closure placeholder's parameters, return type and body; a `static` one (`slot`) has
+/// no user-data parameter.
+pub(super) fn callback_of(
     closure: ExprClosure,
     bare: Option<Span>,
     destroy: bool,
     private: Private,
+    slot: bool,
 ) -> syn::Result<CClosure> {
     let mut errors = Errors::new();
     let mut params = Vec::new();
@@ -214,7 +216,7 @@ fn callback_of(
             )),
         }
     }
-    if user_data != 1 && errors.is_empty() {
+    if user_data != 1 && !slot && errors.is_empty() {
         let message = if user_data == 0 {
             "this C callback has no user-data parameter: write the parameter that carries the \
              user data as `_`, without a type (`|_, n: c_int| ..`)"

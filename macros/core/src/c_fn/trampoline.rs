@@ -231,26 +231,26 @@ fn state_param<'a>(signatures: impl Iterator<Item = &'a CSignature>, private: Pr
 }
 
 /// The C signature of a closure placeholder, and the pieces generated from it.
-struct CSignature {
+pub(super) struct CSignature {
     /// The span of the generated tokens (see `Private::site`).
     site: Span,
     /// `arg0: *mut c_void, arg1: c_int`
-    params: Vec<TokenStream>,
+    pub(super) params: Vec<TokenStream>,
     /// The same with the typed arguments unnamed (`_: c_int`), for a destroy notify.
     unnamed: Vec<TokenStream>,
     /// The parameter types, for the function pointer type.
-    types: Vec<TokenStream>,
+    pub(super) types: Vec<TokenStream>,
     /// How the trampoline reads the user-data pointer: `arg0`, `arg0.sival_ptr`.
     user_data: TokenStream,
     /// The typed arguments, as the tuple the state is called with.
-    args: TokenStream,
-    args_ty: TokenStream,
-    ret: TokenStream,
+    pub(super) args: TokenStream,
+    pub(super) args_ty: TokenStream,
+    pub(super) ret: TokenStream,
     unit: bool,
 }
 
 impl CSignature {
-    fn of(callback: &CClosure, private: Private) -> Self {
+    pub(super) fn of(callback: &CClosure, private: Private) -> Self {
         let (site, mixed) = (private.site(), private.local());
         let (mut params, mut types, mut args, mut args_ty) = (vec![], vec![], vec![], vec![]);
         let mut unnamed = vec![];
@@ -306,7 +306,7 @@ impl CSignature {
     }
 
     /// `-> T`, or nothing for `()` (an explicit `-> ()` would be linted).
-    fn arrow(&self) -> Option<TokenStream> {
+    pub(super) fn arrow(&self) -> Option<TokenStream> {
         let site = self.site;
         let ret = &self.ret;
         (!self.unit).then(|| quote_spanned!(site=> -> #ret))
@@ -351,7 +351,7 @@ impl CSignature {
 
     /// The user's closure, as the state stores it: `move |sink, (n, s): (c_int, *const c_char)|
     /// -> c_int { .. }`.
-    fn closure(&self, callback: &CClosure, sink: &Ident) -> TokenStream {
+    pub(super) fn closure(&self, callback: &CClosure, sink: &Ident) -> TokenStream {
         let pats = callback.params.iter().filter_map(|param| match param {
             CParam::Typed(pat, _) => Some(pat),
             CParam::UserData(_) => None,
