@@ -5,9 +5,9 @@ fn write_chunks(easy: &mut Easy) -> CallbackStream<Vec<u8>> {
         ::callback_async::__private::finish(
                 easy
                     .write_function({
-                        let callback = callback;
+                        let stream = callback;
                         move |data: &[u8]| -> Result<usize, WriteError> {
-                            (callback).send(data.to_vec());
+                            (stream).send(data.to_vec());
                             Ok(data.len())
                         }
                     }),
@@ -23,14 +23,14 @@ fn walk(walker: WalkParallel) -> CallbackStream<PathBuf> {
         ::callback_async::__private::finish(
                 walker
                     .run({
-                        let callback = ::callback_async::__private::Arc::new(callback);
+                        let stream = ::callback_async::__private::Arc::new(callback);
                         move || Box::new({
-                            let callback = ::callback_async::__private::Arc::clone(
-                                &callback,
+                            let stream = ::callback_async::__private::Arc::clone(
+                                &stream,
                             );
                             move |entry| {
                                 if let Ok(e) = entry {
-                                    (*callback).send(e.into_path())
+                                    (*stream).send(e.into_path())
                                 }
                                 WalkState::Continue
                             }
@@ -59,8 +59,8 @@ fn copy(
                             (&progress).send((value_1, value_2))
                         },
                         {
-                            let callback = callback;
-                            move |result| (callback).resolve(result)
+                            let promise = callback;
+                            move |result| (promise).resolve(result)
                         },
                     ),
                 progress_stream,
@@ -77,8 +77,8 @@ fn signals() -> (Result<SigId, Error>, CallbackStream<()>) {
                     register(
                         SIGUSR1,
                         {
-                            let callback = callback;
-                            move || (callback).send(())
+                            let stream = callback;
+                            move || (stream).send(())
                         },
                     )
                 },

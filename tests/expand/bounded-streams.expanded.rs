@@ -109,8 +109,8 @@ fn bounded_progress() -> (CallbackStream<(i64, i64)>, Promise<Result<bool, Error
                             (&progress).send((value_1, value_2))
                         },
                         {
-                            let callback = callback;
-                            move |result| (callback).resolve(result)
+                            let promise = callback;
+                            move |result| (promise).resolve(result)
                         },
                     ),
                 progress_stream,

@@ -253,9 +253,12 @@ fn emit(
         },
         None => closure,
     };
-    let (lifetimes, args_ty) = named.unwrap_or_else(|| (Vec::new(), args_ty.clone()));
+    let (binder, args_ty) = match named {
+        Some((lifetimes, args_ty)) => (Some(quote_spanned!(site=> for<#(#lifetimes),*>)), args_ty),
+        None => (None, args_ty.clone()),
+    };
     let bound = quote_spanned! {site=>
-        for<#(#lifetimes),*> CallbackAsyncState: #private::ffi::CallShared<#args_ty, Output = #ret>,
+        #binder CallbackAsyncState: #private::ffi::CallShared<#args_ty, Output = #ret>,
         CallbackAsyncState: 'static
     };
     Ok(quote_spanned! {site=>

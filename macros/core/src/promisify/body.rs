@@ -65,8 +65,15 @@ pub fn rewrite(
 ) -> syn::Result<TokenStream> {
     let site = private.site();
     let at = closure.span();
-    // Named for what it is to the user, since rustc may name it ("`callback` declared here").
-    let handle = Ident::new("callback", private.local().located_at(at));
+    // Named for what `_` stands for to the user, since rustc names it in an error about the
+    // closure: "`stream` captured here" when a plain `fn` is expected (the fix is `static |..|`),
+    // "`stream` declared here" when a borrowed value escapes into it.
+    let name = match (destination.holder, destination.method) {
+        ("progress", _) => "progress",
+        (_, "send") => "stream",
+        _ => "promise",
+    };
+    let handle = Ident::new(name, private.local().located_at(at));
     let shared = destination.shared || has_nested_deliveries(&mut closure.body);
     let holder = Ident::new(destination.holder, private.local());
     let owned = if shared && !destination.shared {
