@@ -207,6 +207,19 @@
 //! thread: the state must be `Send` (and `Sync` where C may call it several times), which the
 //! compiler checks.
 //!
+//! # Callbacks without user data
+//!
+//! A C callback that gets no `void *` back (`signal()`, `sigaction`, `atexit`, `nftw`) is marked
+//! `static` instead of taking a `_` parameter, with every parameter typed:
+//! `promisify!(stream unsafe { signal(SIGUSR1, (static |sig: c_int| _(sig)) as sighandler_t) })`.
+//! The trampoline is an `extern "C" fn` with those parameters, which reaches a
+//! [`SlotStream`](crate::SlotStream) through a `static` slot declared at the call site: one live
+//! use per call site (a second panics before the C call), calls taken without a lock nor an
+//! allocation (so a signal handler may make them), ignored once the stream is dropped (C may keep
+//! the pointer forever). The rules are in
+//! [`promisify!`](crate::promisify#callbacks-without-user-data-a-static-slot). The generated code
+//! has no `unsafe` of its own: the slot checks the state's type on every call.
+//!
 //! # Limits
 //!
 //! The callback's C types must not use the enclosing function's generic parameters (the

@@ -47,7 +47,10 @@ fn a_body_that_is_underscore_hands_over_its_arguments() {
 
 /// An API that keeps a plain `fn` pointer and calls it later, as rusqlite's `busy_handler` does,
 /// and how many times it was given one.
-static KEPT: Mutex<Option<fn(u32) -> bool>> = Mutex::new(None);
+/// What such an API holds.
+type Kept = Mutex<Option<fn(u32) -> bool>>;
+
+static KEPT: Kept = Mutex::new(None);
 static GIVEN: AtomicUsize = AtomicUsize::new(0);
 
 fn keep(callback: fn(u32) -> bool) {
@@ -115,7 +118,7 @@ fn one_live_use_per_call_site() {
     });
 }
 
-static KEPT_GENERIC: Mutex<Option<fn(u32) -> bool>> = Mutex::new(None);
+static KEPT_GENERIC: Kept = Mutex::new(None);
 
 fn keep_generic(callback: fn(u32) -> bool) {
     *KEPT_GENERIC.lock().unwrap() = Some(callback);

@@ -3,7 +3,7 @@
 //!
 //! The trampoline is a `fn` (or `extern "C" fn`) generic over the state's type `D`, instantiated
 //! from the very state that [`claim`] installs; [`call`] is safe, since the slot
-//! checks the state's type before reading it (see [`crate::slot`]).
+//! checks the state's type before reading it (see the runtime's `slot` module).
 
 use core::panic::Location;
 

@@ -163,6 +163,19 @@ mod models {
         });
     }
 
+    /// A late call racing the next use's claim: it reaches the new state whole, or is ignored.
+    #[test]
+    fn late_call_races_claim() {
+        loom::model(|| {
+            let slot: &'static Slot = Box::leak(Box::new(Slot::new()));
+            drop(slot.claim(1u32).unwrap());
+            let caller = loom::thread::spawn(move || slot.with(|n: &u32| *n));
+            let claim = slot.claim(2u32).unwrap();
+            assert!(matches!(caller.join().unwrap(), None | Some(2)));
+            drop(claim);
+        });
+    }
+
     /// Two producers and the consumer: every item once, each producer's in order.
     #[test]
     fn ring_two_producers() {
