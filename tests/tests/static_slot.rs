@@ -209,3 +209,30 @@ fn bounded_drop_newest() {
         assert_eq!(stream.collect::<Vec<u32>>().await, [0, 1, 2, 3]);
     });
 }
+
+/// The closure may capture: what it captures lives in the slot with the stream, and is dropped
+/// when the stream is.
+#[test]
+fn a_static_callback_may_capture() {
+    watchdog(|| async {
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let counted = std::sync::Arc::clone(&calls);
+        let (_, mut stream) = promisify!(stream each(static |n: u32| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            _(n);
+        }));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert_eq!(
+            std::sync::Arc::strong_count(&calls),
+            2,
+            "the slot holds the capture"
+        );
+        stream.close();
+        assert_eq!(stream.collect::<Vec<u32>>().await, [1, 2, 3]);
+        assert_eq!(
+            std::sync::Arc::strong_count(&calls),
+            1,
+            "released with the stream"
+        );
+    });
+}

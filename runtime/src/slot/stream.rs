@@ -51,6 +51,10 @@ pub struct SlotSender<T> {
 /// past it, the [`Overflow`] policy discards the oldest item (the default) or the new one, counted
 /// by [`discarded`](SlotStream::discarded).
 ///
+/// Waking the consumer runs its executor's waker inside the call: with a signal handler, poll the
+/// stream on another thread than the one the signal interrupts, or with an executor whose wake
+/// is signal-safe (`futures::executor`'s unparks a thread).
+///
 /// The API may keep the function pointer forever, so the stream never ends by itself: read it
 /// with `take(n)`, or [`close`](SlotStream::close) it. Dropping it releases the slot: later calls
 /// are ignored, and the call site may be used again.

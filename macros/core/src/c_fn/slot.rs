@@ -236,23 +236,7 @@ fn emit(
     let arrow = signature.arrow();
     let text = input.text;
     let named = named_lifetimes(&read, site);
-    // A borrowed parameter: the closure must take it for every lifetime, which only an expected
-    // higher-ranked signature makes rustc infer.
-    let closure = match &named {
-        Some((lifetimes, args_ty)) => quote_spanned! {site=>
-            {
-                #[inline]
-                fn callback_async_for_any<S, R, F>(callback: F) -> F
-                where
-                    F: for<#(#lifetimes),*> ::core::ops::Fn(&S, #args_ty) -> R,
-                {
-                    callback
-                }
-                callback_async_for_any(#closure)
-            }
-        },
-        None => closure,
-    };
+    let closure = for_any(closure, named.as_ref(), site);
     let (binder, args_ty) = match named {
         Some((lifetimes, args_ty)) => (Some(quote_spanned!(site=> for<#(#lifetimes),*>)), args_ty),
         None => (None, args_ty.clone()),
@@ -321,6 +305,32 @@ fn create(bound: Option<&Bound>, private: Private) -> syn::Result<TokenStream> {
             #private::slot::stream(#local, #private::Overflow::#policy)
         }
     })
+}
+
+// Output: { fn callback_async_for_any<S, R, F>(callback: F) -> F where F: for<'callback_async_0>
+//           Fn(&S, (u8, &'callback_async_0 str)) -> R { callback } callback_async_for_any(CLOSURE) }
+/// The state's closure, made to take a borrowed parameter for every lifetime, which rustc infers
+/// only from an expected higher-ranked signature; as it is without borrowed parameters.
+fn for_any(
+    closure: TokenStream,
+    named: Option<&(Vec<syn::Lifetime>, TokenStream)>,
+    site: Span,
+) -> TokenStream {
+    let Some((lifetimes, args_ty)) = named else {
+        return closure;
+    };
+    quote_spanned! {site=>
+        {
+            #[inline]
+            fn callback_async_for_any<S, R, F>(callback: F) -> F
+            where
+                F: for<#(#lifetimes),*> ::core::ops::Fn(&S, #args_ty) -> R,
+            {
+                callback
+            }
+            callback_async_for_any(#closure)
+        }
+    }
 }
 
 // Input:  |n: u8, name: &str, row: Row<'_>|
