@@ -116,9 +116,12 @@ pub fn expand(call: &mut Expr, input: &SlotInput) -> Option<syn::Result<TokenStr
         Expr::MethodCall(inner) => inner.args.iter_mut().for_each(|a| taker.visit_expr_mut(a)),
         _ => {}
     }
-    let mut found = taker.found.into_iter();
-    let (closure, marker) = found.next()?;
     let mut errors = Errors::new();
+    misplaced(call, &mut errors);
+    let mut found = taker.found.into_iter();
+    let Some((closure, marker)) = found.next() else {
+        return (!errors.is_empty()).then(|| errors.finish().map(|()| TokenStream::new()));
+    };
     for (_, second) in found {
         errors.push(syn::Error::new(
             second,
@@ -160,6 +163,26 @@ impl VisitMut for Taker<'_> {
     }
 
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+
+/// Reports the `static` closures left in the call: inside another closure, in the callee or the
+/// receiver, or in an input that is no call.
+fn misplaced(call: &mut Expr, errors: &mut Errors) {
+    struct Left<'a>(&'a mut Errors);
+    impl VisitMut for Left<'_> {
+        fn visit_expr_closure_mut(&mut self, closure: &mut ExprClosure) {
+            if let Some(marker) = unmark(closure) {
+                self.0.push(syn::Error::new(
+                    marker,
+                    "a `static` callback is an argument of the call (or nested in one, like \
+                     `Some(static |p: P| _(p))`), not inside another closure nor the callee",
+                ));
+            }
+            visit_mut::visit_expr_closure_mut(self, closure);
+        }
+        fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+    }
+    Left(errors).visit_expr_mut(call);
 }
 
 /// Reports the other placeholders of the call: the slot's callback is its only one.

@@ -154,8 +154,10 @@ fn expand(mut input: Input, text: &str, private: Private) -> syn::Result<TokenSt
         text,
         private,
     };
-    if let Some(expansion) = crate::c_fn::slot::expand(&mut input.call, &slot) {
-        return expansion;
+    if text.contains("static") {
+        if let Some(expansion) = crate::c_fn::slot::expand(&mut input.call, &slot) {
+            return expansion;
+        }
     }
     match input.call {
         Expr::Unsafe(mut block) => {
