@@ -1,5 +1,6 @@
 //! `static |..|` callbacks on real APIs that take a function pointer and no user data:
-//! rusqlite's `Backup::run_to_completion(.., Option<fn(Progress)>)` and C's `signal()`.
+//! rusqlite's `Backup::run_to_completion(.., Option<fn(Progress)>)` and
+//! `Connection::busy_handler(Option<fn(i32) -> bool>)`, and C's `signal()`.
 //!
 //! `signals_lose_nothing` sends 10,000 `SIGUSR1`s with `pthread_kill` to a thread that polls the
 //! stream without pause, so that handlers land in the middle of the stream's own pops and waker
@@ -59,6 +60,35 @@ fn backup_progress_as_a_stream() {
             .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
             .unwrap();
         assert_eq!(rows, 400);
+    });
+}
+
+/// rusqlite's `busy_handler(Option<fn(i32) -> bool>)`: a pointer the connection keeps, whose
+/// answer SQLite obeys (retry while `true`).
+#[test]
+fn busy_handler_retries_as_a_stream() {
+    watchdog(|| async {
+        let dir = TempDir::new("slot-busy");
+        let path = dir.path().join("db.sqlite");
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("CREATE TABLE t(n INTEGER)").unwrap();
+        let waiter = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let (set, mut retries) = promisify!(stream waiter.busy_handler(Some(static |n: i32| -> bool {
+            _(n);
+            n < 2
+        })));
+        set.unwrap();
+        let busy = waiter.execute("INSERT INTO t VALUES (1)", []).unwrap_err();
+        assert_eq!(
+            busy.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy)
+        );
+        // The connection keeps the pointer: end the stream by hand.
+        retries.close();
+        assert_eq!(retries.collect::<Vec<i32>>().await, [0, 1, 2]);
+        holder.execute_batch("COMMIT").unwrap();
+        waiter.execute("INSERT INTO t VALUES (1)", []).unwrap();
     });
 }
 
