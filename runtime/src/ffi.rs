@@ -325,6 +325,13 @@ impl fmt::Debug for Registration {
 /// assert!(<*mut std::ffi::c_void as CReturn>::on_panic().is_null());
 /// assert_eq!(<Option<extern "C" fn()> as CReturn>::on_panic(), None);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "a C callback (or a `static` one) cannot return `{Self}`: it needs a value to return \
+               when its body panics or no stream takes the call",
+    label = "returns `{Self}`",
+    note = "return `()`, `bool`, an integer, a float, a raw pointer or an `Option`: zero, `false`, \
+            null or `None` is then returned for such a call"
+)]
 pub trait CReturn {
     /// The value returned to C after a panic.
     fn on_panic() -> Self;

@@ -243,7 +243,15 @@ fn emit(
     }
     let create = create(input.bound, private)?;
     let read = read(closure, private)?;
+    // Errors about the return type (no `CReturn`) point at it, those about the state (not `Send`)
+    // at the `static`, rather than at the whole call.
+    let returns = read
+        .output
+        .as_ref()
+        .map_or(marker, syn::spanned::Spanned::span);
+    let (at_return, at_marker) = (private.located_at(returns), private.located_at(marker));
     let site = private.site();
+    let (returns, marker) = (site.located_at(returns), site.located_at(marker));
     let signature = CSignature::of(&read, private);
     let local = |name| Ident::new(name, private.local());
     let (sink, state, stream) = (local("sink"), local("state"), local("stream"));
@@ -268,6 +276,14 @@ fn emit(
         #binder CallbackAsyncState: #private::ffi::CallShared<#args_ty, Output = #ret>,
         CallbackAsyncState: 'static
     };
+    // Whole calls located there: a call's span joins its first and last tokens.
+    let forward = quote_spanned! {returns=>
+        #at_return::slot::call::<CallbackAsyncState, _>(&CALLBACK_ASYNC_SLOT, #args)
+    };
+    let instantiate = quote_spanned!(returns=> callback_async_instantiate(&#state));
+    let claim = quote_spanned! {marker=>
+        #at_marker::slot::claim(&CALLBACK_ASYNC_SLOT, #state, #stream, &#text)
+    };
     Ok(quote_spanned! {site=>
         {
             static CALLBACK_ASYNC_SLOT: #private::slot::Slot = #private::slot::Slot::new();
@@ -276,7 +292,7 @@ fn emit(
             where
                 #bound
             {
-                #private::slot::call::<CallbackAsyncState, _>(&CALLBACK_ASYNC_SLOT, #args)
+                #forward
             }
             #[inline]
             fn callback_async_instantiate<CallbackAsyncState>(
@@ -289,8 +305,8 @@ fn emit(
             }
             let (#sink, #stream) = #create;
             let #state = #private::ffi::shared(#sink, #closure);
-            let #callback = callback_async_instantiate(&#state);
-            let #stream = #private::slot::claim(&CALLBACK_ASYNC_SLOT, #state, #stream, &#text);
+            let #callback = #instantiate;
+            let #stream = #claim;
             #private::finish(#call, #stream).callback_async_finish()
         }
     })
