@@ -12,6 +12,7 @@ use super::Claim;
 use super::ring::Ring;
 use super::waker::AtomicWaker;
 use crate::Overflow;
+use crate::oneshot::SendValue;
 use crate::panic::Panic;
 use crate::sync::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
@@ -40,6 +41,13 @@ impl<T> Drop for Channel<T> {
 pub struct SlotSender<T> {
     channel: Arc<Channel<T>>,
 }
+
+// SAFETY: what the auto traits would derive (the channel is `Send + Sync` when `T: Send`: its
+// ring moves `T`s between threads, never shares one), with the bound spelled `SendValue` (which is
+// `Send`) so that an unmet bound says that the callback hands over a value that is not `Send`.
+unsafe impl<T: SendValue> Send for SlotSender<T> {}
+// SAFETY: as for `Send`.
+unsafe impl<T: SendValue> Sync for SlotSender<T> {}
 
 /// The items of a callback that reaches its stream through a static slot: `promisify!(stream
 /// f(static |..| _(..)))`, see [`promisify!`](crate::promisify#callbacks-without-user-data-a-static-slot).
