@@ -3,6 +3,7 @@
 
 pub mod ffi;
 mod many;
+pub mod slot;
 
 pub use core::cell::OnceCell;
 

@@ -381,6 +381,19 @@
 //! panic that unwinds to the `extern "C"` trampoline aborts there, so it never unwinds into C
 //! either (see [Without std](crate#without-std)).
 //!
+//! # Callbacks without user data
+//!
+//! A C callback that gets no `void *` back (`signal()`, `sigaction`, `atexit`, `nftw`) is marked
+//! `static` instead of taking a `_` parameter, with every parameter typed:
+//! `promisify!(stream unsafe { signal(SIGUSR1, (static |sig: c_int| _(sig)) as sighandler_t) })`.
+//! The trampoline is an `extern "C" fn` with those parameters, which reaches a
+//! [`SlotStream`](crate::SlotStream) through a `static` slot declared at the call site: one live
+//! use per call site (a second panics before the C call), calls taken without a lock nor an
+//! allocation (so a signal handler may make them), ignored once the stream is dropped (C may keep
+//! the pointer forever). The rules are in
+//! [`promisify!`](crate::promisify#callbacks-without-user-data-a-static-slot). The generated code
+//! has no `unsafe` of its own: the slot checks the state's type on every call.
+//!
 //! # Limits
 //!
 //! The callback's C types must not use the enclosing function's generic parameters (the
@@ -487,6 +500,13 @@ impl fmt::Debug for Registration {
 /// assert!(<*mut std::ffi::c_void as CReturn>::on_panic().is_null());
 /// assert_eq!(<Option<extern "C" fn()> as CReturn>::on_panic(), None);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "a C callback (or a `static` one) cannot return `{Self}`: it needs a value to return \
+               when its body panics or no stream takes the call",
+    label = "returns `{Self}`",
+    note = "return `()`, `bool`, an integer, a float, a raw pointer or an `Option`: zero, `false`, \
+            null or `None` is then returned for such a call"
+)]
 pub trait CReturn {
     /// The value returned to C after a panic.
     fn on_panic() -> Self;

@@ -7,21 +7,19 @@
 //! their item (and count it) rather than deadlock, and every other item must arrive.
 
 use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, mpsc};
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use callback_async::{CallbackStream, promisify};
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
 use signal_hook::SigId;
 use signal_hook::consts::SIGUSR1;
 
 #[path = "support/real.rs"]
 mod support;
-use support::watchdog;
+use support::{poll_until, watchdog};
 
 /// Held by each test while it has SIGUSR1 handlers: a handler is process-wide, so the other
 /// test's signals would otherwise reach this test's stream (`delivered + discarded` came out one
@@ -59,27 +57,6 @@ fn signals_as_a_stream() {
 
 /// How many signals `signals_interrupting_the_consumer` sends.
 const SIGNALS: u64 = 10_000;
-
-/// Polls `stream` without pause until `stop` is set, then once more until it is empty: the
-/// items delivered. Polling never parks, so the consumer spends most of its time inside the
-/// stream's lock, where the signals land.
-fn poll_until(stream: &mut CallbackStream<()>, stop: &AtomicBool) -> u64 {
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut delivered = 0;
-    loop {
-        let stopping = stop.load(Ordering::SeqCst);
-        loop {
-            match Pin::new(&mut *stream).poll_next(&mut cx) {
-                Poll::Ready(Some(())) => delivered += 1,
-                Poll::Ready(None) => return delivered,
-                Poll::Pending => break,
-            }
-        }
-        if stopping {
-            return delivered;
-        }
-    }
-}
 
 /// The defect this guards against: a handler that sends while its thread holds the stream's lock
 /// deadlocked on the mutex (after about 135 signals). Each signal is sent once the previous one

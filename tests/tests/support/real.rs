@@ -76,3 +76,30 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Polls `stream` without pause until `stop` is set, then once more until it is empty: the number
+/// of items delivered. Polling never parks, so the consumer spends its time inside the stream's
+/// own code, where the signals of the signal tests land.
+pub fn poll_until<S: futures::Stream + Unpin>(
+    stream: &mut S,
+    stop: &std::sync::atomic::AtomicBool,
+) -> u64 {
+    use std::sync::atomic::Ordering;
+    use std::task::{Context, Poll, Waker};
+
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut delivered = 0;
+    loop {
+        let stopping = stop.load(Ordering::SeqCst);
+        loop {
+            match std::pin::Pin::new(&mut *stream).poll_next(&mut cx) {
+                Poll::Ready(Some(_)) => delivered += 1,
+                Poll::Ready(None) => return delivered,
+                Poll::Pending => break,
+            }
+        }
+        if stopping {
+            return delivered;
+        }
+    }
+}

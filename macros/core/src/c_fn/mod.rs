@@ -41,6 +41,7 @@
 mod attribute;
 mod paired;
 mod pairing;
+pub mod slot;
 mod take;
 mod trampoline;
 mod user_data;

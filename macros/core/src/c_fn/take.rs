@@ -236,16 +236,18 @@ fn read(
             asyncness.span,
             "a C callback placeholder is a plain closure: C cannot await",
         )),
-        None => callback_of(closure, bare, destroy, private),
+        None => callback_of(closure, bare, destroy, private, false),
     }
 }
 
-/// Reads a closure placeholder's parameters, return type and body.
-fn callback_of(
+/// Reads a closure placeholder's parameters, return type and body; a `static` one (`slot`) has
+/// no user-data parameter.
+pub(super) fn callback_of(
     mut closure: ExprClosure,
     bare: Option<Span>,
     destroy: bool,
     private: Private,
+    slot: bool,
 ) -> syn::Result<CClosure> {
     let mut errors = Errors::new();
     let accessor = take_accessor(&mut closure, destroy, &mut errors);
@@ -285,7 +287,7 @@ fn callback_of(
             )),
         }
     }
-    if let Some(error) = count_error(accessor.as_ref(), user_data, &closure) {
+    if let Some(error) = count_error(accessor.as_ref(), user_data, &closure).filter(|_| !slot) {
         if errors.is_empty() {
             errors.push(error);
         }

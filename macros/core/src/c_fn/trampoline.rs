@@ -333,17 +333,17 @@ pub(super) struct CSignature {
     /// The span of the generated tokens (see `Private::site`).
     site: Span,
     /// `arg0: *mut c_void, arg1: c_int`
-    params: Vec<TokenStream>,
+    pub(super) params: Vec<TokenStream>,
     /// The same with the typed arguments unnamed (`_: c_int`), for a destroy notify.
     unnamed: Vec<TokenStream>,
     /// The parameter types, for the function pointer type.
-    types: Vec<TokenStream>,
+    pub(super) types: Vec<TokenStream>,
     /// How the trampoline reads the user-data pointer: `arg0`, `arg0.sival_ptr`.
     user_data: TokenStream,
     /// The typed arguments, as the tuple the state is called with.
-    args: TokenStream,
-    args_ty: TokenStream,
-    ret: TokenStream,
+    pub(super) args: TokenStream,
+    pub(super) args_ty: TokenStream,
+    pub(super) ret: TokenStream,
     unit: bool,
 }
 
@@ -407,7 +407,7 @@ impl CSignature {
     }
 
     /// `-> T`, or nothing for `()` (an explicit `-> ()` would be linted).
-    fn arrow(&self) -> Option<TokenStream> {
+    pub(super) fn arrow(&self) -> Option<TokenStream> {
         let site = self.site;
         let ret = &self.ret;
         (!self.unit).then(|| quote_spanned!(site=> -> #ret))

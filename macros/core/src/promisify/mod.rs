@@ -12,6 +12,7 @@ use quote::{ToTokens, TokenStreamExt, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::{Expr, ExprUnsafe, Ident, Stmt, Token};
 
+use crate::c_fn::slot::SlotInput;
 use crate::error::Errors;
 use crate::flow::{self, Bound, BoundedStream, Maker};
 use crate::placeholders::{self, Found, Language, Scope, Wrapper, Written};
@@ -119,6 +120,12 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
     let result = if input.is_empty() {
         Err(syn::Error::new(site, USAGE))
     } else {
+        // Only inputs that may hold a `static` closure are walked again (the text is at hand).
+        let input = if text.contains("static") {
+            crate::c_fn::slot::mark(input)
+        } else {
+            input
+        };
         syn::parse2(input).and_then(|mut input: Input| {
             let mut errors = std::mem::take(&mut input.errors);
             let expanded = errors.keep(expand(input, &text, private));
@@ -138,9 +145,21 @@ fn expand_with(input: TokenStream, private: Private) -> TokenStream {
 //             let (callback, promise) = PRIVATE::promise_shared(&"pool.execute(|| _)");
 //             PRIVATE::finish(pool.execute(move || (&callback).resolve(())), promise).callback_async_finish()
 //         }
-fn expand(input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
+fn expand(mut input: Input, text: &str, private: Private) -> syn::Result<TokenStream> {
     let stream = input.stream.is_some();
     let bound = input.bound.as_ref();
+    // A callback without user data, marked `static |..|`.
+    let slot = SlotInput {
+        stream,
+        bound,
+        text,
+        private,
+    };
+    if text.contains("static") {
+        if let Some(expansion) = crate::c_fn::slot::expand(&mut input.call, &slot) {
+            return expansion;
+        }
+    }
     match input.call {
         Expr::Unsafe(mut block) => {
             // C callbacks with a user-data pointer.

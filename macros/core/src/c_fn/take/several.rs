@@ -33,7 +33,7 @@ pub fn read(
             ));
             continue;
         }
-        read.extend(errors.keep(callback_of(*closure, bare, false, private)));
+        read.extend(errors.keep(callback_of(*closure, bare, false, private, false)));
     }
     let mut read = read.into_iter();
     (read.next(), read.collect())
