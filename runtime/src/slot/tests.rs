@@ -2,6 +2,7 @@
 
 #[cfg(not(loom))]
 mod plain {
+    use alloc::boxed::Box;
     use core::task::{Context, Poll, Waker};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};

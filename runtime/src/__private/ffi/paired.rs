@@ -51,6 +51,7 @@ unsafe fn release_both(both: *mut core::ffi::c_void) {
 // the executor.
 #[cfg(all(test, feature = "std", not(loom)))]
 mod tests {
+    use alloc::vec::Vec;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
