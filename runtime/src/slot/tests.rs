@@ -134,6 +134,8 @@ mod plain {
 
 #[cfg(loom)]
 mod models {
+    use alloc::boxed::Box;
+    use alloc::vec::Vec;
     use core::task::{Context, Poll, Waker};
     use std::sync::Arc;
 
