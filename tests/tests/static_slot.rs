@@ -9,7 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use callback_async::{SlotStream, promisify};
+use callback_async::{CallbackStream, promisify};
 use futures::StreamExt;
 
 #[path = "support/real.rs"]
@@ -64,7 +64,7 @@ fn call_kept(value: u32) -> bool {
 }
 
 /// One call site, used by every step of `one_live_use_per_call_site`.
-fn kept_stream() -> SlotStream<u32> {
+fn kept_stream() -> CallbackStream<u32> {
     promisify!(stream keep(static |n: u32| -> bool { _(n); true }))
 }
 
@@ -125,7 +125,7 @@ fn keep_generic(callback: fn(u32) -> bool) {
 }
 
 /// One call site for every `T`: one slot, whose calls check the state's type.
-fn generic_stream<T: From<u32> + Send + 'static>() -> SlotStream<T> {
+fn generic_stream<T: From<u32> + Send + 'static>() -> CallbackStream<T> {
     promisify!(stream keep_generic(static |n: u32| -> bool { _(T::from(n)); true }))
 }
 
@@ -148,7 +148,7 @@ fn a_generic_call_site_shares_its_slot() {
 #[test]
 fn a_second_use_of_a_generic_site_panics_too() {
     watchdog(|| async {
-        fn site<T: Default + Send + 'static>() -> SlotStream<T> {
+        fn site<T: Default + Send + 'static>() -> CallbackStream<T> {
             fn api(_: fn()) {}
             promisify!(stream api(static || _(T::default())))
         }

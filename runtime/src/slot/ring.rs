@@ -143,6 +143,8 @@ impl<T> Drop for Ring<T> {
 
 #[cfg(all(test, feature = "std", not(loom)))]
 mod tests {
+    use alloc::vec::Vec;
+
     use super::Ring;
 
     #[test]
