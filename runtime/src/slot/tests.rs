@@ -231,6 +231,25 @@ mod models {
         });
     }
 
+    /// `cancel` racing a call: the release waits for the call, so the rest is read after it and
+    /// holds its item, unless the call came after the close (refused) or the release (ignored).
+    #[test]
+    fn cancel_races_a_call() {
+        loom::model(|| {
+            let slot: &'static Slot = Box::leak(Box::new(Slot::new()));
+            let (sender, stream) = stream::<u32>(2, Overflow::DropOldest);
+            let stream = stream.claiming(slot.claim(sender).unwrap());
+            let caller = loom::thread::spawn(move || {
+                slot.with(|sender: &SlotSender<u32>| sender.send(1))
+                    .is_some()
+            });
+            let rest = loom::future::block_on(stream.cancel());
+            let reached = caller.join().unwrap();
+            assert!(rest.is_empty() || (reached && rest == [1]));
+            assert!(slot.claim(0u8).is_ok(), "released by the cancel");
+        });
+    }
+
     /// A late call racing the next use's claim: it reaches the new state whole, or is ignored.
     #[test]
     fn late_call_races_claim() {
