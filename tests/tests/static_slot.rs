@@ -2,7 +2,7 @@
 //! data (the C form), which reach their stream through a slot that the expansion declares at the
 //! call site. Checks what a user relies on: items in call order, one live use per call site (a
 //! second panics before the API is called), a late call after `close` counted and one after the
-//! stream is dropped ignored, calls from other threads, and a generic call site whose slot is
+//! stream is dropped ignored, `cancel`, calls from other threads, and a generic call site whose slot is
 //! shared by its instantiations.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -42,6 +42,23 @@ fn a_body_that_is_underscore_hands_over_its_arguments() {
         let mut stream = promisify!(stream pairs(static |n: u8, name: &str| _(n, name.to_owned())));
         stream.close();
         assert_eq!(stream.collect::<Vec<_>>().await, [(1, "one".to_owned())]);
+    });
+}
+
+/// `cancel` on a slot's stream, as on any `CallbackStream`: it resolves to the items not yet
+/// yielded, and frees the call site (the API may keep the pointer, so it does not wait for it).
+#[test]
+fn cancel_collects_the_rest_and_frees_the_call_site() {
+    watchdog(|| async {
+        fn site() -> (usize, CallbackStream<u32>) {
+            promisify!(stream each(static |n: u32| _(n)))
+        }
+        let (_, mut stream) = site();
+        assert_eq!(stream.next().await, Some(1));
+        assert_eq!(stream.cancel().await, [2, 3]);
+        let (_, mut again) = site(); // no "in use" panic: the cancel released the slot
+        again.close();
+        assert_eq!(again.collect::<Vec<_>>().await, [1, 2, 3]);
     });
 }
 

@@ -51,7 +51,8 @@ use state::{Queue, StreamState};
 /// dropping the sender still take the lock, and a send wakes the consumer through its executor's
 /// waker, which is the executor's to make signal-safe (`futures::executor`'s is: it unparks a
 /// thread). To receive signals without losing any, prefer `signal-hook`'s own iterator
-/// (`signal_hook::iterator::Signals`), which hands them over through a self-pipe.
+/// (`signal_hook::iterator::Signals`), which hands them over through a self-pipe, or a `static`
+/// handler, whose stream takes no lock ([below](CallbackStream#callbacks-without-user-data)).
 ///
 /// # Callbacks without user data
 ///
