@@ -387,7 +387,7 @@
 //! `static` instead of taking a `_` parameter, with every parameter typed:
 //! `promisify!(stream unsafe { signal(SIGUSR1, (static |sig: c_int| _(sig)) as sighandler_t) })`.
 //! The trampoline is an `extern "C" fn` with those parameters, which reaches a
-//! [`SlotStream`](crate::SlotStream) through a `static` slot declared at the call site: one live
+//! [`CallbackStream`](crate::CallbackStream) through a `static` slot declared at the call site: one live
 //! use per call site (a second panics before the C call), calls taken without a lock nor an
 //! allocation (so a signal handler may make them), ignored once the stream is dropped (C may keep
 //! the pointer forever). The rules are in

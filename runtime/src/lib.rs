@@ -47,7 +47,7 @@
 //! | the callback returns a value to its API | a closure of your own that hands values over with `_(..)`: `promisify!(api.each(\|row: &Row\| -> bool { _(row.id()); true }))` ([the body form](macro@promisify#callbacks-that-return-a-value-to-their-api-the-body-form)) | a `Promise<T>`, or with `stream` a `CallbackStream<T>` |
 //! | success and failure callbacks | `#[callback_async(ok = on_ok, err = on_err)]`, `promisify!(api.connect(Ok(_), Err(_)))` | a `Promise<Result<T, E>>` |
 //! | a C callback with a `void *` user data | `promisify!(unsafe { c_call(\|_, n: c_int\| _(n), _) })`, or `#[callback_async(cb: \|_, n: c_int\| _(n), data: _)]` on the `extern` declaration ([`ffi`]) | a promise or a stream, as above; a panic in the callback is resumed where it is awaited |
-//! | a plain `fn` or `extern "C" fn` without user data (`Option<fn(Progress)>`, `signal()`) | `promisify!(stream api(static \|p: Progress\| _(p)))`, or in `unsafe { .. }` for C ([static slot](macro@promisify#callbacks-without-user-data-a-static-slot)) | a [`SlotStream<T>`](SlotStream), fed without a lock (signal-safe) |
+//! | a plain `fn` or `extern "C" fn` without user data (`Option<fn(Progress)>`, `signal()`) | `promisify!(stream api(static \|p: Progress\| _(p)))`, or in `unsafe { .. }` for C ([static slot](macro@promisify#callbacks-without-user-data-a-static-slot)) | a [`CallbackStream<T>`](CallbackStream), fed without a lock (signal-safe) |
 //! | stop the operation when the caller gives up | `#[callback_async(cancel = Handle::abort)]`, then [`promise.cancel().await`](Promise::cancel) | the hook runs when the promise is dropped; `cancel()` waits for the late value (`Some`) or the dropped callback (`None`) |
 //! | offer async code to callback-based callers | [`#[callbackify]`](macro@callbackify) on an `async fn`, or [`callbackify()`] | `NAME_callback(args, spawn, callback)` |
 //!
@@ -322,7 +322,6 @@ pub use callbackify::{BoxFuture, callbackify};
 pub use cancel::Cancelling;
 pub use promise::{Dropped, OrDropped, Promise, channel};
 pub use resolver::Resolver;
-pub use slot::SlotStream;
 pub use stream::{CallbackStream, Overflow, StreamSender};
 
 #[doc = include_str!("docs/callback_async.md")]

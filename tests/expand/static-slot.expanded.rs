@@ -1,10 +1,10 @@
 use std::ffi::c_int;
 use std::time::Duration;
-use callback_async::{SlotStream, promisify};
+use callback_async::{CallbackStream, promisify};
 use rusqlite::backup::{Backup, Progress};
 fn backup_progress(
     backup: &Backup<'_, '_>,
-) -> (rusqlite::Result<()>, SlotStream<Progress>) {
+) -> (rusqlite::Result<()>, CallbackStream<Progress>) {
     {
         static CALLBACK_ASYNC_SLOT: ::callback_async::__private::slot::Slot = ::callback_async::__private::slot::Slot::new();
         #[allow(clippy::too_many_arguments)]
@@ -59,7 +59,7 @@ fn backup_progress(
             .callback_async_finish()
     }
 }
-fn signals() -> (libc::sighandler_t, SlotStream<c_int>) {
+fn signals() -> (libc::sighandler_t, CallbackStream<c_int>) {
     {
         static CALLBACK_ASYNC_SLOT: ::callback_async::__private::slot::Slot = ::callback_async::__private::slot::Slot::new();
         #[allow(clippy::too_many_arguments)]

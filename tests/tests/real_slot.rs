@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use callback_async::{SlotStream, promisify};
+use callback_async::{CallbackStream, promisify};
 use futures::StreamExt;
 use rusqlite::Connection;
 use rusqlite::backup::{Backup, Progress};
@@ -42,7 +42,7 @@ fn backup_progress_as_a_stream() {
         let mut dst = Connection::open(dir.path().join("copy.db")).unwrap();
         let backup = Backup::new(&src, &mut dst).unwrap();
         // One page per step: SQLite calls the progress `fn` after each.
-        let (done, mut progress): (rusqlite::Result<()>, SlotStream<Progress>) = promisify!(stream
+        let (done, mut progress): (rusqlite::Result<()>, CallbackStream<Progress>) = promisify!(stream
             backup.run_to_completion(1, Duration::ZERO, Some(static |p: Progress| _(p)))
         );
         done.unwrap();

@@ -13,7 +13,7 @@
 
 use std::ffi::c_int;
 
-use callback_async::{SlotStream, promisify};
+use callback_async::{CallbackStream, promisify};
 use futures::StreamExt;
 
 /// A Rust API that takes a plain `fn` and calls it during the call.
@@ -26,7 +26,7 @@ fn each(names: &[&str], callback: fn(usize, &str) -> bool) -> usize {
 }
 
 /// The Rust form, with a borrowed parameter and a return value.
-fn rust_form(names: &[&str]) -> (usize, SlotStream<(usize, String)>) {
+fn rust_form(names: &[&str]) -> (usize, CallbackStream<(usize, String)>) {
     promisify!(stream(bound = 8, overflow = drop_newest) each(names, static |i: usize, name: &str| -> bool {
         _(i, name.to_owned());
         true
@@ -35,7 +35,7 @@ fn rust_form(names: &[&str]) -> (usize, SlotStream<(usize, String)>) {
 
 /// The C form, on `signal()`.
 #[allow(unsafe_code)]
-fn c_form() -> (libc::sighandler_t, SlotStream<c_int>) {
+fn c_form() -> (libc::sighandler_t, CallbackStream<c_int>) {
     // SAFETY: the handler pushes into a preallocated queue with atomics.
     promisify!(stream unsafe {
         libc::signal(libc::SIGUSR2, (static |sig: c_int| _(sig)) as libc::sighandler_t)

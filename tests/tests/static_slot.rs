@@ -2,14 +2,14 @@
 //! data (the C form), which reach their stream through a slot that the expansion declares at the
 //! call site. Checks what a user relies on: items in call order, one live use per call site (a
 //! second panics before the API is called), a late call after `close` counted and one after the
-//! stream is dropped ignored, calls from other threads, and a generic call site whose slot is
+//! stream is dropped ignored, `cancel`, calls from other threads, and a generic call site whose slot is
 //! shared by its instantiations.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use callback_async::{SlotStream, promisify};
+use callback_async::{CallbackStream, promisify};
 use futures::StreamExt;
 
 #[path = "support/real.rs"]
@@ -45,6 +45,23 @@ fn a_body_that_is_underscore_hands_over_its_arguments() {
     });
 }
 
+/// `cancel` on a slot's stream, as on any `CallbackStream`: it resolves to the items not yet
+/// yielded, and frees the call site (the API may keep the pointer, so it does not wait for it).
+#[test]
+fn cancel_collects_the_rest_and_frees_the_call_site() {
+    watchdog(|| async {
+        fn site() -> (usize, CallbackStream<u32>) {
+            promisify!(stream each(static |n: u32| _(n)))
+        }
+        let (_, mut stream) = site();
+        assert_eq!(stream.next().await, Some(1));
+        assert_eq!(stream.cancel().await, [2, 3]);
+        let (_, mut again) = site(); // no "in use" panic: the cancel released the slot
+        again.close();
+        assert_eq!(again.collect::<Vec<_>>().await, [1, 2, 3]);
+    });
+}
+
 /// An API that keeps a plain `fn` pointer and calls it later, as rusqlite's `busy_handler` does,
 /// and how many times it was given one.
 /// What such an API holds.
@@ -64,7 +81,7 @@ fn call_kept(value: u32) -> bool {
 }
 
 /// One call site, used by every step of `one_live_use_per_call_site`.
-fn kept_stream() -> SlotStream<u32> {
+fn kept_stream() -> CallbackStream<u32> {
     promisify!(stream keep(static |n: u32| -> bool { _(n); true }))
 }
 
@@ -125,7 +142,7 @@ fn keep_generic(callback: fn(u32) -> bool) {
 }
 
 /// One call site for every `T`: one slot, whose calls check the state's type.
-fn generic_stream<T: From<u32> + Send + 'static>() -> SlotStream<T> {
+fn generic_stream<T: From<u32> + Send + 'static>() -> CallbackStream<T> {
     promisify!(stream keep_generic(static |n: u32| -> bool { _(T::from(n)); true }))
 }
 
@@ -148,7 +165,7 @@ fn a_generic_call_site_shares_its_slot() {
 #[test]
 fn a_second_use_of_a_generic_site_panics_too() {
     watchdog(|| async {
-        fn site<T: Default + Send + 'static>() -> SlotStream<T> {
+        fn site<T: Default + Send + 'static>() -> CallbackStream<T> {
             fn api(_: fn()) {}
             promisify!(stream api(static || _(T::default())))
         }

@@ -84,15 +84,18 @@ where
 }
 
 /// The state of a callback that C calls once: it owns the sink and the user's closure.
+// The callback first: dropped before the sink, so that the user's captures are gone by the time
+// the promise or stream sees its end.
 pub struct OnceState<S, F> {
-    sink: S,
     callback: F,
+    sink: S,
 }
 
 /// The state of a callback that C may call many times, from several threads.
+// As `OnceState`, the callback first.
 pub struct SharedState<S, F> {
-    sink: S,
     callback: F,
+    sink: S,
 }
 
 #[inline]

@@ -7,22 +7,23 @@
 
 use core::panic::Location;
 
-pub use crate::slot::{Slot, SlotSender, SlotStream};
+pub use crate::slot::{Slot, SlotSender};
 
 use super::ffi::{CallShared, Sink};
-use crate::Overflow;
 use crate::ffi::CReturn;
 #[cfg(feature = "std")]
 use crate::panic::Panic;
 use crate::promise::{Name, Origin};
+use crate::{CallbackStream, Overflow};
 
 /// The queue of a slot's stream when `stream(bound = N)` does not say.
 pub const DEFAULT_BOUND: usize = 1024;
 
 /// The stream of a slot and its sender (which the state will own).
 #[inline]
-pub fn stream<T>(bound: usize, overflow: Overflow) -> (SlotSender<T>, SlotStream<T>) {
-    crate::slot::channel(bound, overflow)
+pub fn stream<T>(bound: usize, overflow: Overflow) -> (SlotSender<T>, CallbackStream<T>) {
+    let (sender, ring) = crate::slot::channel(bound, overflow);
+    (sender, CallbackStream::from_ring(ring))
 }
 
 /// Installs `state` in the call site's slot and ties `stream` to it.
@@ -34,9 +35,9 @@ pub fn stream<T>(bound: usize, overflow: Overflow) -> (SlotSender<T>, SlotStream
 pub fn claim<D, T>(
     slot: &'static Slot,
     state: D,
-    stream: SlotStream<T>,
+    stream: CallbackStream<T>,
     callback: Name,
-) -> SlotStream<T>
+) -> CallbackStream<T>
 where
     D: Send + Sync + 'static,
 {

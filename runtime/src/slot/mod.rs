@@ -28,8 +28,7 @@ use alloc::boxed::Box;
 use crate::sync::{AtomicUsize, Ordering, UnsafeCell};
 
 pub use stream::SlotSender;
-pub use stream::SlotStream;
-pub(crate) use stream::channel;
+pub(crate) use stream::{RingStream, channel};
 
 const OWNED: usize = 0b01;
 const LIVE: usize = 0b10;

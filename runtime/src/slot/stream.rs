@@ -1,14 +1,13 @@
-//! [`SlotStream`]: the stream of a callback reached through a static slot, fed without a lock
-//! nor an allocation (a signal handler may feed it).
+//! The ring backing of a [`CallbackStream`](crate::CallbackStream): the stream of a callback
+//! reached through a static slot, fed without a lock nor an allocation (a signal handler may feed
+//! it).
 
 use core::fmt;
-use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
-
-use futures_core::{FusedStream, Stream};
+use alloc::vec::Vec;
 
 use super::Claim;
 use super::ring::Ring;
@@ -52,25 +51,14 @@ unsafe impl<T: SendValue> Send for SlotSender<T> {}
 // SAFETY: as for `Send`.
 unsafe impl<T: SendValue> Sync for SlotSender<T> {}
 
-/// The items of a callback that reaches its stream through a static slot: `promisify!(stream
-/// f(static |..| _(..)))`, see [`promisify!`](crate::promisify#callbacks-without-user-data-a-static-slot).
+/// The consumer's side: a `static |..|` callback's [`CallbackStream`](crate::CallbackStream)
+/// (whose documentation says what a user sees).
 ///
-/// Each call of the callback is one item, in call order. A call only pushes into a queue
-/// allocated when the stream was made, with atomic operations, and wakes the consumer: it takes
-/// no lock and allocates nothing, so the callback may be a signal handler. The queue holds the
-/// stream's bound rounded up to a power of two, at least 2 (1,024 when `stream(bound = N)` does not say);
-/// past it, the [`Overflow`] policy discards the oldest item (the default) or the new one, counted
-/// by [`discarded`](SlotStream::discarded).
-///
-/// Waking the consumer runs its executor's waker inside the call: with a signal handler, poll the
-/// stream on another thread than the one the signal interrupts, or with an executor whose wake
-/// is signal-safe (`futures::executor`'s unparks a thread).
-///
-/// The API may keep the function pointer forever, so the stream never ends by itself: read it
-/// with `take(n)`, or [`close`](SlotStream::close) it. Dropping it releases the slot: later calls
-/// are ignored, and the call site may be used again.
-#[must_use = "streams do nothing unless polled"]
-pub struct SlotStream<T> {
+/// A call only pushes into the ring allocated when the stream was made, with atomic operations,
+/// and wakes the consumer: no lock, no allocation. The ring holds the bound rounded up to a power
+/// of two, at least 2. The API may keep the function pointer forever, so the stream ends only when
+/// closed; dropping it releases the slot.
+pub(crate) struct RingStream<T> {
     // Dropped first: releasing the slot waits for the calls in progress, which use the channel.
     claim: Option<Claim>,
     channel: Arc<Channel<T>>,
@@ -78,7 +66,7 @@ pub struct SlotStream<T> {
 }
 
 /// A stream and its sender, the stream not claiming any slot yet.
-pub(crate) fn channel<T>(bound: usize, overflow: Overflow) -> (SlotSender<T>, SlotStream<T>) {
+pub(crate) fn channel<T>(bound: usize, overflow: Overflow) -> (SlotSender<T>, RingStream<T>) {
     let channel = Arc::new(Channel {
         ring: Ring::new(bound),
         waker: AtomicWaker::new(),
@@ -87,7 +75,7 @@ pub(crate) fn channel<T>(bound: usize, overflow: Overflow) -> (SlotSender<T>, Sl
         drop_oldest: overflow == Overflow::DropOldest,
         panic: AtomicPtr::new(core::ptr::null_mut()),
     });
-    let stream = SlotStream {
+    let stream = RingStream {
         claim: None,
         channel: Arc::clone(&channel),
         finished: false,
@@ -138,24 +126,40 @@ impl<T> SlotSender<T> {
     }
 }
 
-impl<T> SlotStream<T> {
-    /// Ends the stream while the API may still call the function pointer: the items queued are
-    /// still yielded, later calls are refused (counted by [`discarded`](SlotStream::discarded)),
-    /// and then the stream ends. The slot stays claimed until the stream is dropped.
-    pub fn close(&mut self) {
+impl<T> RingStream<T> {
+    /// Refuses later calls' items (counted as discarded); the queued ones are still yielded. The
+    /// slot stays claimed until the stream is dropped.
+    pub(crate) fn close(&self) {
         self.channel.closed.store(true, Ordering::Release);
     }
 
-    /// How many items were discarded: by the [`Overflow`] policy when the queue was full, or
-    /// because they came after [`close`](SlotStream::close).
-    pub fn discarded(&self) -> u64 {
+    /// Closes and releases the slot, which waits for the calls in progress: nothing arrives
+    /// after this, so [`rest`](RingStream::rest) holds every item not yet yielded.
+    pub(crate) fn cancel(&mut self) {
+        self.close();
+        drop(self.claim.take());
+    }
+
+    /// Every item still queued, in order; a kept panic is resumed instead, as the queue backing
+    /// does (it would discard the items anyway).
+    pub(crate) fn rest(&mut self) -> Vec<T> {
+        let mut rest = Vec::new();
+        while let Some(Some(item)) = self.next_now() {
+            rest.push(item);
+        }
+        self.finished = true;
+        rest
+    }
+
+    /// How many items were discarded: by the [`Overflow`] policy when the ring was full, or
+    /// because they came after the close.
+    pub(crate) fn discarded(&self) -> u64 {
         self.channel.discarded.load(Ordering::Relaxed) as u64
     }
 
     /// Ties the stream to the slot it releases when dropped.
-    pub(crate) fn claiming(mut self, claim: Claim) -> Self {
+    pub(crate) fn claiming(&mut self, claim: Claim) {
         self.claim = Some(claim);
-        self
     }
 
     /// The next item, a panic to resume, or the end once closed and drained.
@@ -173,47 +177,40 @@ impl<T> SlotStream<T> {
         }
         self.channel.closed.load(Ordering::Acquire).then_some(None)
     }
-}
 
-impl<T> Stream for SlotStream<T> {
-    type Item = T;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let this = self.get_mut();
-        if this.finished {
+    pub(crate) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        if self.finished {
             return Poll::Ready(None);
         }
-        let next = match this.next_now() {
+        let next = match self.next_now() {
             Some(next) => Some(next),
             None => {
-                this.channel.waker.register(cx.waker());
+                self.channel.waker.register(cx.waker());
                 // An item (or the close) may have come before the registration.
-                this.next_now()
+                self.next_now()
             }
         };
         match next {
             Some(None) => {
-                this.finished = true;
+                self.finished = true;
                 Poll::Ready(None)
             }
             Some(item) => Poll::Ready(item),
             None => Poll::Pending,
         }
     }
-}
 
-impl<T> FusedStream for SlotStream<T> {
-    fn is_terminated(&self) -> bool {
+    pub(crate) fn is_terminated(&self) -> bool {
         self.finished
     }
-}
 
-impl<T> fmt::Debug for SlotStream<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SlotStream")
-            .field("capacity", &self.channel.ring.capacity())
+    /// `CallbackStream`'s `Debug` fields for this backing.
+    pub(crate) fn debug_fields<'a, 'b, 'c>(
+        &self,
+        f: &'a mut fmt::DebugStruct<'b, 'c>,
+    ) -> &'a mut fmt::DebugStruct<'b, 'c> {
+        f.field("capacity", &self.channel.ring.capacity())
             .field("discarded", &self.discarded())
             .field("finished", &self.finished)
-            .finish_non_exhaustive()
     }
 }

@@ -1,18 +1,29 @@
 //! The slot's claim, calls and release, and its stream; under `--cfg loom`, their interleavings.
 
+/// A slot's stream, as `__private::slot::stream` makes it.
+fn stream<T>(
+    bound: usize,
+    overflow: crate::Overflow,
+) -> (super::SlotSender<T>, crate::CallbackStream<T>) {
+    let (sender, ring) = super::channel(bound, overflow);
+    (sender, crate::CallbackStream::from_ring(ring))
+}
+
 #[cfg(not(loom))]
 mod plain {
     use alloc::boxed::Box;
+    use alloc::format;
     use core::task::{Context, Poll, Waker};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use futures_core::Stream;
 
-    use super::super::{Slot, SlotSender, channel};
-    use crate::Overflow;
+    use super::super::{Slot, SlotSender};
+    use super::stream;
+    use crate::{CallbackStream, Overflow};
 
-    fn poll<T>(stream: &mut super::super::SlotStream<T>) -> Poll<Option<T>> {
+    fn poll<T>(stream: &mut CallbackStream<T>) -> Poll<Option<T>> {
         let mut cx = Context::from_waker(Waker::noop());
         core::pin::Pin::new(stream).poll_next(&mut cx)
     }
@@ -55,7 +66,7 @@ mod plain {
         // A static, as the expansions' (Miri reports a leaked one).
         static SLOT: Slot = Slot::new();
         let slot = &SLOT;
-        let (sender, stream) = channel::<u32>(2, Overflow::DropOldest);
+        let (sender, stream) = stream::<u32>(2, Overflow::DropOldest);
         let mut stream = stream.claiming(slot.claim(sender).unwrap());
         for i in 0..3 {
             slot.with(|sender: &SlotSender<u32>| sender.send(i));
@@ -79,7 +90,7 @@ mod plain {
 
     #[test]
     fn drop_newest_keeps_the_first() {
-        let (sender, mut stream) = channel::<u32>(1, Overflow::DropNewest);
+        let (sender, mut stream) = stream::<u32>(1, Overflow::DropNewest);
         for i in 1..=3 {
             sender.send(i);
         }
@@ -96,7 +107,7 @@ mod plain {
 
     #[test]
     fn a_panic_is_resumed_after_the_items() {
-        let (sender, mut stream) = channel::<u32>(4, Overflow::DropOldest);
+        let (sender, mut stream) = stream::<u32>(4, Overflow::DropOldest);
         sender.send(1);
         sender.send_panic(crate::panic::Panic::new(Box::new("first")));
         sender.send_panic(crate::panic::Panic::new(Box::new("second")));
@@ -108,9 +119,58 @@ mod plain {
 
     #[test]
     fn an_unread_panic_is_freed() {
-        let (sender, stream) = channel::<u32>(1, Overflow::DropOldest);
+        let (sender, stream) = stream::<u32>(1, Overflow::DropOldest);
         sender.send_panic(crate::panic::Panic::new(Box::new(1u8)));
         drop((sender, stream));
+    }
+
+    #[test]
+    fn cancel_releases_the_slot_and_collects_the_queued_items() {
+        // A static, as the expansions' (Miri reports a leaked one).
+        static SLOT: Slot = Slot::new();
+        let slot = &SLOT;
+        let (sender, stream) = stream::<u32>(4, Overflow::DropOldest);
+        let mut stream = stream.claiming(slot.claim(sender).unwrap());
+        for i in 0..3 {
+            slot.with(|sender: &SlotSender<u32>| sender.send(i));
+        }
+        assert_eq!(poll(&mut stream), Poll::Ready(Some(0)));
+        let cancelling = stream.cancel();
+        assert_eq!(
+            slot.with(|_: &SlotSender<u32>| ()),
+            None,
+            "released by the cancel: later calls are ignored"
+        );
+        assert!(slot.claim(0u8).is_ok(), "the call site is free again");
+        assert_eq!(futures::executor::block_on(cancelling), [1, 2]);
+    }
+
+    #[test]
+    fn cancel_resumes_a_kept_panic() {
+        let (sender, stream) = stream::<u32>(4, Overflow::DropOldest);
+        sender.send(1);
+        sender.send_panic(crate::panic::Panic::new(Box::new("boom")));
+        let cancelling = stream.cancel();
+        let resumed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            futures::executor::block_on(cancelling)
+        }));
+        assert_eq!(resumed.err().unwrap().downcast_ref::<&str>(), Some(&"boom"));
+    }
+
+    #[test]
+    fn debug_and_size_hint_describe_the_ring() {
+        let (sender, mut stream) = stream::<u32>(3, Overflow::DropOldest);
+        sender.send(1);
+        assert_eq!(
+            format!("{stream:?}"),
+            "CallbackStream { capacity: 4, discarded: 0, finished: false, .. }"
+        );
+        assert_eq!(futures_core::Stream::size_hint(&stream), (0, None));
+        stream.close();
+        assert_eq!(poll(&mut stream), Poll::Ready(Some(1)));
+        assert_eq!(poll(&mut stream), Poll::Ready(None));
+        assert!(futures_core::FusedStream::is_terminated(&stream));
+        assert_eq!(futures_core::Stream::size_hint(&stream), (0, Some(0)));
     }
 
     #[test]
@@ -119,7 +179,7 @@ mod plain {
         static SLOT: Slot = Slot::new();
         let slot = &SLOT;
         for _ in 0..50 {
-            let (sender, stream) = channel::<u32>(8, Overflow::DropOldest);
+            let (sender, stream) = stream::<u32>(8, Overflow::DropOldest);
             let stream = stream.claiming(slot.claim(sender).unwrap());
             let caller = std::thread::spawn(move || {
                 for i in 0..200 {
@@ -141,10 +201,11 @@ mod models {
 
     use futures_core::Stream;
 
-    use super::super::{Slot, SlotSender, channel, ring::Ring, waker::AtomicWaker};
-    use crate::Overflow;
+    use super::super::{Slot, SlotSender, ring::Ring, waker::AtomicWaker};
+    use super::stream;
+    use crate::{CallbackStream, Overflow};
 
-    fn poll<T>(stream: &mut super::super::SlotStream<T>, waker: &Waker) -> Poll<Option<T>> {
+    fn poll<T>(stream: &mut CallbackStream<T>, waker: &Waker) -> Poll<Option<T>> {
         let mut cx = Context::from_waker(waker);
         core::pin::Pin::new(stream).poll_next(&mut cx)
     }
@@ -154,7 +215,7 @@ mod models {
     fn call_races_release() {
         loom::model(|| {
             let slot: &'static Slot = Box::leak(Box::new(Slot::new()));
-            let (sender, stream) = channel::<u32>(2, Overflow::DropOldest);
+            let (sender, stream) = stream::<u32>(2, Overflow::DropOldest);
             let mut stream = stream.claiming(slot.claim(sender).unwrap());
             let caller = loom::thread::spawn(move || {
                 slot.with(|sender: &SlotSender<u32>| sender.send(1))
@@ -167,6 +228,25 @@ mod models {
                 assert!(reached && item == 1);
             }
             assert!(slot.claim(0u8).is_ok(), "released");
+        });
+    }
+
+    /// `cancel` racing a call: the release waits for the call, so the rest is read after it and
+    /// holds its item, unless the call came after the close (refused) or the release (ignored).
+    #[test]
+    fn cancel_races_a_call() {
+        loom::model(|| {
+            let slot: &'static Slot = Box::leak(Box::new(Slot::new()));
+            let (sender, stream) = stream::<u32>(2, Overflow::DropOldest);
+            let stream = stream.claiming(slot.claim(sender).unwrap());
+            let caller = loom::thread::spawn(move || {
+                slot.with(|sender: &SlotSender<u32>| sender.send(1))
+                    .is_some()
+            });
+            let rest = loom::future::block_on(stream.cancel());
+            let reached = caller.join().unwrap();
+            assert!(rest.is_empty() || (reached && rest == [1]));
+            assert!(slot.claim(0u8).is_ok(), "released by the cancel");
         });
     }
 

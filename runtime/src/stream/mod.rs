@@ -15,6 +15,7 @@ use futures_core::{FusedStream, Stream};
 
 use crate::Cancelling;
 use crate::panic::Panic;
+use crate::slot::{Claim, RingStream};
 
 pub use state::Overflow;
 #[cfg(feature = "std")]
@@ -50,7 +51,21 @@ use state::{Queue, StreamState};
 /// dropping the sender still take the lock, and a send wakes the consumer through its executor's
 /// waker, which is the executor's to make signal-safe (`futures::executor`'s is: it unparks a
 /// thread). To receive signals without losing any, prefer `signal-hook`'s own iterator
-/// (`signal_hook::iterator::Signals`), which hands them over through a self-pipe.
+/// (`signal_hook::iterator::Signals`), which hands them over through a self-pipe, or a `static`
+/// handler, whose stream takes no lock ([below](CallbackStream#callbacks-without-user-data)).
+///
+/// # Callbacks without user data
+///
+/// The stream of a `static |..|` callback ([`promisify!`](crate::promisify#callbacks-without-user-data-a-static-slot))
+/// is fed through the call site's `static` slot into a queue allocated when the stream is made,
+/// with atomic operations only: a call takes no lock and allocates nothing, so it may be a signal
+/// handler (waking the consumer is still its executor's code: poll the stream on another thread
+/// than the one the signal interrupts). The queue holds the stream's bound rounded up to a power
+/// of two, at least 2 (1,024 when `stream(bound = N)` does not say); past it, the [`Overflow`]
+/// policy discards the oldest item or the new one (`block` is refused: a signal handler must not
+/// wait). The API may keep the function pointer forever, so such a stream never ends by itself:
+/// read it with `take(n)`, or [`close`](CallbackStream::close) it. Dropping it releases the slot:
+/// later calls are ignored, and the call site may be used again.
 ///
 /// # Panics in C callbacks
 ///
@@ -74,6 +89,20 @@ use state::{Queue, StreamState};
 /// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct CallbackStream<T> {
+    backing: Backing<T>,
+}
+
+/// Where a stream's items wait: one stream type, two queues, because a slot's send must take no
+/// lock while a [`StreamSender`]'s may (and then batches and blocks, which a ring cannot).
+enum Backing<T> {
+    /// A queue behind a lock, fed by a [`StreamSender`].
+    Queue(Queued<T>),
+    /// A lock-free ring, fed through a `static` slot (see [`crate::slot`]).
+    Ring(RingStream<T>),
+}
+
+/// The consumer's side of the queue backing.
+struct Queued<T> {
     shared: Arc<StreamState<T>>,
     batch: Batch<T>,
     on_drop: Option<Box<dyn FnOnce() + Send>>,
@@ -182,7 +211,7 @@ impl<T> CallbackStream<T> {
 
 fn with_state<T>(state: StreamState<T>) -> (StreamSender<T>, CallbackStream<T>) {
     let shared = Arc::new(state);
-    let stream = CallbackStream {
+    let queued = Queued {
         shared: Arc::clone(&shared),
         batch: Batch {
             ready: VecDeque::new(),
@@ -191,6 +220,9 @@ fn with_state<T>(state: StreamState<T>) -> (StreamSender<T>, CallbackStream<T>) 
             finished: false,
         },
         on_drop: None,
+    };
+    let stream = CallbackStream {
+        backing: Backing::Queue(queued),
     };
     (StreamSender { shared }, stream)
 }
@@ -278,8 +310,13 @@ impl<T> CallbackStream<T> {
     /// (see [signal handlers](CallbackStream#signal-handlers)). Always 0 for an unbounded stream
     /// that is never closed and never sent to from a signal handler.
     pub fn discarded(&self) -> u64 {
-        let queue = self.shared.lock();
-        self.shared.discarded(&queue)
+        match &self.backing {
+            Backing::Queue(queued) => {
+                let queue = queued.shared.lock();
+                queued.shared.discarded(&queue)
+            }
+            Backing::Ring(ring) => ring.discarded(),
+        }
     }
 
     /// Ends the stream from the consumer's side, as tokio's `Receiver::close` does, while the
@@ -310,7 +347,10 @@ impl<T> CallbackStream<T> {
     /// # });
     /// ```
     pub fn close(&mut self) {
-        close(&self.shared);
+        match &self.backing {
+            Backing::Queue(queued) => close(&queued.shared),
+            Backing::Ring(ring) => ring.close(),
+        }
     }
 
     /// Cancels the stream and waits until it has stopped: runs its cancel hook now
@@ -320,6 +360,10 @@ impl<T> CallbackStream<T> {
     ///
     /// A closed stream resolves once its queued items are taken, since nothing more can arrive.
     /// Dropping the returned future drops the stream (the hook has run already).
+    ///
+    /// A `static |..|` callback's stream has no hook, and its API may keep the function pointer
+    /// forever: `cancel` closes it and releases its slot (waiting for the calls in progress),
+    /// then resolves to the items queued until then.
     ///
     /// ```
     /// use callback_async::callback_async;
@@ -356,13 +400,9 @@ impl<T> CallbackStream<T> {
     /// # });
     /// ```
     pub fn cancel(mut self) -> Cancelling<Self> {
-        if let Some(hook) = self.on_drop.take() {
-            let queue = self.shared.lock();
-            let alive = !queue.sender_gone && !queue.closed;
-            drop(queue);
-            if alive {
-                hook();
-            }
+        match &mut self.backing {
+            Backing::Queue(queued) => queued.run_hook(),
+            Backing::Ring(ring) => ring.cancel(),
         }
         Cancelling::new(self)
     }
@@ -371,6 +411,50 @@ impl<T> CallbackStream<T> {
     /// closed), in order; `Pending` until then. A queued panic is resumed now, which would
     /// discard the items anyway.
     pub(crate) fn poll_rest(&mut self, cx: &mut Context<'_>) -> Poll<Vec<T>> {
+        match &mut self.backing {
+            Backing::Queue(queued) => queued.poll_rest(cx),
+            Backing::Ring(ring) => Poll::Ready(ring.rest()),
+        }
+    }
+
+    pub(crate) fn set_on_drop(&mut self, hook: Box<dyn FnOnce() + Send>) {
+        match &mut self.backing {
+            Backing::Queue(queued) => queued.on_drop = Some(hook),
+            Backing::Ring(_) => unreachable!("a slot's stream has no cancel hook"),
+        }
+    }
+
+    /// A slot's stream, from its ring.
+    pub(crate) fn from_ring(ring: RingStream<T>) -> Self {
+        CallbackStream {
+            backing: Backing::Ring(ring),
+        }
+    }
+
+    /// Ties a slot's stream to the slot it releases when dropped.
+    pub(crate) fn claiming(mut self, claim: Claim) -> Self {
+        match &mut self.backing {
+            Backing::Ring(ring) => ring.claiming(claim),
+            Backing::Queue(_) => unreachable!("only a slot's stream claims a slot"),
+        }
+        self
+    }
+}
+
+impl<T> Queued<T> {
+    /// Runs the cancel hook, if any, unless the callback is gone already.
+    fn run_hook(&mut self) {
+        if let Some(hook) = self.on_drop.take() {
+            let queue = self.shared.lock();
+            let alive = !queue.sender_gone && !queue.closed;
+            drop(queue);
+            if alive {
+                hook();
+            }
+        }
+    }
+
+    fn poll_rest(&mut self, cx: &mut Context<'_>) -> Poll<Vec<T>> {
         if !self.batch.finished {
             self.refill(cx, Take::All);
         }
@@ -446,8 +530,16 @@ impl<T> CallbackStream<T> {
         drop(old);
     }
 
-    pub(crate) fn set_on_drop(&mut self, hook: Box<dyn FnOnce() + Send>) {
-        self.on_drop = Some(hook);
+    #[inline]
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        if let Some(next) = self.next_ready() {
+            return Poll::Ready(next);
+        }
+        self.refill(cx, Take::Next);
+        match self.next_ready() {
+            Some(next) => Poll::Ready(next),
+            None => Poll::Pending,
+        }
     }
 }
 
@@ -458,36 +550,33 @@ impl<T> Stream for CallbackStream<T> {
     type Item = T;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let this = self.get_mut();
-        if let Some(next) = this.next_ready() {
-            return Poll::Ready(next);
-        }
-        this.refill(cx, Take::Next);
-        match this.next_ready() {
-            Some(next) => Poll::Ready(next),
-            None => Poll::Pending,
+        match &mut self.get_mut().backing {
+            Backing::Queue(queued) => queued.poll_next(cx),
+            Backing::Ring(ring) => ring.poll_next(cx),
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (
-            self.batch.ready.len(),
-            if self.batch.finished {
-                Some(self.batch.ready.len())
-            } else {
-                None
-            },
-        )
+        match &self.backing {
+            Backing::Queue(queued) => {
+                let ready = queued.batch.ready.len();
+                (ready, queued.batch.finished.then_some(ready))
+            }
+            Backing::Ring(ring) => (0, ring.is_terminated().then_some(0)),
+        }
     }
 }
 
 impl<T> FusedStream for CallbackStream<T> {
     fn is_terminated(&self) -> bool {
-        self.batch.finished && self.batch.ready.is_empty()
+        match &self.backing {
+            Backing::Queue(queued) => queued.batch.finished && queued.batch.ready.is_empty(),
+            Backing::Ring(ring) => ring.is_terminated(),
+        }
     }
 }
 
-impl<T> Drop for CallbackStream<T> {
+impl<T> Drop for Queued<T> {
     fn drop(&mut self) {
         let mut queue = self.shared.lock();
         queue.stream_gone = true;
@@ -546,10 +635,14 @@ enum Take {
 
 impl<T> fmt::Debug for CallbackStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CallbackStream")
-            .field("ready", &self.batch.ready.len())
-            .field("finished", &self.batch.finished)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("CallbackStream");
+        match &self.backing {
+            Backing::Queue(queued) => debug
+                .field("ready", &queued.batch.ready.len())
+                .field("finished", &queued.batch.finished),
+            Backing::Ring(ring) => ring.debug_fields(&mut debug),
+        };
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -690,7 +783,10 @@ mod loom_tests {
             let sender = std::sync::Arc::new(sender);
             let other = std::sync::Arc::clone(&sender);
             let producer = thread::spawn(move || other.send(1));
-            let held = stream.shared.lock();
+            let super::Backing::Queue(queued) = &stream.backing else {
+                unreachable!("made by `bounded`")
+            };
+            let held = queued.shared.lock();
             sender.send(2);
             drop(held);
             drop(sender);
