@@ -89,8 +89,7 @@ mod tests {
         Sink::send(&sender, 1);
         Sink::send(&other, 2);
         drop((sender, other));
-        let items: alloc::vec::Vec<u8> =
-            futures::executor::block_on(futures::StreamExt::collect(stream));
+        let items: Vec<u8> = futures::executor::block_on(futures::StreamExt::collect(stream));
         assert_eq!(items, [1, 2]);
     }
 }
