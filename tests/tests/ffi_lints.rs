@@ -138,6 +138,25 @@ fn accessor_only(db: *mut sql::sqlite3) -> (c_int, CallbackStream<c_int>) {
     })
 }
 
+/// Removes the scalar function `name`, which calls its destroy notify.
+fn remove_function(db: *mut sql::sqlite3, name: &CStr) {
+    // SAFETY: an open database; a function without callbacks replaces (removes) the old one.
+    let rc = unsafe {
+        sql::sqlite3_create_function_v2(
+            db,
+            name.as_ptr(),
+            1,
+            sql::SQLITE_UTF8,
+            ptr::null_mut(),
+            None,
+            None,
+            None,
+            None,
+        )
+    };
+    assert_eq!(rc, 0);
+}
+
 /// glibc's `struct sigevent` with its `SIGEV_THREAD` members.
 #[repr(C)]
 struct SigEventThread {
@@ -279,41 +298,13 @@ fn lint_clean_c_expansions_still_work() {
         let (rc, calls) = accessor(db);
         assert_eq!(rc, 0);
         exec(c"SELECT lints(5)");
-        // SAFETY: an open database; replacing the function calls its destroy notify.
-        let rc = unsafe {
-            sql::sqlite3_create_function_v2(
-                db,
-                c"lints".as_ptr(),
-                1,
-                sql::SQLITE_UTF8,
-                ptr::null_mut(),
-                None,
-                None,
-                None,
-                None,
-            )
-        };
-        assert_eq!(rc, 0);
+        remove_function(db, c"lints");
         assert_eq!(futures::StreamExt::collect::<Vec<_>>(calls).await, [5]);
 
         let (rc, calls) = accessor_only(db);
         assert_eq!(rc, 0);
         exec(c"SELECT silent(6)");
-        // SAFETY: an open database; replacing the function calls its destroy notify.
-        let rc = unsafe {
-            sql::sqlite3_create_function_v2(
-                db,
-                c"silent".as_ptr(),
-                1,
-                sql::SQLITE_UTF8,
-                ptr::null_mut(),
-                None,
-                None,
-                None,
-                None,
-            )
-        };
-        assert_eq!(rc, 0);
+        remove_function(db, c"silent");
         assert_eq!(futures::StreamExt::collect::<Vec<_>>(calls).await, [6]);
     });
     // SAFETY: opened above, closed once.
