@@ -9,7 +9,7 @@ use syn::{ExprUnsafe, Ident};
 
 use super::super::Ownership;
 use super::super::take::{CClosure, Taken};
-use super::{CSignature, create, destroy_trampoline, finish, state_param};
+use super::{CLocals, CSignature, create, destroy_trampoline, finish, give, state_param};
 use crate::flow::Bound;
 use crate::root::Private;
 
@@ -35,9 +35,15 @@ pub fn emit(
 ) -> TokenStream {
     let site = private.site();
     let local = |name: &str| Ident::new(name, private.local());
-    let (sink, promise, state) = (local("sink"), local("promise"), local("state"));
-    let (parts, destroy, user_data) = (local("parts"), local("destroy"), local("user_data"));
-    let registration = local("registration");
+    let locals = CLocals::new(private);
+    let CLocals {
+        sink,
+        promise,
+        state,
+        destroy,
+        ..
+    } = &locals;
+    let parts = local("parts");
     let callbacks: Vec<&CClosure> = [&taken.callback].into_iter().chain(&taken.others).collect();
     let signatures: Vec<CSignature> = callbacks
         .iter()
@@ -65,23 +71,10 @@ pub fn emit(
     let closures = signatures
         .iter()
         .zip(&callbacks)
-        .map(|(signature, callback)| signature.closure(callback, &sink));
+        .map(|(signature, callback)| signature.closure(callback, sink));
     let create = create(stream, bound, text, private);
-    let (give, result) = match ownership {
-        Ownership::Scoped => (
-            quote_spanned!(site=> let #user_data = #private::ffi::borrow_raw(&#state);),
-            quote_spanned!(site=> #promise),
-        ),
-        Ownership::Handle => (
-            quote_spanned!(site=> let (#user_data, #registration) = #private::ffi::registration(#state);),
-            quote_spanned!(site=> (#promise, #registration)),
-        ),
-        // `Once` is rejected before: no call of one of several callbacks may free the state.
-        Ownership::Destroy | Ownership::Once => (
-            quote_spanned!(site=> let #user_data = #private::ffi::into_raw_shared(#state);),
-            quote_spanned!(site=> #promise),
-        ),
-    };
+    // `Once` is rejected before: no call of one of several callbacks may free the state.
+    let (give, result) = give(ownership, &locals, private);
     let finish = finish(ownership, private);
     quote_spanned! {site=>
         {
